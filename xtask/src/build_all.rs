@@ -1,0 +1,71 @@
+//! `cargo xtask build-all`: validate, then emit every artifact. Nothing is
+//! written when an error is found; every file is written atomically.
+
+use crate::cli::BuildArgs;
+use crate::diagnostics::{Diagnostic, plural};
+use crate::output::{self, Mode, WriteStatus};
+use crate::paths::{absolute, display_path};
+use crate::pipeline::{self, Options};
+use crate::progress::Progress;
+use crate::render::Printer;
+use crate::{ExitStatus, options_from};
+
+pub fn run(args: &BuildArgs) -> ExitStatus {
+    let printer = Printer::from_args(&args.common);
+    let progress = Progress::new(args.common.quiet, args.common.verbose);
+    let options: Options = options_from(&args.common);
+    let analysis = match pipeline::analyze(&options, Mode::Write, &progress) {
+        Ok(analysis) => analysis,
+        Err(error) => {
+            progress.finish();
+            printer.diagnostics(&error.diagnostics);
+            return ExitStatus::Environment;
+        }
+    };
+    let diagnostics = analysis.all_diagnostics();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        progress.finish();
+        printer.diagnostics(&diagnostics);
+        printer.summary(
+            "checked",
+            &analysis,
+            &diagnostics,
+            Some("nothing was written"),
+        );
+        return ExitStatus::Errors;
+    }
+
+    let dist = absolute(&args.dist);
+    let outputs: Vec<&output::Output> = analysis.reports.iter().flat_map(|r| &r.outputs).collect();
+    progress.stage("writing", outputs.len());
+    let mut written = 0;
+    let mut failures = Vec::new();
+    for output in &outputs {
+        match output::write_atomic(&output.path, &output.bytes) {
+            Ok(WriteStatus::Written) => {
+                written += 1;
+                progress.verbose(format!("wrote {}", display_path(&output.path)));
+            }
+            Ok(WriteStatus::Unchanged) => {}
+            Err(err) => failures.push(
+                Diagnostic::error("env::write-failed", format!("cannot write file: {err}"))
+                    .at_path(display_path(&output.path)),
+            ),
+        }
+        progress.step(&display_path(&output.path));
+    }
+    progress.finish();
+    printer.diagnostics(&diagnostics);
+    if !failures.is_empty() {
+        printer.diagnostics(&failures);
+        return ExitStatus::Environment;
+    }
+    let message = format!(
+        "{} written, {} up to date; artifacts in {}",
+        plural(written, "file"),
+        outputs.len() - written,
+        display_path(&dist)
+    );
+    printer.summary("built", &analysis, &diagnostics, Some(&message));
+    ExitStatus::from_diagnostics(&diagnostics)
+}

@@ -1,0 +1,152 @@
+//! The command line (clap derive). Parsing only: every command is carried out by
+//! the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  no errors (warnings allowed)
+  1  errors found in the repositories
+  2  usage or environment error (bad option, unreadable configuration, I/O failure)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    about = "Validate and build a monorepo of Domino Pieces and Dioptra resource repositories as one graph",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every repository and report all problems at once; writes nothing.
+    ///
+    /// Discovers Domino Pieces repositories and Dioptra resource repositories under the
+    /// roots, parses every file in parallel, validates them as one dependency graph, and
+    /// checks that generated files committed in the repositories (e.g. `.domino/`) are up
+    /// to date.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Validate, then emit every artifact (per-repository files and the aggregated dist).
+    ///
+    /// Writes the files each ecosystem's own tooling would produce inside the
+    /// repositories, and the aggregated artifacts under `--dist`. Nothing is written
+    /// when an error is found; every file is written atomically.
+    #[command(name = "build-all", after_help = EXIT_CODES)]
+    BuildAll(BuildArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// A folder to search for repositories, at any depth (repeatable).
+    ///
+    /// Default: the `roots` of `[workspace.metadata.pieces]` in the workspace
+    /// Cargo.toml, or `pieces-repos/`.
+    #[arg(long = "repos", value_name = "DIR")]
+    pub repos: Vec<PathBuf>,
+
+    /// Only process the repository with this folder name (repeatable).
+    #[arg(long = "only", value_name = "NAME")]
+    pub only: Vec<String>,
+
+    /// Number of parallel jobs (default: the number of CPUs).
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// How diagnostics are printed: `human` (rustc style, on stderr) or `json` (one
+    /// object per line on stdout, ending with a summary object).
+    #[arg(long = "message-format", value_name = "FMT", default_value = "human")]
+    pub message_format: MessageFormat,
+
+    /// Print only diagnostics (no progress, no summary line).
+    #[arg(short = 'q', long = "quiet", conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print what is being done, repository by repository.
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+
+    /// When to color human output.
+    #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Where the aggregated artifacts go.
+    #[arg(long = "dist", value_name = "DIR", default_value = "target/dist")]
+    pub dist: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_repeatable_options() {
+        let cli = Cli::parse_from([
+            "cargo xtask",
+            "build-all",
+            "--repos",
+            "a",
+            "--repos",
+            "b",
+            "--only",
+            "x",
+            "-j",
+            "3",
+            "--message-format",
+            "json",
+            "--dist",
+            "out",
+        ]);
+        let Command::BuildAll(args) = cli.command else {
+            panic!("expected build-all");
+        };
+        assert_eq!(args.common.repos.len(), 2);
+        assert_eq!(args.common.jobs, Some(3));
+        assert_eq!(args.common.message_format, MessageFormat::Json);
+        assert_eq!(args.dist, PathBuf::from("out"));
+    }
+
+    #[test]
+    fn zero_jobs_is_a_usage_error() {
+        assert!(Cli::try_parse_from(["cargo xtask", "check", "-j", "0"]).is_err());
+    }
+}

@@ -1,0 +1,330 @@
+//! `[workspace.metadata.pieces]`: the declarative configuration in the workspace
+//! `Cargo.toml`. Everything is optional; unknown keys are errors with a hint.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::doc::{self, Document};
+use crate::source::SourceFile;
+
+/// The Domino default container registry host.
+pub const DEFAULT_REGISTRY_HOST: &str = "ghcr.io";
+pub const DEFAULT_ROOT: &str = "pieces-repos";
+pub const DEFAULT_DIOPTRA_GROUP: &str = "default";
+
+pub const SCHEMA: &str = include_str!("../../schemas/workspace-metadata.schema.json");
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub roots: Vec<String>,
+    pub registry_host: Option<String>,
+    pub tag: Option<String>,
+    pub domino_base_image: Option<String>,
+    #[serde(default)]
+    pub repositories: BTreeMap<String, RepositorySettings>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepositorySettings {
+    pub source_url: Option<String>,
+    pub tag: Option<String>,
+    pub dioptra_group: Option<String>,
+}
+
+/// The resolved configuration of one run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The folder holding the workspace `Cargo.toml` (or the working directory).
+    pub workspace_root: PathBuf,
+    /// The manifest the settings came from, if any.
+    pub manifest: Option<PathBuf>,
+    pub settings: Settings,
+}
+
+impl Config {
+    pub fn registry_host(&self) -> &str {
+        self.settings
+            .registry_host
+            .as_deref()
+            .unwrap_or(DEFAULT_REGISTRY_HOST)
+    }
+
+    pub fn domino_base_image(&self) -> String {
+        self.settings.domino_base_image.clone().unwrap_or_else(|| {
+            format!(
+                "{}/tauffer-consulting/domino-base-piece:latest",
+                self.registry_host()
+            )
+        })
+    }
+
+    pub fn repository(&self, folder_name: &str) -> Option<&RepositorySettings> {
+        self.settings.repositories.get(folder_name)
+    }
+
+    pub fn source_url(&self, folder_name: &str) -> Option<&str> {
+        self.repository(folder_name)?.source_url.as_deref()
+    }
+
+    /// The tag override for a repository's images: its own, else the global one.
+    pub fn tag_override(&self, folder_name: &str) -> Option<&str> {
+        self.repository(folder_name)
+            .and_then(|r| r.tag.as_deref())
+            .or(self.settings.tag.as_deref())
+    }
+
+    pub fn dioptra_group(&self, folder_name: &str) -> &str {
+        self.repository(folder_name)
+            .and_then(|r| r.dioptra_group.as_deref())
+            .unwrap_or(DEFAULT_DIOPTRA_GROUP)
+    }
+
+    /// The default roots, absolute.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        if self.settings.roots.is_empty() {
+            vec![self.workspace_root.join(DEFAULT_ROOT)]
+        } else {
+            self.settings
+                .roots
+                .iter()
+                .map(|root| self.workspace_root.join(root))
+                .collect()
+        }
+    }
+}
+
+/// Finds the workspace: the nearest ancestor of `start` whose `Cargo.toml` has a
+/// `[workspace]` table.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).ok()?;
+        let value: toml::Table = text.parse().ok()?;
+        value.contains_key("workspace").then(|| dir.to_path_buf())
+    })
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(SCHEMA).expect("the embedded workspace-metadata schema is JSON");
+        jsonschema::validator_for(&schema).expect("the embedded workspace-metadata schema is valid")
+    })
+}
+
+/// Loads the configuration of the workspace around `start`. Problems come back as
+/// diagnostics (a broken configuration is an environment error: exit 2).
+pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Diagnostic>) {
+    let Some(workspace_root) = find_workspace_root(start) else {
+        let config = Config {
+            workspace_root: start.to_path_buf(),
+            manifest: None,
+            settings: Settings::default(),
+        };
+        return (config, Vec::new());
+    };
+    let manifest = workspace_root.join("Cargo.toml");
+    let mut config = Config {
+        workspace_root,
+        manifest: Some(manifest.clone()),
+        settings: Settings::default(),
+    };
+    let file = match SourceFile::read(&manifest, display(&manifest)) {
+        Ok(file) => file,
+        Err(message) => {
+            let diagnostic =
+                Diagnostic::error("config::unreadable", message).at_path(display(&manifest));
+            return (config, vec![diagnostic]);
+        }
+    };
+    let document = match doc::parse_toml(&file) {
+        Ok(document) => document,
+        Err(errors) => {
+            let diagnostics = errors
+                .into_iter()
+                .map(|error| {
+                    Diagnostic::error(
+                        "config::toml-syntax",
+                        format!("invalid TOML: {}", error.message),
+                    )
+                    .at(&file, error.span)
+                })
+                .collect();
+            return (config, diagnostics);
+        }
+    };
+    let pointer = "/workspace/metadata/pieces";
+    let Some(table) = document.get(pointer) else {
+        return (config, Vec::new());
+    };
+    let mut diagnostics = unknown_key_diagnostics(&document, pointer, table);
+    let schema_errors = doc::schema_diagnostics(
+        validator(),
+        &document,
+        pointer,
+        "config::invalid",
+        "[workspace.metadata.pieces]",
+    );
+    // Unknown keys were reported above, with a hint.
+    diagnostics.extend(
+        schema_errors
+            .into_iter()
+            .filter(|d| !d.message.contains("Additional properties")),
+    );
+    if diagnostics.is_empty() {
+        match serde_json::from_value::<Settings>(table.clone()) {
+            Ok(settings) => config.settings = settings,
+            Err(err) => diagnostics.push(
+                Diagnostic::error(
+                    "config::invalid",
+                    format!("[workspace.metadata.pieces]: {err}"),
+                )
+                .at(&file, document.span(pointer)),
+            ),
+        }
+    }
+    (config, diagnostics)
+}
+
+const TOP_KEYS: &[&str] = &[
+    "roots",
+    "registry_host",
+    "tag",
+    "domino_base_image",
+    "repositories",
+];
+const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group"];
+
+fn unknown_key_diagnostics(
+    document: &Document,
+    pointer: &str,
+    table: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut check = |pointer: String, value: &serde_json::Value, known: &[&str], what: &str| {
+        let Some(map) = value.as_object() else { return };
+        for key in map.keys() {
+            if known.contains(&key.as_str()) {
+                continue;
+            }
+            let key_pointer = doc::pointer_child(&pointer, key);
+            let mut diagnostic = Diagnostic::error(
+                "config::unknown-key",
+                format!("unknown key `{key}` in {what}"),
+            )
+            .at(&document.file, document.key_span(&key_pointer))
+            .with_label("not a known setting");
+            let help = match did_you_mean(key, known) {
+                Some(suggestion) => format!(
+                    "did you mean `{suggestion}`? known keys: {}",
+                    known.join(", ")
+                ),
+                None => format!("known keys: {}", known.join(", ")),
+            };
+            diagnostic = diagnostic.with_help(help);
+            diagnostics.push(diagnostic);
+        }
+    };
+    check(
+        pointer.to_string(),
+        table,
+        TOP_KEYS,
+        "[workspace.metadata.pieces]",
+    );
+    if let Some(repositories) = table.get("repositories").and_then(|v| v.as_object()) {
+        for (name, settings) in repositories {
+            let repo_pointer = doc::pointer_child(&format!("{pointer}/repositories"), name);
+            check(
+                repo_pointer,
+                settings,
+                REPOSITORY_KEYS,
+                &format!("[workspace.metadata.pieces.repositories.{name}]"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The closest known word, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), *candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> (Config, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), text).unwrap();
+        load(dir.path(), &|p: &Path| p.display().to_string())
+    }
+
+    #[test]
+    fn nothing_is_required() {
+        let (config, diagnostics) = load_text("[workspace]\nmembers = []\n");
+        assert!(diagnostics.is_empty());
+        assert_eq!(config.registry_host(), "ghcr.io");
+        assert_eq!(
+            config.domino_base_image(),
+            "ghcr.io/tauffer-consulting/domino-base-piece:latest"
+        );
+        assert!(config.roots()[0].ends_with("pieces-repos"));
+    }
+
+    #[test]
+    fn reads_settings() {
+        let (config, diagnostics) = load_text(
+            "[workspace]\n[workspace.metadata.pieces]\nroots = [\"a\", \"b\"]\ntag = \"nightly\"\n\
+             [workspace.metadata.pieces.repositories.x]\nsource_url = \"https://github.com/o/x\"\ntag = \"t\"\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(config.roots().len(), 2);
+        assert_eq!(config.source_url("x"), Some("https://github.com/o/x"));
+        assert_eq!(config.tag_override("x"), Some("t"));
+        assert_eq!(config.tag_override("y"), Some("nightly"));
+    }
+
+    #[test]
+    fn unknown_keys_get_a_hint() {
+        let (_, diagnostics) = load_text(
+            "[workspace]\n[workspace.metadata.pieces]\nregistry_hots = \"x\"\n\
+             [workspace.metadata.pieces.repositories.x]\nsource = \"u\"\n",
+        );
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, "config::unknown-key");
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `registry_host`")
+        );
+        assert!(diagnostics[1].message.contains("`source`"));
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let (_, diagnostics) =
+            load_text("[workspace]\n[workspace.metadata.pieces]\nroots = \"a\"\n");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0].message.contains("not of type"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! Diagnostics are data: every problem found anywhere is a [`Diagnostic`] value,
+//! collected across all repositories, sorted once, and rendered once (for humans
+//! in the rustc style, or as one JSON object per line).
+
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde_json::json;
+
+use crate::source::{LineCol, SourceFile, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where a diagnostic points: a span in a file we read, or just a path (a
+/// missing file, a folder).
+#[derive(Clone, Debug)]
+pub enum Location {
+    Span { file: Arc<SourceFile>, span: Span },
+    Path(String),
+}
+
+impl Location {
+    pub fn display_path(&self) -> &str {
+        match self {
+            Location::Span { file, .. } => &file.display,
+            Location::Path(path) => path,
+        }
+    }
+
+    /// Start and end position, when the location is a span.
+    pub fn positions(&self) -> Option<(LineCol, LineCol)> {
+        match self {
+            Location::Span { file, span } => {
+                Some((file.line_col(span.start), file.line_col(span.end)))
+            }
+            Location::Path(_) => None,
+        }
+    }
+
+    /// `path:line:col` (or just the path).
+    pub fn to_short_string(&self) -> String {
+        match self.positions() {
+            Some((start, _)) => format!("{}:{}:{}", self.display_path(), start.line, start.column),
+            None => self.display_path().to_string(),
+        }
+    }
+}
+
+/// A secondary place that helps explain a diagnostic ("first defined here").
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code, `<area>::<kebab-name>`, e.g. `domino::missing-models`.
+    pub code: String,
+    pub message: String,
+    pub location: Option<Location>,
+    /// A short label under the primary span.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code: code.into(),
+            message: message.into(),
+            location: None,
+            label: None,
+            help: None,
+            notes: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, code, message)
+    }
+
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Span) -> Self {
+        self.location = Some(Location::Span {
+            file: Arc::clone(file),
+            span: Span::new(file.clamp(span.start), file.clamp(span.end.max(span.start))),
+        });
+        self
+    }
+
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.location = Some(Location::Path(path.into()));
+        self
+    }
+
+    pub fn with_location(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_related(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            location: Location::Span {
+                file: Arc::clone(file),
+                span,
+            },
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The key diagnostics are sorted by: file, position, severity, code, message.
+    fn sort_key(&self) -> (String, usize, usize, Severity, &str, &str) {
+        let (path, line, column) = match &self.location {
+            None => (String::new(), 0, 0),
+            Some(location) => {
+                let (line, column) = location
+                    .positions()
+                    .map_or((0, 0), |(start, _)| (start.line, start.column));
+                (location.display_path().to_string(), line, column)
+            }
+        };
+        (path, line, column, self.severity, &self.code, &self.message)
+    }
+
+    /// One JSON object (the `--message-format json` form).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut object = json!({
+            "reason": "diagnostic",
+            "severity": self.severity.as_str(),
+            "code": self.code,
+            "message": self.message,
+        });
+        let map = object.as_object_mut().expect("object");
+        if let Some(location) = &self.location {
+            map.insert("file".into(), json!(location.display_path()));
+            if let Some((start, end)) = location.positions() {
+                map.insert("line".into(), json!(start.line));
+                map.insert("column".into(), json!(start.column));
+                map.insert("end_line".into(), json!(end.line));
+                map.insert("end_column".into(), json!(end.column));
+            }
+        }
+        if let Some(label) = &self.label {
+            map.insert("label".into(), json!(label));
+        }
+        if let Some(help) = &self.help {
+            map.insert("help".into(), json!(help));
+        }
+        if !self.notes.is_empty() {
+            map.insert("notes".into(), json!(self.notes));
+        }
+        if !self.related.is_empty() {
+            let related: Vec<_> = self
+                .related
+                .iter()
+                .map(|related| {
+                    let mut value = json!({
+                        "message": related.message,
+                        "file": related.location.display_path(),
+                    });
+                    if let Some((start, _)) = related.location.positions() {
+                        value["line"] = json!(start.line);
+                        value["column"] = json!(start.column);
+                    }
+                    value
+                })
+                .collect();
+            map.insert("related".into(), json!(related));
+        }
+        object
+    }
+
+    /// The rustc-style rendering, with a source snippet when there is a span.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.code.as_str());
+        let mut group = Group::with_title(title);
+        match &self.location {
+            Some(Location::Span { file, span }) => {
+                let mut snippet = Snippet::source(file.text.as_str())
+                    .line_start(1)
+                    .path(file.display.as_str())
+                    .fold(true);
+                let mut primary = AnnotationKind::Primary.span(span.range());
+                if let Some(label) = &self.label {
+                    primary = primary.label(label.as_str());
+                }
+                snippet = snippet.annotation(primary);
+                for related in &self.related {
+                    if let Location::Span { file: other, span } = &related.location
+                        && Arc::ptr_eq(other, file)
+                    {
+                        snippet = snippet.annotation(
+                            AnnotationKind::Context
+                                .span(span.range())
+                                .label(related.message.as_str()),
+                        );
+                    }
+                }
+                group = group.element(snippet);
+            }
+            Some(Location::Path(path)) => {
+                group = group.element(annotate_snippets::Origin::path(path.as_str()));
+            }
+            None => {}
+        }
+        let mut groups = vec![group];
+        for related in &self.related {
+            let same_file = matches!(
+                (&self.location, &related.location),
+                (Some(Location::Span { file: a, .. }), Location::Span { file: b, .. }) if Arc::ptr_eq(a, b)
+            );
+            if same_file {
+                continue;
+            }
+            let title = Level::NOTE.secondary_title(related.message.as_str());
+            let group = match &related.location {
+                Location::Span { file, span } => Group::with_title(title).element(
+                    Snippet::source(file.text.as_str())
+                        .line_start(1)
+                        .path(file.display.as_str())
+                        .fold(true)
+                        .annotation(AnnotationKind::Context.span(span.range())),
+                ),
+                Location::Path(path) => {
+                    Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str()))
+                }
+            };
+            groups.push(group);
+        }
+        let mut footer = Vec::new();
+        for note in &self.notes {
+            footer.push(Level::NOTE.message(note.as_str()));
+        }
+        if let Some(help) = &self.help {
+            footer.push(Level::HELP.message(help.as_str()));
+        }
+        if !footer.is_empty() {
+            let first = groups.remove(0).elements(footer);
+            groups.insert(0, first);
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&groups)
+    }
+}
+
+/// Sorts diagnostics deterministically and drops exact duplicates.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.help == b.help);
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn count(diagnostics: &[Diagnostic]) -> Counts {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    Counts {
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
+}
+
+/// `1 error`, `2 warnings`, `3 repositories`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{count} {stem}ies")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_line_col_and_snippet() {
+        let file = SourceFile::new(
+            "x/config.toml".into(),
+            "x/config.toml".into(),
+            "[repository]\nVERSION = 1\n".into(),
+        );
+        let diagnostic = Diagnostic::error("domino::bad-version", "VERSION must be a string")
+            .at(&file, Span::new(23, 24))
+            .with_label("an integer")
+            .with_help("quote it");
+        let text = diagnostic.render(false);
+        assert!(
+            text.contains("error[domino::bad-version]: VERSION must be a string"),
+            "{text}"
+        );
+        assert!(text.contains("x/config.toml:2:11"), "{text}");
+        assert!(text.contains("VERSION = 1"), "{text}");
+        assert!(text.contains("help: quote it"), "{text}");
+        let json = diagnostic.to_json();
+        assert_eq!(json["line"], 2);
+        assert_eq!(json["column"], 11);
+    }
+
+    #[test]
+    fn sorting_is_by_file_then_position() {
+        let file = SourceFile::new("b".into(), "b".into(), "one\ntwo\n".into());
+        let mut list = vec![
+            Diagnostic::error("x::b", "second").at(&file, Span::at(4)),
+            Diagnostic::warning("x::a", "first").at(&file, Span::at(0)),
+            Diagnostic::error("x::c", "path").at_path("a"),
+            Diagnostic::error("x::c", "path").at_path("a"),
+        ];
+        sort_and_dedup(&mut list);
+        let messages: Vec<_> = list.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["path", "first", "second"]);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(2, "warning"), "2 warnings");
+        assert_eq!(plural(3, "repository"), "3 repositories");
+        assert_eq!(plural(0, "entrypoint"), "0 entrypoints");
+    }
+}

@@ -1,0 +1,305 @@
+//! Discovery: roots -> repositories. A Domino Pieces repository is a folder with a
+//! `config.toml` holding a `[repository]` table and a `pieces/` folder; a Dioptra
+//! resource repository is a folder with one or more resource TOMLs. Folders that
+//! look half like a repository get a warning that says what is missing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::paths::display_path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RepositoryKind {
+    Domino,
+    Dioptra,
+}
+
+impl RepositoryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepositoryKind::Domino => "domino",
+            RepositoryKind::Dioptra => "dioptra",
+        }
+    }
+}
+
+/// One repository found under a root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repository {
+    pub kind: RepositoryKind,
+    /// The folder name (what `--only` and the per-repository settings use).
+    pub name: String,
+    /// The repository folder.
+    pub root: PathBuf,
+    /// The folder as shown to users.
+    pub display: String,
+    /// Dioptra: the resource TOMLs of the repository, sorted.
+    pub resource_configs: Vec<PathBuf>,
+}
+
+/// Folders never searched.
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "__pycache__"];
+
+fn is_skipped(name: &str) -> bool {
+    SKIPPED_DIRS.contains(&name) || name.starts_with('.')
+}
+
+/// The result of discovery: repositories in a stable order (sorted by path, then
+/// kind) and warnings about folders that look half like a repository.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub repositories: Vec<Repository>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Searches every root at any depth.
+pub fn discover(roots: &[PathBuf]) -> Discovery {
+    let mut discovery = Discovery::default();
+    let mut resource_tomls: Vec<PathBuf> = Vec::new();
+    let mut domino_roots: BTreeMap<PathBuf, ()> = BTreeMap::new();
+    for root in roots {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !entry.file_type().is_dir()
+                    || !is_skipped(&entry.file_name().to_string_lossy())
+            });
+        for entry in walker.filter_map(Result::ok) {
+            if entry.file_type().is_dir() {
+                if classify_domino_folder(entry.path(), &mut discovery.diagnostics) {
+                    domino_roots.insert(entry.path().to_path_buf(), ());
+                }
+                continue;
+            }
+            let path = entry.path();
+            if path.extension().is_some_and(|ext| ext == "toml") && is_resource_toml(path) {
+                resource_tomls.push(path.to_path_buf());
+            }
+        }
+    }
+    for root in domino_roots.keys() {
+        discovery
+            .repositories
+            .push(repository(RepositoryKind::Domino, root, Vec::new()));
+    }
+    // Group resource TOMLs by repository root: the nearest folder (the file's own or
+    // an ancestor, within the search root) that holds a `dioptra.toml` or `.git`.
+    let mut dioptra: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for toml in resource_tomls {
+        let folder = toml.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let search_root = roots
+            .iter()
+            .filter(|root| toml.starts_with(root))
+            .max_by_key(|root| root.components().count())
+            .cloned()
+            .unwrap_or_else(|| folder.clone());
+        let repo_root = folder
+            .ancestors()
+            .take_while(|dir| dir.starts_with(&search_root))
+            .find(|dir| dir.join("dioptra.toml").is_file() || dir.join(".git").exists())
+            .map_or(folder.clone(), Path::to_path_buf);
+        dioptra.entry(repo_root).or_default().push(toml);
+    }
+    for (root, mut configs) in dioptra {
+        configs.sort();
+        configs.dedup();
+        discovery
+            .repositories
+            .push(repository(RepositoryKind::Dioptra, &root, configs));
+    }
+    discovery
+        .repositories
+        .sort_by(|a, b| (&a.root, a.kind).cmp(&(&b.root, b.kind)));
+    discovery.repositories.dedup();
+    discovery
+}
+
+fn repository(kind: RepositoryKind, root: &Path, resource_configs: Vec<PathBuf>) -> Repository {
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| {
+            std::fs::canonicalize(root)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| ".".to_string())
+        });
+    Repository {
+        kind,
+        name,
+        root: root.to_path_buf(),
+        display: display_path(root),
+        resource_configs,
+    }
+}
+
+/// Is this folder a Domino Pieces repository? Warns when it is half one.
+fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let config = dir.join("config.toml");
+    let has_pieces = dir.join("pieces").is_dir();
+    let has_dependencies = dir.join("dependencies").is_dir();
+    if !config.is_file() {
+        if has_pieces && has_dependencies {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "discover::incomplete-domino-repository",
+                    "folder has `pieces/` and `dependencies/` but no `config.toml`: not treated as a Domino Pieces repository",
+                )
+                .at_path(display_path(dir))
+                .with_help("add a `config.toml` with a `[repository]` table (REGISTRY_NAME, REPOSITORY_NAME, VERSION)"),
+            );
+        }
+        return false;
+    }
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    let has_repository_table = match text.parse::<toml::Table>() {
+        Ok(table) => table.get("repository").is_some_and(toml::Value::is_table),
+        // A config.toml that does not parse, next to `pieces/`, is a broken Domino
+        // repository: its parser reports the syntax error.
+        Err(_) => has_pieces || text.contains("[repository]"),
+    };
+    match (has_repository_table, has_pieces) {
+        (true, true) => true,
+        (true, false) => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "discover::incomplete-domino-repository",
+                    "`config.toml` has a `[repository]` table but the folder has no `pieces/` folder: not treated as a Domino Pieces repository",
+                )
+                .at_path(display_path(&config))
+                .with_help("create `pieces/<Name>Piece/` folders next to `config.toml`"),
+            );
+            false
+        }
+        (false, true) => {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "discover::incomplete-domino-repository",
+                    "folder has `pieces/` but its `config.toml` has no `[repository]` table: not treated as a Domino Pieces repository",
+                )
+                .at_path(display_path(&config))
+                .with_help("add a `[repository]` table with REGISTRY_NAME, REPOSITORY_NAME and VERSION"),
+            );
+            false
+        }
+        (false, false) => false,
+    }
+}
+
+/// `dioptra.toml`, or any TOML whose top level has `plugins`,
+/// `plugin_param_types` or `entrypoints` arrays.
+fn is_resource_toml(path: &Path) -> bool {
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if file_name == "dioptra.toml" {
+        return true;
+    }
+    if matches!(file_name, "Cargo.toml" | "config.toml" | "pyproject.toml") {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    const KEYS: [&str; 3] = ["plugins", "plugin_param_types", "entrypoints"];
+    match text.parse::<toml::Table>() {
+        Ok(table) => KEYS
+            .iter()
+            .any(|key| table.get(*key).is_some_and(toml::Value::is_array)),
+        // Broken TOML that clearly was meant as a resource file: keep it, so its
+        // syntax errors are reported.
+        Err(_) => KEYS.iter().any(|key| text.contains(&format!("[[{key}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn finds_both_kinds_at_any_depth_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "b/deep/dom/config.toml",
+            "[repository]\nREPOSITORY_NAME = \"x\"\n",
+        );
+        write(root, "b/deep/dom/pieces/APiece/models.py", "");
+        write(root, "a/dio/dioptra.toml", "[[plugins]]\npath = \"p\"\n");
+        write(
+            root,
+            "a/dio/extra/dioptra_optic.toml",
+            "[[entrypoints]]\npath = \"e.yml\"\n",
+        );
+        write(root, "a/dio/extra/other.toml", "x = 1\n");
+        write(root, "c/.hidden/dioptra.toml", "");
+        write(root, "c/target/dioptra.toml", "");
+        let discovery = discover(&[root.to_path_buf()]);
+        let found: Vec<_> = discovery
+            .repositories
+            .iter()
+            .map(|r| (r.kind, r.name.as_str(), r.resource_configs.len()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (RepositoryKind::Dioptra, "dio", 2),
+                (RepositoryKind::Domino, "dom", 0)
+            ]
+        );
+        assert!(discovery.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_root_that_is_a_repository_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "dioptra.toml", "[[plugins]]\npath = \"p\"\n");
+        let discovery = discover(&[dir.path().to_path_buf()]);
+        assert_eq!(discovery.repositories.len(), 1);
+    }
+
+    #[test]
+    fn half_repositories_get_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "nocfg/pieces/APiece/models.py", "");
+        write(root, "nocfg/dependencies/requirements.txt", "");
+        write(root, "notable/config.toml", "[other]\n");
+        write(root, "notable/pieces/APiece/models.py", "");
+        write(root, "nopieces/config.toml", "[repository]\n");
+        let discovery = discover(&[root.to_path_buf()]);
+        assert!(discovery.repositories.is_empty());
+        assert_eq!(
+            discovery.diagnostics.len(),
+            3,
+            "{:?}",
+            discovery.diagnostics
+        );
+        assert!(
+            discovery
+                .diagnostics
+                .iter()
+                .all(|d| d.code == "discover::incomplete-domino-repository")
+        );
+    }
+
+    #[test]
+    fn broken_tomls_still_count_so_their_errors_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "dom/config.toml", "[repository\n");
+        write(root, "dom/pieces/APiece/models.py", "");
+        write(root, "dio/resources.toml", "[[plugins]\npath = \n");
+        let discovery = discover(&[root.to_path_buf()]);
+        assert_eq!(discovery.repositories.len(), 2);
+    }
+}

@@ -1,0 +1,8 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = xtask::cli::Cli::parse();
+    xtask::run(&cli).into()
+}

@@ -1,0 +1,83 @@
+//! How paths are shown to users: relative to the working directory when they are
+//! under it, always with `/` separators, so output is the same on every machine.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+static BASE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Sets the folder paths are shown relative to (once, at start-up; the current
+/// directory by default).
+pub fn set_display_base(base: PathBuf) {
+    let _ = BASE.set(base);
+}
+
+fn base() -> &'static Path {
+    BASE.get_or_init(|| std::env::current_dir().unwrap_or_default())
+}
+
+/// A path for messages: relative to the display base when under it.
+pub fn display_path(path: &Path) -> String {
+    let relative = path.strip_prefix(base()).unwrap_or(path);
+    let text = to_slash(relative);
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
+}
+
+/// A path with `/` separators and no `.` components.
+pub fn to_slash(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for component in path.components() {
+        match component {
+            Component::RootDir => absolute = true,
+            Component::CurDir => {}
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::ParentDir => parts.push("..".to_string()),
+            Component::Prefix(prefix) => {
+                parts.push(prefix.as_os_str().to_string_lossy().into_owned())
+            }
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Makes a path absolute against the working directory and removes `.` and `..`
+/// components lexically (no symlink resolution).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slashes_and_dots() {
+        assert_eq!(to_slash(Path::new("./a/b/../c")), "a/b/../c");
+        assert_eq!(absolute(Path::new("/x/./y/../z")), PathBuf::from("/x/z"));
+    }
+}
