@@ -36,7 +36,18 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
     }
 
     let dist = absolute(&args.dist);
-    let outputs: Vec<&output::Output> = analysis.reports.iter().flat_map(|r| &r.outputs).collect();
+    let mut outputs: Vec<output::Output> = analysis
+        .reports
+        .iter()
+        .flat_map(|r| r.outputs.iter().cloned())
+        .collect();
+    outputs.extend(
+        analysis
+            .reports
+            .iter()
+            .flat_map(|r| &r.artifacts)
+            .map(|artifact| output::Output::new(dist.join(&artifact.path), artifact.bytes.clone())),
+    );
     progress.stage("writing", outputs.len());
     let mut written = 0;
     let mut failures = Vec::new();

@@ -74,6 +74,17 @@ pub struct CommonArgs {
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
 
+    /// How Domino models.py schemas are computed: `static` reads the source (no
+    /// Python is run), `python` imports the models in one Python process (this
+    /// EXECUTES repository code), `auto` uses static and falls back to Python only
+    /// for pieces with constructs the static reader does not support.
+    #[arg(
+        long = "schema-engine",
+        value_name = "ENGINE",
+        default_value = "static"
+    )]
+    pub schema_engine: SchemaEngine,
+
     /// When to color human output.
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
@@ -99,6 +110,14 @@ pub struct BuildArgs {
 pub enum MessageFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum SchemaEngine {
+    #[default]
+    Static,
+    Python,
+    Auto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -67,5 +67,6 @@ pub(crate) fn options_from(args: &CommonArgs) -> pipeline::Options {
         repos: args.repos.clone(),
         only: args.only.clone(),
         jobs: args.jobs.map(usize::from),
+        schema_engine: args.schema_engine,
     }
 }

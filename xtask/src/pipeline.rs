@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::cli::SchemaEngine;
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Repository, RepositoryKind};
@@ -17,6 +18,7 @@ use crate::{dioptra, domino};
 pub struct Context<'a> {
     pub config: &'a Config,
     pub mode: Mode,
+    pub schema_engine: SchemaEngine,
     pub progress: &'a Progress,
 }
 
@@ -46,9 +48,13 @@ pub struct RepositoryReport {
     pub repository: Repository,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
-    /// Files that belong inside the repository (e.g. `.domino/*.json`): written
-    /// by `build-all`, compared by `check`.
+    /// Files that belong inside the repository (e.g. `.domino/*.json`), with
+    /// absolute paths: written by `build-all`. (`check` compares them itself and
+    /// reports drift as diagnostics.)
     pub outputs: Vec<Output>,
+    /// Aggregated artifacts, with paths relative to the dist folder
+    /// (e.g. `dioptra/<repo>/bundle.tar.gz`): written by `build-all` only.
+    pub artifacts: Vec<Output>,
 }
 
 impl RepositoryReport {
@@ -58,6 +64,7 @@ impl RepositoryReport {
             diagnostics: Vec::new(),
             stats: Stats::default(),
             outputs: Vec::new(),
+            artifacts: Vec::new(),
         }
     }
 }
@@ -69,6 +76,7 @@ pub struct Options {
     pub repos: Vec<PathBuf>,
     pub only: Vec<String>,
     pub jobs: Option<usize>,
+    pub schema_engine: SchemaEngine,
 }
 
 /// The analysis of the whole monorepo.
@@ -218,6 +226,7 @@ pub fn analyze(
     let context = Context {
         config: &config,
         mode,
+        schema_engine: options.schema_engine,
         progress,
     };
     progress.stage("checking", repositories.len());
