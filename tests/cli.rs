@@ -1,0 +1,209 @@
+//! End-to-end tests of the front door: the real binary on fixture monorepos.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    workspace_root().join("tests/fixtures").join(name)
+}
+
+/// Copies a folder tree (used to break files without touching the fixtures).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The binary, run from `cwd` (a folder outside any cargo workspace, so the
+/// defaults apply), with progress and colors off.
+fn xtask(cwd: &Path) -> Command {
+    let mut command = Command::cargo_bin("xtask").unwrap();
+    command.current_dir(cwd).env("CI", "true").env("NO_COLOR", "1");
+    command
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: &mut Command) -> Run {
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}")))
+        .collect()
+}
+
+/// A broken copy of the mini monorepo in a temporary folder.
+fn broken_copy(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("monorepo"), &dir.path().join("repos"));
+    edit(&dir.path().join("repos"));
+    dir
+}
+
+#[test]
+fn help_documents_commands_options_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = run(xtask(dir.path()).arg("--help"));
+    assert_eq!(top.code, 0);
+    for needle in ["check", "build-all", "Exit status", "usage or environment error"] {
+        assert!(top.stdout.contains(needle), "--help lacks {needle:?}:\n{}", top.stdout);
+    }
+    let check = run(xtask(dir.path()).args(["check", "--help"]));
+    for needle in ["--repos", "--only", "--jobs", "--message-format", "--quiet", "--verbose"] {
+        assert!(check.stdout.contains(needle), "check --help lacks {needle}:\n{}", check.stdout);
+    }
+    let build = run(xtask(dir.path()).args(["build-all", "--help"]));
+    assert!(build.stdout.contains("--dist"), "{}", build.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(xtask(dir.path()).args(["check", "--bogus"])).code, 2);
+    assert_eq!(run(xtask(dir.path()).args(["check", "-j", "0"])).code, 2);
+    let missing = run(xtask(dir.path()).args(["check", "--repos", "does-not-exist"]));
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("does-not-exist"), "{}", missing.stderr);
+}
+
+#[test]
+fn unknown_only_name_is_a_usage_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = run(xtask(dir.path())
+        .args(["check", "--repos"])
+        .arg(fixture("monorepo"))
+        .args(["--only", "domino-mni"]));
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(result.stderr.contains("did you mean `domino-mini`"), "{}", result.stderr);
+}
+
+#[test]
+fn only_selects_repositories_by_folder_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = run(xtask(dir.path())
+        .args(["check", "--message-format", "json", "--repos"])
+        .arg(fixture("monorepo"))
+        .args(["--only", "dioptra-mini"]));
+    let summary = json_lines(&result.stdout).pop().unwrap();
+    assert_eq!(summary["reason"], "summary");
+    assert_eq!(summary["repositories"], 1);
+    assert_eq!(summary["dioptra_repositories"], 1);
+}
+
+#[test]
+fn truncated_json_is_reported_at_its_line_and_column() {
+    let dir = broken_copy(|repos| {
+        let path = repos.join("domino-mini/pieces/GreetPiece/metadata.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, &text[..text.find("\"tags\"").unwrap()]).unwrap();
+    });
+    let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("repos/domino-mini/pieces/GreetPiece/metadata.json:7:5"),
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains("error[domino::json-syntax]"), "{}", result.stderr);
+    assert!(!result.stderr.contains("panicked"), "{}", result.stderr);
+}
+
+#[test]
+fn bad_toml_in_both_ecosystems_is_reported_at_once() {
+    let dir = broken_copy(|repos| {
+        std::fs::write(
+            repos.join("domino-mini/config.toml"),
+            "[repository]\nREGISTRY_NAME = \"fixtures\nVERSION = \"0.1.0\"\n",
+        )
+        .unwrap();
+        let path = repos.join("dioptra-mini/dioptra.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("name = \"greet\"", "name = = \"greet\"")).unwrap();
+    });
+    let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.stderr.contains("repos/domino-mini/config.toml:2:"), "{}", result.stderr);
+    assert!(result.stderr.contains("repos/dioptra-mini/dioptra.toml:7:"), "{}", result.stderr);
+    assert!(result.stderr.contains("errors"), "{}", result.stderr);
+}
+
+#[test]
+fn python_syntax_errors_point_at_the_line() {
+    let dir = broken_copy(|repos| {
+        let path = repos.join("domino-mini/pieces/GreetPiece/models.py");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("class OutputModel(BaseModel):", "class OutputModel(BaseModel)")).unwrap();
+    });
+    let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("repos/domino-mini/pieces/GreetPiece/models.py:11:"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn json_messages_are_one_valid_object_per_line() {
+    let dir = broken_copy(|repos| {
+        std::fs::write(repos.join("domino-mini/pieces/GreetPiece/metadata.json"), "{\"name\": ").unwrap();
+        std::fs::create_dir_all(repos.join("half/pieces")).unwrap();
+        std::fs::write(repos.join("half/config.toml"), "[other]\n").unwrap();
+    });
+    let result = run(xtask(dir.path()).args(["check", "--message-format", "json", "--repos", "repos"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let messages = json_lines(&result.stdout);
+    let (summary, diagnostics) = messages.split_last().unwrap();
+    assert_eq!(summary["reason"], "summary");
+    assert!(summary["errors"].as_u64().unwrap() >= 1);
+    let syntax = diagnostics
+        .iter()
+        .find(|d| d["code"] == "domino::json-syntax")
+        .expect("a JSON syntax diagnostic");
+    assert_eq!(syntax["severity"], "error");
+    assert_eq!(syntax["file"], "repos/domino-mini/pieces/GreetPiece/metadata.json");
+    assert_eq!(syntax["line"], 1);
+    assert_eq!(syntax["column"], 10);
+    let half = diagnostics
+        .iter()
+        .find(|d| d["code"] == "discover::incomplete-domino-repository")
+        .expect("a warning for the half repository");
+    assert_eq!(half["severity"], "warning");
+    assert!(half["message"].as_str().unwrap().contains("[repository]"));
+}
+
+#[test]
+fn output_does_not_depend_on_jobs() {
+    let dir = broken_copy(|repos| {
+        std::fs::write(repos.join("domino-mini/pieces/GreetPiece/metadata.json"), "[").unwrap();
+        std::fs::write(repos.join("dioptra-mini/dioptra.toml"), "[[plugins]\n").unwrap();
+    });
+    let one = run(xtask(dir.path()).args(["check", "-j", "1", "--repos", "repos"]));
+    let four = run(xtask(dir.path()).args(["check", "-j", "4", "--repos", "repos"]));
+    assert_eq!(one.code, 1);
+    assert_eq!(one.stderr, four.stderr);
+}
