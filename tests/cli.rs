@@ -6,7 +6,10 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -30,7 +33,10 @@ fn copy_tree(from: &Path, to: &Path) {
 /// defaults apply), with progress and colors off.
 fn xtask(cwd: &Path) -> Command {
     let mut command = Command::cargo_bin("xtask").unwrap();
-    command.current_dir(cwd).env("CI", "true").env("NO_COLOR", "1");
+    command
+        .current_dir(cwd)
+        .env("CI", "true")
+        .env("NO_COLOR", "1");
     command
 }
 
@@ -52,7 +58,9 @@ fn run(command: &mut Command) -> Run {
 fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}")))
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"))
+        })
         .collect()
 }
 
@@ -69,12 +77,32 @@ fn help_documents_commands_options_and_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let top = run(xtask(dir.path()).arg("--help"));
     assert_eq!(top.code, 0);
-    for needle in ["check", "build-all", "Exit status", "usage or environment error"] {
-        assert!(top.stdout.contains(needle), "--help lacks {needle:?}:\n{}", top.stdout);
+    for needle in [
+        "check",
+        "build-all",
+        "Exit status",
+        "usage or environment error",
+    ] {
+        assert!(
+            top.stdout.contains(needle),
+            "--help lacks {needle:?}:\n{}",
+            top.stdout
+        );
     }
     let check = run(xtask(dir.path()).args(["check", "--help"]));
-    for needle in ["--repos", "--only", "--jobs", "--message-format", "--quiet", "--verbose"] {
-        assert!(check.stdout.contains(needle), "check --help lacks {needle}:\n{}", check.stdout);
+    for needle in [
+        "--repos",
+        "--only",
+        "--jobs",
+        "--message-format",
+        "--quiet",
+        "--verbose",
+    ] {
+        assert!(
+            check.stdout.contains(needle),
+            "check --help lacks {needle}:\n{}",
+            check.stdout
+        );
     }
     let build = run(xtask(dir.path()).args(["build-all", "--help"]));
     assert!(build.stdout.contains("--dist"), "{}", build.stdout);
@@ -87,7 +115,11 @@ fn usage_errors_exit_2() {
     assert_eq!(run(xtask(dir.path()).args(["check", "-j", "0"])).code, 2);
     let missing = run(xtask(dir.path()).args(["check", "--repos", "does-not-exist"]));
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("does-not-exist"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("does-not-exist"),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]
@@ -98,7 +130,11 @@ fn unknown_only_name_is_a_usage_error_with_a_hint() {
         .arg(fixture("monorepo"))
         .args(["--only", "domino-mni"]));
     assert_eq!(result.code, 2, "{}", result.stderr);
-    assert!(result.stderr.contains("did you mean `domino-mini`"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("did you mean `domino-mini`"),
+        "{}",
+        result.stderr
+    );
 }
 
 #[test]
@@ -124,11 +160,17 @@ fn truncated_json_is_reported_at_its_line_and_column() {
     let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
     assert!(
-        result.stderr.contains("repos/domino-mini/pieces/GreetPiece/metadata.json:7:5"),
+        result
+            .stderr
+            .contains("repos/domino-mini/pieces/GreetPiece/metadata.json:7:5"),
         "{}",
         result.stderr
     );
-    assert!(result.stderr.contains("error[domino::json-syntax]"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("error[domino::json-syntax]"),
+        "{}",
+        result.stderr
+    );
     assert!(!result.stderr.contains("panicked"), "{}", result.stderr);
 }
 
@@ -142,12 +184,24 @@ fn bad_toml_in_both_ecosystems_is_reported_at_once() {
         .unwrap();
         let path = repos.join("dioptra-mini/dioptra.toml");
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("name = \"greet\"", "name = = \"greet\"")).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("name = \"greet\"", "name = = \"greet\""),
+        )
+        .unwrap();
     });
     let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
-    assert!(result.stderr.contains("repos/domino-mini/config.toml:2:"), "{}", result.stderr);
-    assert!(result.stderr.contains("repos/dioptra-mini/dioptra.toml:7:"), "{}", result.stderr);
+    assert!(
+        result.stderr.contains("repos/domino-mini/config.toml:2:"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("repos/dioptra-mini/dioptra.toml:7:"),
+        "{}",
+        result.stderr
+    );
     assert!(result.stderr.contains("errors"), "{}", result.stderr);
 }
 
@@ -156,12 +210,21 @@ fn python_syntax_errors_point_at_the_line() {
     let dir = broken_copy(|repos| {
         let path = repos.join("domino-mini/pieces/GreetPiece/models.py");
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("class OutputModel(BaseModel):", "class OutputModel(BaseModel)")).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(
+                "class OutputModel(BaseModel):",
+                "class OutputModel(BaseModel)",
+            ),
+        )
+        .unwrap();
     });
     let result = run(xtask(dir.path()).args(["check", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
     assert!(
-        result.stderr.contains("repos/domino-mini/pieces/GreetPiece/models.py:11:"),
+        result
+            .stderr
+            .contains("repos/domino-mini/pieces/GreetPiece/models.py:11:"),
         "{}",
         result.stderr
     );
@@ -170,11 +233,16 @@ fn python_syntax_errors_point_at_the_line() {
 #[test]
 fn json_messages_are_one_valid_object_per_line() {
     let dir = broken_copy(|repos| {
-        std::fs::write(repos.join("domino-mini/pieces/GreetPiece/metadata.json"), "{\"name\": ").unwrap();
+        std::fs::write(
+            repos.join("domino-mini/pieces/GreetPiece/metadata.json"),
+            "{\"name\": ",
+        )
+        .unwrap();
         std::fs::create_dir_all(repos.join("half/pieces")).unwrap();
         std::fs::write(repos.join("half/config.toml"), "[other]\n").unwrap();
     });
-    let result = run(xtask(dir.path()).args(["check", "--message-format", "json", "--repos", "repos"]));
+    let result =
+        run(xtask(dir.path()).args(["check", "--message-format", "json", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
     let messages = json_lines(&result.stdout);
     let (summary, diagnostics) = messages.split_last().unwrap();
@@ -185,7 +253,10 @@ fn json_messages_are_one_valid_object_per_line() {
         .find(|d| d["code"] == "domino::json-syntax")
         .expect("a JSON syntax diagnostic");
     assert_eq!(syntax["severity"], "error");
-    assert_eq!(syntax["file"], "repos/domino-mini/pieces/GreetPiece/metadata.json");
+    assert_eq!(
+        syntax["file"],
+        "repos/domino-mini/pieces/GreetPiece/metadata.json"
+    );
     assert_eq!(syntax["line"], 1);
     assert_eq!(syntax["column"], 10);
     let half = diagnostics
@@ -199,11 +270,91 @@ fn json_messages_are_one_valid_object_per_line() {
 #[test]
 fn output_does_not_depend_on_jobs() {
     let dir = broken_copy(|repos| {
-        std::fs::write(repos.join("domino-mini/pieces/GreetPiece/metadata.json"), "[").unwrap();
+        std::fs::write(
+            repos.join("domino-mini/pieces/GreetPiece/metadata.json"),
+            "[",
+        )
+        .unwrap();
         std::fs::write(repos.join("dioptra-mini/dioptra.toml"), "[[plugins]\n").unwrap();
     });
     let one = run(xtask(dir.path()).args(["check", "-j", "1", "--repos", "repos"]));
     let four = run(xtask(dir.path()).args(["check", "-j", "4", "--repos", "repos"]));
     assert_eq!(one.code, 1);
     assert_eq!(one.stderr, four.stderr);
+}
+
+#[test]
+fn failing_build_writes_reports_but_no_artifact() {
+    let dir = broken_copy(|repos| {
+        std::fs::write(
+            repos.join("domino-mini/pieces/GreetPiece/metadata.json"),
+            "{\"name\": <}",
+        )
+        .unwrap();
+    });
+    let result = run(xtask(dir.path()).args(["build-all", "--repos", "repos", "--dist", "dist"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("no artifact was written"),
+        "{}",
+        result.stderr
+    );
+    assert!(!dir.path().join("repos/domino-mini/.domino").exists());
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["junit.xml", "report.json", "report.sarif"]);
+
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("dist/report.json")).unwrap())
+            .unwrap();
+    assert!(report["summary"]["errors"].as_u64().unwrap() >= 1);
+
+    let junit = std::fs::read_to_string(dir.path().join("dist/junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuite name=\"repos/domino-mini\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(
+            "<failure message=\"invalid JSON: Expecting value\" type=\"domino::json-syntax\""
+        ),
+        "{junit}"
+    );
+
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("dist/report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "domino::json-syntax")
+        .expect("the JSON error is a SARIF result");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert_eq!(region["startColumn"], 10);
+}
+
+#[test]
+fn check_can_write_reports() {
+    let dir = broken_copy(|_| {});
+    let result = run(xtask(dir.path()).args([
+        "check",
+        "--repos",
+        "repos",
+        "--only",
+        "dioptra-mini",
+        "--report-dir",
+        "out",
+    ]));
+    assert!(
+        dir.path().join("out/junit.xml").is_file(),
+        "{}",
+        result.stderr
+    );
+    assert!(dir.path().join("out/report.sarif").is_file());
 }

@@ -1,9 +1,11 @@
-//! `cargo xtask build-all`: validate, then emit every artifact. Nothing is
-//! written when an error is found; every file is written atomically.
+//! `cargo xtask build-all`: validate, then emit every artifact. When an error is
+//! found only the reports are written (so CI can show them), no artifact; every
+//! file is written atomically.
 
+use crate::check::{report_outputs, write_outputs};
 use crate::cli::BuildArgs;
 use crate::diagnostics::{Diagnostic, plural};
-use crate::output::{self, Mode, WriteStatus};
+use crate::output::{self, Mode, Output, WriteStatus};
 use crate::paths::{absolute, display_path};
 use crate::pipeline::{self, Options};
 use crate::progress::Progress;
@@ -22,21 +24,23 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
             return ExitStatus::Environment;
         }
     };
+    let dist = absolute(&args.dist);
     let diagnostics = analysis.all_diagnostics();
+    let reports = report_outputs(&analysis, &dist);
     if diagnostics.iter().any(Diagnostic::is_error) {
         progress.finish();
         printer.diagnostics(&diagnostics);
-        printer.summary(
-            "checked",
-            &analysis,
-            &diagnostics,
-            Some("nothing was written"),
+        let failures = write_outputs(&reports);
+        printer.diagnostics(&failures);
+        let message = format!(
+            "no artifact was written; reports in {}",
+            display_path(&dist)
         );
+        printer.summary("checked", &analysis, &diagnostics, Some(&message));
         return ExitStatus::Errors;
     }
 
-    let dist = absolute(&args.dist);
-    let mut outputs: Vec<output::Output> = analysis
+    let mut outputs: Vec<Output> = analysis
         .reports
         .iter()
         .flat_map(|r| r.outputs.iter().cloned())
@@ -46,8 +50,9 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
             .reports
             .iter()
             .flat_map(|r| &r.artifacts)
-            .map(|artifact| output::Output::new(dist.join(&artifact.path), artifact.bytes.clone())),
+            .map(|artifact| Output::new(dist.join(&artifact.path), artifact.bytes.clone())),
     );
+    outputs.extend(reports);
     progress.stage("writing", outputs.len());
     let mut written = 0;
     let mut failures = Vec::new();
@@ -72,7 +77,7 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
         return ExitStatus::Environment;
     }
     let message = format!(
-        "{} written, {} up to date; artifacts in {}",
+        "{} written, {} unchanged; artifacts in {}",
         plural(written, "file"),
         outputs.len() - written,
         display_path(&dist)

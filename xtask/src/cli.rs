@@ -94,6 +94,11 @@ pub struct CommonArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// Also write the run's reports (`report.json`, `junit.xml`, `report.sarif`)
+    /// into this folder.
+    #[arg(long = "report-dir", value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -5,6 +5,7 @@
 //! validate -> emit ([`output`]). Problems are [`diagnostics::Diagnostic`] values,
 //! collected across all repositories and rendered once ([`render`]).
 
+pub mod artifacts;
 pub mod build_all;
 pub mod check;
 pub mod cli;
