@@ -9,6 +9,7 @@ use crate::cli::SchemaEngine;
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Repository, RepositoryKind};
+use crate::facts::Facts;
 use crate::output::{Mode, Output};
 use crate::paths::{absolute, display_path};
 use crate::progress::Progress;
@@ -55,6 +56,8 @@ pub struct RepositoryReport {
     /// Aggregated artifacts, with paths relative to the dist folder
     /// (e.g. `dioptra/<repo>/bundle.tar.gz`): written by `build-all` only.
     pub artifacts: Vec<Output>,
+    /// What the graph needs to know (filled by the ecosystem modules).
+    pub facts: Facts,
 }
 
 impl RepositoryReport {
@@ -65,6 +68,7 @@ impl RepositoryReport {
             stats: Stats::default(),
             outputs: Vec::new(),
             artifacts: Vec::new(),
+            facts: Facts::None,
         }
     }
 }

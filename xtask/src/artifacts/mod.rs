@@ -21,18 +21,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// `SHA256SUMS` in the `sha256sum` format (`<hash>  <name>`), sorted by name.
 /// Paths are relative to the folder the file is written into.
 pub fn sha256sums(files: &[&Output]) -> Vec<u8> {
-    let mut lines: Vec<String> = files
+    let mut lines: Vec<(String, String)> = files
         .iter()
-        .map(|file| {
-            format!(
-                "{}  {}\n",
-                sha256_hex(&file.bytes),
-                crate::paths::to_slash(&file.path)
-            )
-        })
+        .map(|file| (crate::paths::to_slash(&file.path), sha256_hex(&file.bytes)))
         .collect();
     lines.sort();
-    lines.concat().into_bytes()
+    lines
+        .into_iter()
+        .map(|(name, hash)| format!("{hash}  {name}\n"))
+        .collect::<String>()
+        .into_bytes()
 }
 
 #[cfg(test)]
