@@ -2,17 +2,23 @@
 //! found only the reports are written (so CI can show them), no artifact; every
 //! file is written atomically.
 
+use crate::artifacts;
 use crate::check::{report_outputs, write_outputs};
 use crate::cli::BuildArgs;
 use crate::diagnostics::{Diagnostic, plural};
 use crate::output::{self, Mode, Output, WriteStatus};
 use crate::paths::{absolute, display_path};
-use crate::pipeline::{self, Options};
+use crate::pipeline::{self, Analysis, Options};
 use crate::progress::Progress;
 use crate::render::Printer;
 use crate::{ExitStatus, options_from};
 
 pub fn run(args: &BuildArgs) -> ExitStatus {
+    build(args).0
+}
+
+/// Runs the build; also returns the analysis when artifacts were written.
+pub fn build(args: &BuildArgs) -> (ExitStatus, Option<Analysis>) {
     let printer = Printer::from_args(&args.common);
     let progress = Progress::new(args.common.quiet, args.common.verbose);
     let options: Options = options_from(&args.common);
@@ -21,7 +27,7 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
         Err(error) => {
             progress.finish();
             printer.diagnostics(&error.diagnostics);
-            return ExitStatus::Environment;
+            return (ExitStatus::Environment, None);
         }
     };
     let dist = absolute(&args.dist);
@@ -37,7 +43,7 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
             display_path(&dist)
         );
         printer.summary("checked", &analysis, &diagnostics, Some(&message));
-        return ExitStatus::Errors;
+        return (ExitStatus::Errors, None);
     }
 
     let mut outputs: Vec<Output> = analysis
@@ -45,13 +51,18 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
         .iter()
         .flat_map(|r| r.outputs.iter().cloned())
         .collect();
-    outputs.extend(
-        analysis
-            .reports
-            .iter()
-            .flat_map(|r| &r.artifacts)
-            .map(|artifact| Output::new(dist.join(&artifact.path), artifact.bytes.clone())),
-    );
+    match artifacts::dist_outputs(&analysis, &dist) {
+        Ok(dist_outputs) => outputs.extend(
+            dist_outputs
+                .into_iter()
+                .map(|artifact| Output::new(dist.join(&artifact.path), artifact.bytes)),
+        ),
+        Err(diagnostic) => {
+            progress.finish();
+            printer.diagnostics(&[diagnostic]);
+            return (ExitStatus::Environment, None);
+        }
+    }
     outputs.extend(reports);
     progress.stage("writing", outputs.len());
     let mut written = 0;
@@ -74,7 +85,7 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
     printer.diagnostics(&diagnostics);
     if !failures.is_empty() {
         printer.diagnostics(&failures);
-        return ExitStatus::Environment;
+        return (ExitStatus::Environment, None);
     }
     let message = format!(
         "{} written, {} unchanged; artifacts in {}",
@@ -83,5 +94,5 @@ pub fn run(args: &BuildArgs) -> ExitStatus {
         display_path(&dist)
     );
     printer.summary("built", &analysis, &diagnostics, Some(&message));
-    ExitStatus::from_diagnostics(&diagnostics)
+    (ExitStatus::from_diagnostics(&diagnostics), Some(analysis))
 }

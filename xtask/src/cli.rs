@@ -42,6 +42,52 @@ pub enum Command {
     /// when an error is found; every file is written atomically.
     #[command(name = "build-all", after_help = EXIT_CODES)]
     BuildAll(BuildArgs),
+    /// Print the monorepo dependency graph (repositories, pieces, dependency files,
+    /// groups, environments, images, Dioptra configs, plugins, tasks, types,
+    /// entrypoints) on stdout.
+    #[command(after_help = EXIT_CODES)]
+    Graph(GraphArgs),
+    /// Run `build-all`, then build every image with `docker buildx bake` (or print a
+    /// GitHub Actions matrix with `--format gha-matrix`).
+    ///
+    /// Each distinct dependency environment is built once; every Domino group image
+    /// is built from it under the name Domino expects. Run it from the workspace
+    /// root: the bake file's contexts are relative to it.
+    #[command(name = "build-images", after_help = EXIT_CODES)]
+    BuildImages(ImagesArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Output format.
+    #[arg(long = "format", value_name = "FMT", default_value = "dot")]
+    pub format: crate::graph::GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImagesFormat {
+    /// Run `docker buildx bake` on the bake file.
+    Bake,
+    /// Print a GitHub Actions matrix (one job per repository bake group, chunked
+    /// into matrices of at most 256 jobs) instead of building.
+    GhaMatrix,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImagesArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+
+    /// What to do with the plan.
+    #[arg(long = "format", value_name = "FMT", default_value = "bake")]
+    pub format: ImagesFormat,
+
+    /// Push the images (`docker buildx bake --push`).
+    #[arg(long = "push")]
+    pub push: bool,
 }
 
 #[derive(Debug, Clone, Args)]

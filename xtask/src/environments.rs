@@ -23,7 +23,9 @@ pub fn requirement_includes(path: &Path) -> Vec<Include> {
         return Vec::new();
     };
     let folder = path.parent().unwrap_or(Path::new("."));
-    text.lines().filter_map(|line| parse_include(line, folder)).collect()
+    text.lines()
+        .filter_map(|line| parse_include(line, folder))
+        .collect()
 }
 
 fn parse_include(line: &str, folder: &Path) -> Option<Include> {
@@ -53,11 +55,14 @@ fn parse_include(line: &str, folder: &Path) -> Option<Include> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnvironmentSource {
     /// `pip install` of requirements (includes inlined) with constraints.
-    Requirements { requirements: String, constraints: String },
+    Requirements {
+        requirements: String,
+        constraints: String,
+    },
     /// A custom Dockerfile built with a repository as context.
     Dockerfile {
-        /// The repository folder (the build context), as displayed.
-        context: String,
+        /// The repository folder (the build context).
+        context: PathBuf,
         /// The Dockerfile, relative to the context.
         dockerfile: String,
     },
@@ -93,11 +98,19 @@ impl Environment {
 
 /// The environment of one Domino group: None when the group builds straight
 /// from the base image (no requirements, no Dockerfile).
-pub fn environment_of(repository_root: &Path, group: &DominoGroup, base_image: &str) -> Result<Option<Environment>, Diagnostic> {
+pub fn environment_of(
+    repository_root: &Path,
+    group: &DominoGroup,
+    base_image: &str,
+) -> Result<Option<Environment>, Diagnostic> {
     if let Some(dockerfile) = &group.dockerfile {
         let path = repository_root.join(dockerfile);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            Diagnostic::error("graph::unreadable-dependency", format!("cannot read Dockerfile: {err}")).at_path(display_path(&path))
+            Diagnostic::error(
+                "graph::unreadable-dependency",
+                format!("cannot read Dockerfile: {err}"),
+            )
+            .at_path(display_path(&path))
         })?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(b"domino-environment-v1\0dockerfile\0");
@@ -112,7 +125,7 @@ pub fn environment_of(repository_root: &Path, group: &DominoGroup, base_image: &
             hash: hasher.finalize().to_hex().to_string(),
             base_image: base_image.to_string(),
             source: EnvironmentSource::Dockerfile {
-                context: display_path(repository_root),
+                context: repository_root.to_path_buf(),
                 dockerfile: dockerfile.clone(),
             },
         }));
@@ -121,7 +134,12 @@ pub fn environment_of(repository_root: &Path, group: &DominoGroup, base_image: &
         return Ok(None);
     };
     let mut resolved = Resolved::default();
-    resolve(&repository_root.join(requirements_file), false, &mut Vec::new(), &mut resolved)?;
+    resolve(
+        &repository_root.join(requirements_file),
+        false,
+        &mut Vec::new(),
+        &mut resolved,
+    )?;
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"domino-environment-v1\0requirements\0");
     hasher.update(base_image.as_bytes());
@@ -147,20 +165,32 @@ struct Resolved {
 
 /// Inlines `-r` includes into the requirements and `-c` files into the
 /// constraints; a cycle is an error that prints its path.
-fn resolve(path: &Path, constraint: bool, stack: &mut Vec<PathBuf>, out: &mut Resolved) -> Result<(), Diagnostic> {
+fn resolve(
+    path: &Path,
+    constraint: bool,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Resolved,
+) -> Result<(), Diagnostic> {
     let key = crate::paths::absolute(path);
     if let Some(position) = stack.iter().position(|p| *p == key) {
         let mut cycle: Vec<String> = stack[position..].iter().map(|p| display_path(p)).collect();
         cycle.push(display_path(&key));
         return Err(Diagnostic::error(
             "graph::cycle",
-            format!("requirements files include each other: {}", cycle.join(" -> ")),
+            format!(
+                "requirements files include each other: {}",
+                cycle.join(" -> ")
+            ),
         )
         .at_path(display_path(&key))
         .with_help("remove one of the `-r`/`-c` lines"));
     }
     let text = std::fs::read_to_string(&key).map_err(|err| {
-        Diagnostic::error("graph::unreadable-dependency", format!("cannot read requirements file: {err}")).at_path(display_path(&key))
+        Diagnostic::error(
+            "graph::unreadable-dependency",
+            format!("cannot read requirements file: {err}"),
+        )
+        .at_path(display_path(&key))
     })?;
     stack.push(key.clone());
     let folder = key.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -168,7 +198,11 @@ fn resolve(path: &Path, constraint: bool, stack: &mut Vec<PathBuf>, out: &mut Re
         match parse_include(line, &folder) {
             Some(include) => resolve(&include.path, constraint || include.constraint, stack, out)?,
             None => {
-                let target = if constraint { &mut out.constraints } else { &mut out.requirements };
+                let target = if constraint {
+                    &mut out.constraints
+                } else {
+                    &mut out.requirements
+                };
                 target.push_str(line.trim_end());
                 target.push('\n');
             }
@@ -189,7 +223,10 @@ pub fn dockerfile_from_images(text: &str) -> Vec<String> {
         }
         let rest: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
         if let Some(image) = rest.first() {
-            if !stages.iter().any(|s: &String| s.eq_ignore_ascii_case(image)) {
+            if !stages
+                .iter()
+                .any(|s: &String| s.eq_ignore_ascii_case(image))
+            {
                 images.push(image.to_string());
             }
             if rest.len() >= 3 && rest[1].eq_ignore_ascii_case("AS") {
@@ -206,7 +243,9 @@ pub fn copied_files(context: &Path, dockerfile: &str) -> BTreeMap<String, Vec<u8
     let mut files = BTreeMap::new();
     for line in dockerfile.lines() {
         let mut words: Vec<&str> = line.split_whitespace().collect();
-        let Some(instruction) = words.first() else { continue };
+        let Some(instruction) = words.first() else {
+            continue;
+        };
         if !(instruction.eq_ignore_ascii_case("COPY") || instruction.eq_ignore_ascii_case("ADD")) {
             continue;
         }
@@ -225,11 +264,19 @@ pub fn copied_files(context: &Path, dockerfile: &str) -> BTreeMap<String, Vec<u8
         }
         for source in &sources[..sources.len() - 1] {
             let path = context.join(source);
-            for entry in walkdir::WalkDir::new(&path).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for entry in walkdir::WalkDir::new(&path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 if entry.file_type().is_file()
                     && let Ok(bytes) = std::fs::read(entry.path())
                 {
-                    let name = entry.path().strip_prefix(context).map(to_slash).unwrap_or_default();
+                    let name = entry
+                        .path()
+                        .strip_prefix(context)
+                        .map(to_slash)
+                        .unwrap_or_default();
                     files.insert(name, bytes);
                 }
             }
@@ -261,18 +308,37 @@ mod tests {
         std::fs::write(a.join("requirements.txt"), "pandas==2.2.2\n-r base.txt\n").unwrap();
         std::fs::write(a.join("base.txt"), "numpy==2.0.0\n").unwrap();
         std::fs::write(b.join("reqs.txt"), "pandas==2.2.2\nnumpy==2.0.0\n").unwrap();
-        let env_a = environment_of(&dir.path().join("a"), &group(Some("dependencies/requirements.txt"), None), "base")
-            .unwrap()
-            .unwrap();
-        let env_b = environment_of(&dir.path().join("b"), &group(Some("dependencies/reqs.txt"), None), "base")
-            .unwrap()
-            .unwrap();
+        let env_a = environment_of(
+            &dir.path().join("a"),
+            &group(Some("dependencies/requirements.txt"), None),
+            "base",
+        )
+        .unwrap()
+        .unwrap();
+        let env_b = environment_of(
+            &dir.path().join("b"),
+            &group(Some("dependencies/reqs.txt"), None),
+            "base",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(env_a.hash, env_b.hash);
-        let env_c = environment_of(&dir.path().join("b"), &group(Some("dependencies/reqs.txt"), None), "other")
-            .unwrap()
-            .unwrap();
-        assert_ne!(env_a.hash, env_c.hash, "the base image is part of the environment");
-        assert!(environment_of(dir.path(), &group(None, None), "base").unwrap().is_none());
+        let env_c = environment_of(
+            &dir.path().join("b"),
+            &group(Some("dependencies/reqs.txt"), None),
+            "other",
+        )
+        .unwrap()
+        .unwrap();
+        assert_ne!(
+            env_a.hash, env_c.hash,
+            "the base image is part of the environment"
+        );
+        assert!(
+            environment_of(dir.path(), &group(None, None), "base")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
@@ -282,13 +348,20 @@ mod tests {
         std::fs::write(dir.path().join("b.txt"), "-c a.txt\n").unwrap();
         let err = environment_of(dir.path(), &group(Some("a.txt"), None), "base").unwrap_err();
         assert_eq!(err.code, "graph::cycle");
-        assert!(err.message.contains("a.txt -> ") && err.message.contains("b.txt -> "), "{}", err.message);
+        assert!(
+            err.message.contains("a.txt -> ") && err.message.contains("b.txt -> "),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn dockerfile_parsing() {
         let text = "FROM ghcr.io/x/base:1 AS build\nRUN x\nFROM build\nFROM --platform=linux/amd64 python:3.11\nCOPY --from=build /a /b\n";
-        assert_eq!(dockerfile_from_images(text), ["ghcr.io/x/base:1", "python:3.11"]);
+        assert_eq!(
+            dockerfile_from_images(text),
+            ["ghcr.io/x/base:1", "python:3.11"]
+        );
         let includes: Vec<_> = ["-r x.txt", "--constraint=c.txt", "pandas", "-e ."]
             .iter()
             .filter_map(|l| parse_include(l, Path::new("d")))

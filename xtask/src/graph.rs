@@ -113,7 +113,14 @@ pub struct MonorepoGraph {
 }
 
 impl MonorepoGraph {
-    fn node(&mut self, kind: NodeKind, id: String, label: impl Into<String>, repository: Option<&str>, path: Option<String>) -> NodeIndex {
+    fn node(
+        &mut self,
+        kind: NodeKind,
+        id: String,
+        label: impl Into<String>,
+        repository: Option<&str>,
+        path: Option<String>,
+    ) -> NodeIndex {
         if let Some(index) = self.index.get(&id) {
             return *index;
         }
@@ -129,7 +136,11 @@ impl MonorepoGraph {
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
-        if !self.graph.edges_connecting(from, to).any(|e| *e.weight() == kind) {
+        if !self
+            .graph
+            .edges_connecting(from, to)
+            .any(|e| *e.weight() == kind)
+        {
             self.graph.add_edge(from, to, kind);
         }
     }
@@ -140,7 +151,11 @@ impl MonorepoGraph {
 
     /// Nodes in id order (deterministic whatever the build order was).
     pub fn sorted_nodes(&self) -> Vec<(NodeIndex, &Node)> {
-        let mut nodes: Vec<_> = self.graph.node_indices().map(|i| (i, &self.graph[i])).collect();
+        let mut nodes: Vec<_> = self
+            .graph
+            .node_indices()
+            .map(|i| (i, &self.graph[i]))
+            .collect();
         nodes.sort_by(|a, b| a.1.id.cmp(&b.1.id));
         nodes
     }
@@ -150,7 +165,13 @@ impl MonorepoGraph {
         let mut edges: Vec<_> = self
             .graph
             .edge_references()
-            .map(|e| (self.graph[e.source()].id.as_str(), self.graph[e.target()].id.as_str(), *e.weight()))
+            .map(|e| {
+                (
+                    self.graph[e.source()].id.as_str(),
+                    self.graph[e.target()].id.as_str(),
+                    *e.weight(),
+                )
+            })
             .collect();
         edges.sort();
         edges
@@ -165,7 +186,13 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
     for report in reports {
         let repo = &report.repository;
         let repo_id = format!("repository:{}", repo.display);
-        let repo_node = graph.node(NodeKind::Repository, repo_id, &repo.name, Some(&repo.name), Some(repo.display.clone()));
+        let repo_node = graph.node(
+            NodeKind::Repository,
+            repo_id,
+            &repo.name,
+            Some(&repo.name),
+            Some(repo.display.clone()),
+        );
         match &report.facts {
             Facts::None => {}
             Facts::Domino(facts) => {
@@ -180,7 +207,8 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                     graph.edge(repo_node, piece_node, EdgeKind::Contains);
                 }
                 for file in &facts.dependency_files {
-                    let file_node = dependency_file_node(&mut graph, &repo.display, &repo.name, file);
+                    let file_node =
+                        dependency_file_node(&mut graph, &repo.display, &repo.name, file);
                     graph.edge(repo_node, file_node, EdgeKind::Contains);
                 }
                 for group in &facts.groups {
@@ -193,12 +221,17 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                     );
                     graph.edge(repo_node, group_node, EdgeKind::Contains);
                     for piece in &group.pieces {
-                        if let Some(piece_node) = graph.index.get(&format!("piece:{}/{piece}", repo.display)).copied() {
+                        if let Some(piece_node) = graph
+                            .index
+                            .get(&format!("piece:{}/{piece}", repo.display))
+                            .copied()
+                        {
                             graph.edge(piece_node, group_node, EdgeKind::Uses);
                         }
                     }
                     for file in group.requirements_file.iter().chain(&group.dockerfile) {
-                        let file_node = dependency_file_node(&mut graph, &repo.display, &repo.name, file);
+                        let file_node =
+                            dependency_file_node(&mut graph, &repo.display, &repo.name, file);
                         graph.edge(group_node, file_node, EdgeKind::Uses);
                     }
                     let image_node = graph.node(
@@ -260,7 +293,11 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                     for ty in &config.types {
                         let from = graph.index[&format!("type:{config_path}/{}", ty.name)];
                         for reference in &ty.references {
-                            if let Some(to) = graph.index.get(&format!("type:{config_path}/{reference}")).copied() {
+                            if let Some(to) = graph
+                                .index
+                                .get(&format!("type:{config_path}/{reference}"))
+                                .copied()
+                            {
                                 graph.edge(from, to, EdgeKind::References);
                             }
                         }
@@ -274,8 +311,16 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                             Some(format!("{}/{}", repo.display, entrypoint.path)),
                         );
                         graph.edge(config_node, entrypoint_node, EdgeKind::Contains);
-                        for plugin in entrypoint.plugins.iter().chain(&entrypoint.artifact_plugins) {
-                            if let Some(plugin_node) = graph.index.get(&format!("plugin:{config_path}/{plugin}")).copied() {
+                        for plugin in entrypoint
+                            .plugins
+                            .iter()
+                            .chain(&entrypoint.artifact_plugins)
+                        {
+                            if let Some(plugin_node) = graph
+                                .index
+                                .get(&format!("plugin:{config_path}/{plugin}"))
+                                .copied()
+                            {
                                 graph.edge(entrypoint_node, plugin_node, EdgeKind::Uses);
                             }
                         }
@@ -287,16 +332,24 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
 
     // Requirement includes, Dockerfile FROM, and environments.
     for report in reports {
-        let Facts::Domino(facts) = &report.facts else { continue };
+        let Facts::Domino(facts) = &report.facts else {
+            continue;
+        };
         let repo = &report.repository;
         for file in &facts.dependency_files {
             let path = repo.root.join(file);
             let from = graph.index[&format!("dependency-file:{}/{file}", repo.display)];
             if is_requirements_file(file) {
                 for include in environments::requirement_includes(&path) {
-                    let Some(target) = relative_to_repo(&repo.root, &include.path) else { continue };
+                    let Some(target) = relative_to_repo(&repo.root, &include.path) else {
+                        continue;
+                    };
                     let to = dependency_file_node(&mut graph, &repo.display, &repo.name, &target);
-                    let kind = if include.constraint { EdgeKind::Constrains } else { EdgeKind::Includes };
+                    let kind = if include.constraint {
+                        EdgeKind::Constrains
+                    } else {
+                        EdgeKind::Includes
+                    };
                     graph.edge(from, to, kind);
                 }
             } else if let Ok(text) = std::fs::read_to_string(&path) {
@@ -322,7 +375,10 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                         None,
                     );
                     graph.edge(group_node, env_node, EdgeKind::Uses);
-                    graph.environments.entry(hash.clone()).or_insert(environment);
+                    graph
+                        .environments
+                        .entry(hash.clone())
+                        .or_insert(environment);
                     graph.group_environments.insert(key, Some(hash));
                 }
                 Ok(None) => {
@@ -348,7 +404,12 @@ fn relative_to_repo(root: &Path, path: &Path) -> Option<String> {
     path.strip_prefix(&root).ok().map(crate::paths::to_slash)
 }
 
-fn dependency_file_node(graph: &mut MonorepoGraph, repo_display: &str, repo_name: &str, file: &str) -> NodeIndex {
+fn dependency_file_node(
+    graph: &mut MonorepoGraph,
+    repo_display: &str,
+    repo_name: &str,
+    file: &str,
+) -> NodeIndex {
     graph.node(
         NodeKind::DependencyFile,
         format!("dependency-file:{repo_display}/{file}"),
@@ -372,7 +433,10 @@ fn cycle_diagnostics(graph: &MonorepoGraph) -> Vec<Diagnostic> {
     }
     let mut diagnostics = Vec::new();
     for component in petgraph::algo::tarjan_scc(&filtered) {
-        let is_cycle = component.len() > 1 || component.first().is_some_and(|n| filtered.contains_edge(*n, *n));
+        let is_cycle = component.len() > 1
+            || component
+                .first()
+                .is_some_and(|n| filtered.contains_edge(*n, *n));
         if !is_cycle {
             continue;
         }
@@ -382,7 +446,9 @@ fn cycle_diagnostics(graph: &MonorepoGraph) -> Vec<Diagnostic> {
             .iter()
             .min_by_key(|n| &graph.graph[filtered[**n]].id)
             .expect("non-empty component");
-        let path = shortest_cycle_through(&filtered, &members, start, &|n| graph.graph[filtered[n]].id.clone());
+        let path = shortest_cycle_through(&filtered, &members, start, &|n| {
+            graph.graph[filtered[n]].id.clone()
+        });
         let labels: Vec<String> = path
             .iter()
             .map(|n| {
@@ -417,7 +483,10 @@ fn shortest_cycle_through(
     let mut visited = BTreeSet::from([start]);
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(current) = queue.pop_front() {
-        let mut next: Vec<NodeIndex> = graph.neighbors(current).filter(|n| members.contains(n)).collect();
+        let mut next: Vec<NodeIndex> = graph
+            .neighbors(current)
+            .filter(|n| members.contains(n))
+            .collect();
         next.sort_by_key(|n| id(*n));
         next.dedup();
         for neighbor in next {
@@ -455,7 +524,8 @@ pub enum GraphFormat {
 pub fn filtered_ids(graph: &MonorepoGraph, only: &[String]) -> BTreeSet<String> {
     let mut keep = BTreeSet::new();
     for (index, node) in graph.sorted_nodes() {
-        let selected = only.is_empty() || node.repository.as_ref().is_some_and(|r| only.contains(r));
+        let selected =
+            only.is_empty() || node.repository.as_ref().is_some_and(|r| only.contains(r));
         if selected {
             keep.insert(node.id.clone());
             for neighbor in graph.graph.neighbors(index) {
@@ -473,13 +543,22 @@ fn quote(text: &str) -> String {
 /// Renders the graph (restricted to `only` repositories when not empty).
 pub fn render(graph: &MonorepoGraph, format: GraphFormat, only: &[String]) -> String {
     let keep = filtered_ids(graph, only);
-    let nodes: Vec<&Node> = graph.sorted_nodes().into_iter().map(|(_, n)| n).filter(|n| keep.contains(&n.id)).collect();
+    let nodes: Vec<&Node> = graph
+        .sorted_nodes()
+        .into_iter()
+        .map(|(_, n)| n)
+        .filter(|n| keep.contains(&n.id))
+        .collect();
     let edges: Vec<_> = graph
         .sorted_edges()
         .into_iter()
         .filter(|(a, b, _)| keep.contains(*a) && keep.contains(*b))
         .collect();
-    let short: BTreeMap<&str, String> = nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), format!("n{i}"))).collect();
+    let short: BTreeMap<&str, String> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+        .collect();
     let mut out = String::new();
     match format {
         GraphFormat::Dot => {
@@ -500,14 +579,21 @@ pub fn render(graph: &MonorepoGraph, format: GraphFormat, only: &[String]) -> St
                 );
             }
             for (a, b, kind) in &edges {
-                let _ = writeln!(out, "  {} -> {} [label={}];", short[a], short[b], quote(kind.as_str()));
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [label={}];",
+                    short[a],
+                    short[b],
+                    quote(kind.as_str())
+                );
             }
             out.push_str("}\n");
         }
         GraphFormat::Mermaid => {
             out.push_str("flowchart LR\n");
             for node in &nodes {
-                let label = format!("{} ({})", node.label, node.kind.as_str()).replace('"', "#quot;");
+                let label =
+                    format!("{} ({})", node.label, node.kind.as_str()).replace('"', "#quot;");
                 let _ = writeln!(out, "  {}[\"{label}\"]", short[node.id.as_str()]);
             }
             for (a, b, kind) in &edges {
@@ -537,7 +623,10 @@ type NameKey = (String, &'static str, String);
 
 /// Cross-repository rules: Dioptra names colliding within one import group, and
 /// Domino image tags colliding.
-pub fn cross_repository_diagnostics(reports: &[RepositoryReport], group_of: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+pub fn cross_repository_diagnostics(
+    reports: &[RepositoryReport],
+    group_of: &dyn Fn(&str) -> String,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // (group, what, name) -> [(repo display, config path)]
     let mut dioptra: BTreeMap<NameKey, Vec<(String, String)>> = BTreeMap::new();
@@ -548,7 +637,10 @@ pub fn cross_repository_diagnostics(reports: &[RepositoryReport], group_of: &dyn
             Facts::Dioptra(facts) => {
                 let group = group_of(&repo.name);
                 for config in &facts.configs {
-                    let location = (repo.display.clone(), format!("{}/{}", repo.display, config.path));
+                    let location = (
+                        repo.display.clone(),
+                        format!("{}/{}", repo.display, config.path),
+                    );
                     let names = config
                         .plugins
                         .iter()
@@ -579,7 +671,10 @@ pub fn cross_repository_diagnostics(reports: &[RepositoryReport], group_of: &dyn
         if repositories.len() < 2 {
             continue; // same-repository duplicates are the Dioptra validator's business
         }
-        let files: Vec<&str> = locations.iter().map(|(_, config)| config.as_str()).collect();
+        let files: Vec<&str> = locations
+            .iter()
+            .map(|(_, config)| config.as_str())
+            .collect();
         let mut diagnostic = Diagnostic::error(
             "graph::dioptra-name-collision",
             format!(

@@ -7,6 +7,7 @@
 
 pub mod artifacts;
 pub mod build_all;
+pub mod build_images;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -17,7 +18,9 @@ pub mod doc;
 pub mod domino;
 pub mod environments;
 pub mod facts;
+pub mod fingerprint;
 pub mod graph;
+pub mod graph_command;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
@@ -63,6 +66,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
     match &cli.command {
         Command::Check(args) => check::run(args),
         Command::BuildAll(args) => build_all::run(args),
+        Command::Graph(args) => graph_command::run(args),
+        Command::BuildImages(args) => build_images::run(args),
     }
 }
 

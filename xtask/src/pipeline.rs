@@ -10,6 +10,7 @@ use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Repository, RepositoryKind};
 use crate::facts::Facts;
+use crate::graph::{self, MonorepoGraph};
 use crate::output::{Mode, Output};
 use crate::paths::{absolute, display_path};
 use crate::progress::Progress;
@@ -88,6 +89,8 @@ pub struct Options {
 pub struct Analysis {
     pub config: Config,
     pub reports: Vec<RepositoryReport>,
+    /// The monorepo graph, built once from the reports' facts.
+    pub graph: MonorepoGraph,
     /// Diagnostics that belong to no single repository (discovery, cross-repository).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -253,9 +256,18 @@ pub fn analyze(
             .collect()
     });
 
+    progress.verbose("building the monorepo graph");
+    let mut graph = graph::build(&reports, &config.domino_base_image());
+    let mut diagnostics = discovery.diagnostics;
+    diagnostics.append(&mut graph.diagnostics);
+    diagnostics.extend(graph::cross_repository_diagnostics(&reports, &|name| {
+        config.dioptra_group(name).to_string()
+    }));
+
     Ok(Analysis {
         config,
         reports,
-        diagnostics: discovery.diagnostics,
+        graph,
+        diagnostics,
     })
 }

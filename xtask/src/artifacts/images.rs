@@ -1,0 +1,339 @@
+//! The image build plan: a `docker buildx bake` file (JSON form) that builds each
+//! distinct dependency environment once and every Domino group image from it,
+//! under exactly the name Domino expects (`source_image`), plus the rendered
+//! Dockerfiles and a GitHub Actions matrix.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use crate::environments::{Environment, EnvironmentSource};
+use crate::facts::{DominoFacts, DominoGroup, Facts};
+use crate::graph::MonorepoGraph;
+use crate::output::Output;
+use crate::paths::to_slash;
+use crate::pipeline::RepositoryReport;
+
+/// GitHub Actions refuses matrices of more than 256 jobs.
+pub const GHA_MATRIX_LIMIT: usize = 256;
+
+/// A bake target name: `[A-Za-z0-9_-]+`.
+pub fn target_name(text: &str) -> String {
+    let name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "_".to_string()
+    } else {
+        name
+    }
+}
+
+/// A path as written in the bake file: relative to the workspace root (bake is
+/// run from there) when possible.
+fn bake_path(workspace_root: &Path, path: &Path) -> String {
+    let absolute = crate::paths::absolute(path);
+    match absolute.strip_prefix(crate::paths::absolute(workspace_root)) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_string(),
+        Ok(relative) => to_slash(relative),
+        Err(_) => to_slash(&absolute),
+    }
+}
+
+/// The Dockerfile of a group image built on top of its environment.
+fn group_dockerfile(group: &DominoGroup, environment: Option<&Environment>) -> String {
+    match environment {
+        None => group.dockerfile_text.clone(),
+        Some(environment) => match &environment.source {
+            EnvironmentSource::Dockerfile { .. } => "FROM env\n".to_string(),
+            EnvironmentSource::Requirements { .. } => {
+                let mut text = String::from(
+                    "FROM env\nCOPY config.toml domino/pieces_repository/\nCOPY pieces domino/pieces_repository/pieces\nCOPY .domino domino/pieces_repository/.domino\n",
+                );
+                if let Some(requirements) = &group.requirements_file {
+                    text.push_str(&format!(
+                        "COPY {requirements} domino/pieces_repository/dependencies/\n"
+                    ));
+                }
+                text
+            }
+        },
+    }
+}
+
+/// One repository target group, for the Actions matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepositoryTargets {
+    pub group: String,
+    pub targets: Vec<String>,
+}
+
+/// The plan: the bake file and the files that go with it (paths relative to dist).
+pub struct ImagePlan {
+    pub bake: Value,
+    pub files: Vec<Output>,
+    pub repositories: Vec<RepositoryTargets>,
+}
+
+/// Builds the plan. `dist` is the dist folder (environment contexts live there).
+pub fn plan(
+    reports: &[RepositoryReport],
+    graph: &MonorepoGraph,
+    workspace_root: &Path,
+    dist: &Path,
+    registry_host: &str,
+) -> ImagePlan {
+    let mut targets: BTreeMap<String, Value> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Value> = BTreeMap::new();
+    let mut files = Vec::new();
+    let mut repositories = Vec::new();
+    // Images built here: image reference -> target name (for FROM between images).
+    let mut built_images: BTreeMap<String, String> = BTreeMap::new();
+    let domino: Vec<(&RepositoryReport, &DominoFacts)> = reports
+        .iter()
+        .filter_map(|r| match &r.facts {
+            Facts::Domino(facts) => Some((r, facts)),
+            _ => None,
+        })
+        .collect();
+    let mut used_names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut repo_target_names = Vec::new();
+    for (report, _) in &domino {
+        let base = target_name(&report.repository.name);
+        let count = used_names.entry(base.clone()).or_insert(0);
+        *count += 1;
+        repo_target_names.push(if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        });
+    }
+    for ((_, facts), repo_target) in domino.iter().zip(&repo_target_names) {
+        for group in &facts.groups {
+            built_images.insert(
+                group.source_image.clone(),
+                format!("{repo_target}-{}", target_name(&group.name)),
+            );
+        }
+    }
+
+    // Environments: one target each.
+    for (hash, environment) in &graph.environments {
+        let name = environment.target_name();
+        let registry = domino
+            .iter()
+            .find(|(r, f)| {
+                f.groups.iter().any(|g| {
+                    graph
+                        .group_environments
+                        .get(&(r.repository.display.clone(), g.name.clone()))
+                        == Some(&Some(hash.clone()))
+                })
+            })
+            .map(|(_, f)| f.registry_name.to_lowercase())
+            .unwrap_or_else(|| "domino".to_string());
+        let cache_ref = format!(
+            "{registry_host}/{registry}/domino-environments:cache-{}",
+            &hash[..12]
+        );
+        let mut target = Map::new();
+        match &environment.source {
+            EnvironmentSource::Requirements {
+                requirements,
+                constraints,
+            } => {
+                let folder = format!("environments/{name}");
+                files.push(Output::new(
+                    format!("{folder}/requirements.txt"),
+                    requirements.clone(),
+                ));
+                files.push(Output::new(
+                    format!("{folder}/constraints.txt"),
+                    constraints.clone(),
+                ));
+                let dockerfile = environment
+                    .dockerfile_text()
+                    .expect("requirements environments have a Dockerfile");
+                files.push(Output::new(
+                    format!("{folder}/Dockerfile"),
+                    dockerfile.clone(),
+                ));
+                target.insert(
+                    "context".into(),
+                    json!(bake_path(workspace_root, &dist.join(&folder))),
+                );
+                target.insert("dockerfile".into(), json!("Dockerfile"));
+            }
+            EnvironmentSource::Dockerfile {
+                context,
+                dockerfile,
+            } => {
+                target.insert("context".into(), json!(bake_path(workspace_root, context)));
+                target.insert("dockerfile".into(), json!(dockerfile));
+                // A FROM naming an image built here is linked to its target.
+                let text = std::fs::read_to_string(context.join(dockerfile)).unwrap_or_default();
+                let mut contexts = Map::new();
+                for image in crate::environments::dockerfile_from_images(&text) {
+                    if let Some(target_name) = built_images.get(&image) {
+                        contexts.insert(image, json!(format!("target:{target_name}")));
+                    }
+                }
+                if !contexts.is_empty() {
+                    target.insert("contexts".into(), Value::Object(contexts));
+                }
+            }
+        }
+        target.insert(
+            "labels".into(),
+            json!({
+                "io.domino.environment": hash,
+                "org.opencontainers.image.title": name,
+            }),
+        );
+        target.insert(
+            "cache-from".into(),
+            json!([format!("type=registry,ref={cache_ref}")]),
+        );
+        target.insert(
+            "cache-to".into(),
+            json!([format!("type=registry,ref={cache_ref},mode=max")]),
+        );
+        targets.insert(name, Value::Object(target));
+    }
+
+    // Group images.
+    for ((report, facts), repo_target) in domino.iter().zip(&repo_target_names) {
+        let mut repo_targets = Vec::new();
+        for group in &facts.groups {
+            let name = format!("{repo_target}-{}", target_name(&group.name));
+            let environment = graph
+                .group_environments
+                .get(&(report.repository.display.clone(), group.name.clone()))
+                .cloned()
+                .flatten()
+                .and_then(|hash| graph.environments.get(&hash));
+            let dockerfile = group_dockerfile(group, environment);
+            files.push(Output::new(
+                format!("dockerfiles/{name}.Dockerfile"),
+                dockerfile.clone(),
+            ));
+            let mut target = Map::new();
+            target.insert(
+                "context".into(),
+                json!(bake_path(workspace_root, &report.repository.root)),
+            );
+            target.insert("dockerfile-inline".into(), json!(dockerfile));
+            if let Some(environment) = environment {
+                target.insert(
+                    "contexts".into(),
+                    json!({ "env": format!("target:{}", environment.target_name()) }),
+                );
+            }
+            target.insert("tags".into(), json!([group.source_image]));
+            let mut labels = Map::new();
+            labels.insert("io.domino.pieces".into(), json!(group.pieces.join(",")));
+            labels.insert(
+                "org.opencontainers.image.title".into(),
+                json!(format!("{}-{}", facts.repository_name, group.name)),
+            );
+            labels.insert(
+                "org.opencontainers.image.version".into(),
+                json!(facts.version),
+            );
+            if let Some(url) = &facts.source_url {
+                labels.insert("org.opencontainers.image.source".into(), json!(url));
+            }
+            if let Some(environment) = environment {
+                labels.insert("io.domino.environment".into(), json!(environment.hash));
+            }
+            target.insert("labels".into(), Value::Object(labels));
+            target.insert(
+                "cache-from".into(),
+                json!([format!("type=registry,ref={}", group.source_image)]),
+            );
+            target.insert("cache-to".into(), json!(["type=inline"]));
+            targets.insert(name.clone(), Value::Object(target));
+            repo_targets.push(name);
+        }
+        groups.insert(repo_target.clone(), json!({ "targets": repo_targets }));
+        repositories.push(RepositoryTargets {
+            group: repo_target.clone(),
+            targets: repo_targets,
+        });
+    }
+    let mut all_groups = Map::new();
+    all_groups.insert("default".into(), json!({ "targets": repo_target_names }));
+    for (name, group) in groups {
+        all_groups.insert(name, group);
+    }
+    let bake = json!({
+        "group": Value::Object(all_groups),
+        "target": Value::Object(targets.into_iter().collect()),
+    });
+    ImagePlan {
+        bake,
+        files,
+        repositories,
+    }
+}
+
+/// A GitHub Actions matrix: one job per repository bake group, chunked into
+/// matrices of at most 256 jobs.
+pub fn gha_matrix(plan: &ImagePlan, bake_file: &str) -> Value {
+    let jobs: Vec<Value> = plan
+        .repositories
+        .iter()
+        .map(
+            |r| json!({ "group": r.group, "targets": r.targets.join(" "), "bake_file": bake_file }),
+        )
+        .collect();
+    let chunks: Vec<Value> = jobs
+        .chunks(GHA_MATRIX_LIMIT)
+        .map(|chunk| json!({ "include": chunk }))
+        .collect();
+    json!({ "jobs": jobs.len(), "chunk_size": GHA_MATRIX_LIMIT, "matrices": chunks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_names_are_bake_safe() {
+        assert_eq!(target_name("weather.pieces v2"), "weather_pieces_v2");
+        assert_eq!(target_name("ok-name_1"), "ok-name_1");
+    }
+
+    #[test]
+    fn matrices_are_chunked_at_256_jobs() {
+        let plan = ImagePlan {
+            bake: json!({}),
+            files: Vec::new(),
+            repositories: (0..300)
+                .map(|i| RepositoryTargets {
+                    group: format!("r{i}"),
+                    targets: vec![format!("r{i}-group0")],
+                })
+                .collect(),
+        };
+        let matrix = gha_matrix(&plan, "target/dist/docker-bake.json");
+        assert_eq!(matrix["jobs"], 300);
+        assert_eq!(matrix["matrices"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            matrix["matrices"][0]["include"].as_array().unwrap().len(),
+            256
+        );
+        assert_eq!(
+            matrix["matrices"][1]["include"].as_array().unwrap().len(),
+            44
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! Content hashes (blake3) of files and folders, shared by the catalog, the
+//! release archives and incremental builds.
+
+use std::path::{Path, PathBuf};
+
+use crate::paths::to_slash;
+
+/// Folders never hashed nor archived.
+const IGNORED_DIRS: &[&str] = &[
+    ".git",
+    "target",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+];
+
+/// Every file under `root` (sorted by relative path, `/` separators), skipping
+/// VCS and cache folders and `*.pyc`.
+pub fn tree_files(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && IGNORED_DIRS.contains(&&*entry.file_name().to_string_lossy()))
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.path().extension().is_none_or(|ext| ext != "pyc"))
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            Some((to_slash(relative), entry.path().to_path_buf()))
+        })
+        .filter(|(relative, _)| !relative.split('/').any(|part| part.starts_with(".xtask-")))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A hasher over named byte strings: the same names and contents always give
+/// the same hash, and no two different sets collide by concatenation.
+#[derive(Default)]
+pub struct ContentHasher {
+    hasher: blake3::Hasher,
+}
+
+impl ContentHasher {
+    pub fn new(domain: &str) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(domain.as_bytes());
+        hasher.update(b"\0");
+        ContentHasher { hasher }
+    }
+
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> &mut Self {
+        self.hasher.update(&(name.len() as u64).to_le_bytes());
+        self.hasher.update(name.as_bytes());
+        self.hasher.update(&(bytes.len() as u64).to_le_bytes());
+        self.hasher.update(bytes);
+        self
+    }
+
+    pub fn finish(&self) -> String {
+        self.hasher.finalize().to_hex().to_string()
+    }
+}
+
+/// The hash of a folder's files (names relative to it), or of a single file.
+pub fn hash_path(path: &Path) -> String {
+    let mut hasher = ContentHasher::new("tree-v1");
+    if path.is_file() {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        hasher.add("", &bytes);
+    } else {
+        for (name, file) in tree_files(path) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            hasher.add(&name, &bytes);
+        }
+    }
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_follow_content_and_names() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/__pycache__")).unwrap();
+        std::fs::write(dir.path().join("a/x.py"), "x").unwrap();
+        std::fs::write(dir.path().join("a/__pycache__/x.pyc"), "junk").unwrap();
+        let first = hash_path(&dir.path().join("a"));
+        std::fs::write(dir.path().join("a/__pycache__/x.pyc"), "other junk").unwrap();
+        assert_eq!(
+            first,
+            hash_path(&dir.path().join("a")),
+            "caches are ignored"
+        );
+        std::fs::write(dir.path().join("a/x.py"), "y").unwrap();
+        assert_ne!(first, hash_path(&dir.path().join("a")));
+        let names: Vec<_> = tree_files(&dir.path().join("a"))
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["x.py"]);
+    }
+}

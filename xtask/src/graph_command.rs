@@ -1,0 +1,55 @@
+//! `cargo xtask graph`: print the monorepo graph as DOT, Mermaid or JSON.
+
+use crate::cli::GraphArgs;
+use crate::diagnostics::Diagnostic;
+use crate::output::Mode;
+use crate::pipeline;
+use crate::progress::Progress;
+use crate::render::Printer;
+use crate::{ExitStatus, graph, options_from};
+
+pub fn run(args: &GraphArgs) -> ExitStatus {
+    let printer = Printer::from_args(&args.common);
+    let progress = Progress::new(args.common.quiet, args.common.verbose);
+    // All repositories are analyzed (edges cross repositories); `--only` filters
+    // what is printed.
+    let mut options = options_from(&args.common);
+    let only = std::mem::take(&mut options.only);
+    let analysis = match pipeline::analyze(&options, Mode::Check, &progress) {
+        Ok(analysis) => analysis,
+        Err(error) => {
+            progress.finish();
+            printer.diagnostics(&error.diagnostics);
+            return ExitStatus::Environment;
+        }
+    };
+    progress.finish();
+    let unknown: Vec<Diagnostic> = only
+        .iter()
+        .filter(|name| !analysis.reports.iter().any(|r| &r.repository.name == *name))
+        .map(|name| {
+            Diagnostic::error(
+                "env::unknown-repository",
+                format!("no repository named `{name}` was found"),
+            )
+        })
+        .collect();
+    if !unknown.is_empty() {
+        printer.diagnostics(&unknown);
+        return ExitStatus::Environment;
+    }
+    print!("{}", graph::render(&analysis.graph, args.format, &only));
+    let diagnostics = analysis.all_diagnostics();
+    let errors: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        // The graph is printed anyway; problems go to stderr in human form.
+        for diagnostic in &errors {
+            eprintln!("{}\n", diagnostic.render(printer.color));
+        }
+    }
+    ExitStatus::from_diagnostics(&diagnostics)
+}
