@@ -131,6 +131,11 @@ pub struct CommonArgs {
     )]
     pub schema_engine: SchemaEngine,
 
+    /// Only the repositories affected by files changed since this git revision
+    /// (files inside them, or shared files their last build depended on).
+    #[arg(long = "changed-since", value_name = "REV")]
+    pub changed_since: Option<String>,
+
     /// When to color human output.
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
@@ -155,6 +160,15 @@ pub struct BuildArgs {
     /// Where the aggregated artifacts go.
     #[arg(long = "dist", value_name = "DIR", default_value = "target/dist")]
     pub dist: PathBuf,
+
+    /// Say why each repository was recompiled (and which image groups changed).
+    #[arg(long = "explain")]
+    pub explain: bool,
+
+    /// Recompile every repository, ignoring the fingerprints in
+    /// `target/xtask/fingerprints/`.
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -73,6 +73,8 @@ pub enum EnvironmentSource {
 pub struct Environment {
     /// blake3 of the resolved content, hex.
     pub hash: String,
+    /// Every file read to resolve it (requirements and their includes).
+    pub files: Vec<PathBuf>,
     pub base_image: String,
     pub source: EnvironmentSource,
 }
@@ -123,6 +125,7 @@ pub fn environment_of(
         }
         return Ok(Some(Environment {
             hash: hasher.finalize().to_hex().to_string(),
+            files: vec![path],
             base_image: base_image.to_string(),
             source: EnvironmentSource::Dockerfile {
                 context: repository_root.to_path_buf(),
@@ -149,6 +152,7 @@ pub fn environment_of(
     hasher.update(resolved.constraints.as_bytes());
     Ok(Some(Environment {
         hash: hasher.finalize().to_hex().to_string(),
+        files: resolved.files,
         base_image: base_image.to_string(),
         source: EnvironmentSource::Requirements {
             requirements: resolved.requirements,
@@ -161,6 +165,7 @@ pub fn environment_of(
 struct Resolved {
     requirements: String,
     constraints: String,
+    files: Vec<PathBuf>,
 }
 
 /// Inlines `-r` includes into the requirements and `-c` files into the
@@ -193,6 +198,7 @@ fn resolve(
         .at_path(display_path(&key))
     })?;
     stack.push(key.clone());
+    out.files.push(key.clone());
     let folder = key.parent().unwrap_or(Path::new(".")).to_path_buf();
     for line in text.lines() {
         match parse_include(line, &folder) {

@@ -3,7 +3,7 @@
 //! to the repository root, with `/` separators.
 
 /// A dependency group of a Domino repository (one image).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DominoGroup {
     /// `group0`, `group1`, ...
     pub name: String,
@@ -19,7 +19,7 @@ pub struct DominoGroup {
 }
 
 /// A Domino Pieces repository, as far as the graph is concerned.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DominoFacts {
     pub repository_name: String,
     pub registry_name: String,
@@ -32,13 +32,15 @@ pub struct DominoFacts {
     pub dependency_files: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum TaskKind {
     Function,
     Artifact,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DioptraPlugin {
     /// The plugin name (the stem of its path).
     pub name: String,
@@ -47,14 +49,14 @@ pub struct DioptraPlugin {
     pub tasks: Vec<(String, TaskKind)>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DioptraType {
     pub name: String,
     /// Declared types this type's structure names.
     pub references: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DioptraEntrypoint {
     pub name: String,
     /// The task-graph YAML, relative to the repository root.
@@ -64,7 +66,7 @@ pub struct DioptraEntrypoint {
 }
 
 /// One resource TOML.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DioptraConfig {
     /// The config file, relative to the repository root.
     pub path: String,
@@ -73,13 +75,13 @@ pub struct DioptraConfig {
     pub entrypoints: Vec<DioptraEntrypoint>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DioptraFacts {
     pub configs: Vec<DioptraConfig>,
 }
 
 /// The facts of one repository (absent when it could not be parsed far enough).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Facts {
     #[default]
     None,

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::diagnostics::Diagnostic;
 use crate::environments::{self, Environment};
 use crate::facts::{Facts, TaskKind};
+use crate::paths::display_path;
 use crate::pipeline::RepositoryReport;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -341,10 +342,22 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
             let from = graph.index[&format!("dependency-file:{}/{file}", repo.display)];
             if is_requirements_file(file) {
                 for include in environments::requirement_includes(&path) {
-                    let Some(target) = relative_to_repo(&repo.root, &include.path) else {
-                        continue;
+                    let to = match relative_to_repo(&repo.root, &include.path) {
+                        Some(target) => {
+                            dependency_file_node(&mut graph, &repo.display, &repo.name, &target)
+                        }
+                        // A file shared from outside the repository.
+                        None => {
+                            let shown = display_path(&crate::paths::absolute(&include.path));
+                            graph.node(
+                                NodeKind::DependencyFile,
+                                format!("dependency-file:{shown}"),
+                                &shown,
+                                None,
+                                Some(shown.clone()),
+                            )
+                        }
                     };
-                    let to = dependency_file_node(&mut graph, &repo.display, &repo.name, &target);
                     let kind = if include.constraint {
                         EdgeKind::Constrains
                     } else {

@@ -21,6 +21,7 @@ pub mod facts;
 pub mod fingerprint;
 pub mod graph;
 pub mod graph_command;
+pub mod incremental;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
@@ -77,5 +78,7 @@ pub(crate) fn options_from(args: &CommonArgs) -> pipeline::Options {
         only: args.only.clone(),
         jobs: args.jobs.map(usize::from),
         schema_engine: args.schema_engine,
+        incremental: false,
+        changed_since: args.changed_since.clone(),
     }
 }

@@ -61,6 +61,67 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     Ok(WriteStatus::Written)
 }
 
+/// Makes `dir` hold exactly `outputs` (paths relative to it): everything is
+/// written to a sibling staging folder first, which then replaces `dir` with two
+/// renames, so an interrupted run leaves the previous folder intact. When the
+/// folder already holds exactly these bytes nothing is touched.
+pub fn replace_dir(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStatus> {
+    if dir_matches(dir, outputs) {
+        return Ok(WriteStatus::Unchanged);
+    }
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .map_or_else(|| "dist".into(), |n| n.to_string_lossy().into_owned());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.staging-"))
+        .tempdir_in(parent)?;
+    for output in outputs {
+        let path = staging.path().join(&output.path);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(&output.bytes)?;
+        file.sync_all()?;
+    }
+    let staging = staging.keep();
+    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::rename(dir, &previous)?;
+    }
+    if let Err(err) = std::fs::rename(&staging, dir) {
+        // Put the previous folder back.
+        if previous.exists() {
+            let _ = std::fs::rename(&previous, dir);
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    if previous.exists() {
+        std::fs::remove_dir_all(&previous)?;
+    }
+    Ok(WriteStatus::Written)
+}
+
+/// Does `dir` hold exactly these files with these bytes?
+fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
+    let existing: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect();
+    existing.len() == outputs.len()
+        && outputs
+            .iter()
+            .all(|o| std::fs::read(dir.join(&o.path)).is_ok_and(|b| b == o.bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +138,23 @@ mod tests {
         assert_eq!(leftovers, 1, "no temporary files are left behind");
         assert!(Output::new(&path, "two").is_up_to_date());
         assert!(!Output::new(&path, "one").is_up_to_date());
+    }
+
+    #[test]
+    fn replacing_a_folder_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(dist.join("old")).unwrap();
+        std::fs::write(dist.join("old/stale.txt"), "stale").unwrap();
+        let outputs = [Output::new("a/b.txt", "b"), Output::new("c.txt", "c")];
+        assert_eq!(replace_dir(&dist, &outputs).unwrap(), WriteStatus::Written);
+        assert!(!dist.join("old").exists(), "files of earlier runs are gone");
+        assert_eq!(std::fs::read(dist.join("a/b.txt")).unwrap(), b"b");
+        assert_eq!(
+            replace_dir(&dist, &outputs).unwrap(),
+            WriteStatus::Unchanged
+        );
+        let siblings = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(siblings, 1, "no staging folder is left behind");
     }
 }

@@ -11,6 +11,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Repository, RepositoryKind};
 use crate::facts::Facts;
 use crate::graph::{self, MonorepoGraph};
+use crate::incremental;
 use crate::output::{Mode, Output};
 use crate::paths::{absolute, display_path};
 use crate::progress::Progress;
@@ -25,7 +26,7 @@ pub struct Context<'a> {
 }
 
 /// Counts for the summary line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub pieces: usize,
     pub plugins: usize,
@@ -82,6 +83,25 @@ pub struct Options {
     pub only: Vec<String>,
     pub jobs: Option<usize>,
     pub schema_engine: SchemaEngine,
+    /// Reuse the reports of repositories whose fingerprint and outputs are
+    /// unchanged since the last successful build.
+    pub incremental: bool,
+    /// Only the repositories affected by files changed since this git revision.
+    pub changed_since: Option<String>,
+}
+
+/// Whether a repository was recompiled, and why.
+#[derive(Debug)]
+pub enum Freshness {
+    /// Incremental builds are off.
+    Untracked,
+    /// Restored from the cache: nothing changed.
+    Fresh,
+    /// Recompiled, for these reasons.
+    Rebuilt {
+        reasons: Vec<String>,
+        previous: Option<Box<incremental::Entry>>,
+    },
 }
 
 /// The analysis of the whole monorepo.
@@ -93,6 +113,8 @@ pub struct Analysis {
     pub graph: MonorepoGraph,
     /// Diagnostics that belong to no single repository (discovery, cross-repository).
     pub diagnostics: Vec<Diagnostic>,
+    /// Per report (same order): was it recompiled?
+    pub freshness: Vec<Freshness>,
 }
 
 impl Analysis {
@@ -216,6 +238,24 @@ pub fn analyze(
         }
         repositories.retain(|r| options.only.contains(&r.name));
     }
+    if let Some(revision) = &options.changed_since {
+        let changed =
+            incremental::changed_since(&config.workspace_root, revision).map_err(|message| {
+                EnvironmentError::new(
+                    Diagnostic::error("env::changed-since", message).with_help(
+                        "`--changed-since` needs a git work tree and a revision it knows",
+                    ),
+                )
+            })?;
+        let before = repositories.len();
+        repositories.retain(|r| incremental::is_affected(&config, r, &changed));
+        progress.log(format!(
+            "{} of {} affected by {} changed since {revision}",
+            diagnostics::plural(repositories.len(), "repository"),
+            before,
+            diagnostics::plural(changed.len(), "file"),
+        ));
+    }
 
     let threads = options
         .jobs
@@ -237,23 +277,42 @@ pub fn analyze(
         progress,
     };
     progress.stage("checking", repositories.len());
-    let reports: Vec<RepositoryReport> = pool.install(|| {
+    let (reports, freshness): (Vec<RepositoryReport>, Vec<Freshness>) = pool.install(|| {
         repositories
             .par_iter()
             .map(|repository| {
-                context.progress.verbose(format!(
-                    "checking {} ({})",
-                    repository.display,
-                    repository.kind.as_str()
-                ));
-                let report = match repository.kind {
-                    RepositoryKind::Domino => domino::process(repository, &context),
-                    RepositoryKind::Dioptra => dioptra::process(repository, &context),
+                let cached = options
+                    .incremental
+                    .then(|| incremental::freshness(&config, repository));
+                let (report, freshness) = match cached {
+                    Some(incremental::Freshness {
+                        fresh: Some(report),
+                        ..
+                    }) => (report, Freshness::Fresh),
+                    other => {
+                        context.progress.verbose(format!(
+                            "checking {} ({})",
+                            repository.display,
+                            repository.kind.as_str()
+                        ));
+                        let report = match repository.kind {
+                            RepositoryKind::Domino => domino::process(repository, &context),
+                            RepositoryKind::Dioptra => dioptra::process(repository, &context),
+                        };
+                        let freshness = match other {
+                            Some(state) => Freshness::Rebuilt {
+                                reasons: state.reasons,
+                                previous: state.previous.map(Box::new),
+                            },
+                            None => Freshness::Untracked,
+                        };
+                        (report, freshness)
+                    }
                 };
                 context.progress.step(&repository.name);
-                report
+                (report, freshness)
             })
-            .collect()
+            .unzip()
     });
 
     progress.verbose("building the monorepo graph");
@@ -269,5 +328,6 @@ pub fn analyze(
         reports,
         graph,
         diagnostics,
+        freshness,
     })
 }
