@@ -55,6 +55,27 @@ pub enum Command {
     /// root: the bake file's contexts are relative to it.
     #[command(name = "build-images", after_help = EXIT_CODES)]
     BuildImages(ImagesArgs),
+    /// Measure `check` and `build-all` (in memory, nothing is written) over several
+    /// runs and print medians; optionally time the reference tools on the same
+    /// repositories.
+    #[command(after_help = EXIT_CODES)]
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// How many timed runs (after one warm-up run).
+    #[arg(long = "runs", value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+
+    /// Also time `domino piece organize` (domino-py 0.9.4 from the virtual
+    /// environment at `target/oracle/domino`, see tests/oracle/) on a copy of each
+    /// Domino repository, with the same number of runs.
+    #[arg(long = "reference")]
+    pub reference: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -6,6 +6,7 @@
 //! collected across all repositories and rendered once ([`render`]).
 
 pub mod artifacts;
+pub mod bench;
 pub mod build_all;
 pub mod build_images;
 pub mod check;
@@ -69,6 +70,7 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::BuildAll(args) => build_all::run(args),
         Command::Graph(args) => graph_command::run(args),
         Command::BuildImages(args) => build_images::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -1,0 +1,188 @@
+//! `cargo xtask bench`: medians of `check` and of `build-all`'s computation (in
+//! memory; nothing is written), and optionally of the reference tool on the
+//! same repositories. Timings are wall-clock, on this machine, in one run.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::artifacts;
+use crate::cli::BenchArgs;
+use crate::diagnostics::Diagnostic;
+use crate::discover::RepositoryKind;
+use crate::output::Mode;
+use crate::pipeline::{self, Analysis};
+use crate::progress::Progress;
+use crate::render::Printer;
+use crate::{ExitStatus, options_from};
+
+/// Median, minimum and maximum of some durations.
+pub fn summarize(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
+    samples.sort();
+    let n = samples.len();
+    let median = if n % 2 == 1 {
+        samples[n / 2]
+    } else {
+        (samples[n / 2 - 1] + samples[n / 2]) / 2
+    };
+    (median, samples[0], samples[n - 1])
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn line(name: &str, samples: Vec<Duration>) -> Duration {
+    let runs = samples.len();
+    let (median, min, max) = summarize(samples);
+    println!(
+        "{name:<28} median {:>12}   min {:>12}   max {:>12}   ({runs} runs)",
+        millis(median),
+        millis(min),
+        millis(max)
+    );
+    median
+}
+
+pub fn run(args: &BenchArgs) -> ExitStatus {
+    let printer = Printer::from_args(&args.common);
+    let progress = Progress::hidden();
+    let options = options_from(&args.common);
+    let analyze = |mode| pipeline::analyze(&options, mode, &progress);
+    // Warm-up (file system cache), and a sanity check of the input.
+    let analysis: Analysis = match analyze(Mode::Check) {
+        Ok(analysis) => analysis,
+        Err(error) => {
+            printer.diagnostics(&error.diagnostics);
+            return ExitStatus::Environment;
+        }
+    };
+    let domino_repos: Vec<_> = analysis
+        .reports
+        .iter()
+        .filter(|r| r.repository.kind == RepositoryKind::Domino)
+        .map(|r| (r.repository.root.clone(), r.repository.name.clone()))
+        .collect();
+    println!(
+        "benchmark on {} repositories ({} Domino, {} Dioptra), {} runs each",
+        analysis.reports.len(),
+        analysis.count(RepositoryKind::Domino),
+        analysis.count(RepositoryKind::Dioptra),
+        args.runs
+    );
+    let dist = std::env::temp_dir().join("xtask-bench-dist");
+    let mut check = Vec::new();
+    let mut build = Vec::new();
+    for _ in 0..args.runs {
+        let start = Instant::now();
+        let _ = analyze(Mode::Check);
+        check.push(start.elapsed());
+        let start = Instant::now();
+        if let Ok(analysis) = analyze(Mode::Write) {
+            let _ = artifacts::dist_outputs(&analysis, &dist);
+        }
+        build.push(start.elapsed());
+    }
+    line("check", check);
+    line("build-all (in memory)", build);
+
+    if args.reference {
+        let ours_domino_only = {
+            let mut domino_options = options.clone();
+            domino_options.only = domino_repos.iter().map(|(_, name)| name.clone()).collect();
+            let mut samples = Vec::new();
+            for _ in 0..args.runs {
+                let start = Instant::now();
+                let _ = pipeline::analyze(&domino_options, Mode::Write, &progress);
+                samples.push(start.elapsed());
+            }
+            line("ours, Domino repos only", samples)
+        };
+        match reference_domino(&analysis, &domino_repos, args.runs) {
+            Ok(samples) => {
+                let reference = line("domino piece organize", samples);
+                println!(
+                    "speed-up on the Domino repositories: {:.0}x (reference median / our median)",
+                    reference.as_secs_f64() / ours_domino_only.as_secs_f64().max(1e-9)
+                );
+            }
+            Err(message) => {
+                printer.diagnostics(&[Diagnostic::error("env::reference-unavailable", message)
+                    .with_help("install it with `bash tests/oracle/domino_goldens.sh --install`")]);
+                return ExitStatus::Environment;
+            }
+        }
+    }
+    ExitStatus::Success
+}
+
+/// Times `domino piece organize` on a fresh copy of every Domino repository, per run.
+fn reference_domino(
+    analysis: &Analysis,
+    repos: &[(std::path::PathBuf, String)],
+    runs: u32,
+) -> Result<Vec<Duration>, String> {
+    let domino = analysis
+        .config
+        .workspace_root
+        .join("target/oracle/domino/bin/domino");
+    if !domino.is_file() {
+        return Err(format!(
+            "the reference tool is not installed at {}",
+            domino.display()
+        ));
+    }
+    let shell = xshell::Shell::new().map_err(|err| err.to_string())?;
+    let scratch = tempfile::tempdir().map_err(|err| err.to_string())?;
+    let mut samples = Vec::new();
+    for run in 0..runs {
+        let mut total = Duration::ZERO;
+        for (root, name) in repos {
+            let copy = scratch.path().join(format!("{run}-{name}"));
+            copy_tree(root, &copy).map_err(|err| err.to_string())?;
+            let url = analysis.config.source_url(name).map_or_else(
+                || format!("https://github.com/example/{name}"),
+                str::to_string,
+            );
+            shell.change_dir(&copy);
+            let start = Instant::now();
+            xshell::cmd!(shell, "{domino} piece organize --source-url={url}")
+                .stdin("n\n")
+                .quiet()
+                .ignore_stdout()
+                .ignore_stderr()
+                .run()
+                .map_err(|err| format!("the reference failed on {name}: {err}"))?;
+            total += start.elapsed();
+        }
+        samples.push(total);
+    }
+    Ok(samples)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        let ms = Duration::from_millis;
+        assert_eq!(summarize(vec![ms(3), ms(1), ms(2)]), (ms(2), ms(1), ms(3)));
+        assert_eq!(
+            summarize(vec![ms(4), ms(1), ms(2), ms(3)]).0,
+            Duration::from_micros(2500)
+        );
+    }
+}
