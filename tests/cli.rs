@@ -358,3 +358,213 @@ fn check_can_write_reports() {
     );
     assert!(dir.path().join("out/report.sarif").is_file());
 }
+
+/// Every file under `dir`, with its bytes, sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn build_all_is_deterministic_and_incremental() {
+    let dir = broken_copy(|_| {});
+    let first =
+        run(xtask(dir.path()).args(["build-all", "-j", "1", "--repos", "repos", "--dist", "dist"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("2 repositories recompiled, 0 fresh"),
+        "{}",
+        first.stderr
+    );
+    let dist_one = snapshot(&dir.path().join("dist"));
+    let repos_one = snapshot(&dir.path().join("repos"));
+    for name in [
+        "catalog.json",
+        "docker-bake.json",
+        "graph.dot",
+        "SHA256SUMS",
+        "report.json",
+        "junit.xml",
+        "report.sarif",
+    ] {
+        assert!(
+            dist_one.iter().any(|(n, _)| n == name),
+            "dist lacks {name}: {dist_one:?}"
+        );
+    }
+
+    let second = run(xtask(dir.path()).args([
+        "build-all",
+        "-j",
+        "4",
+        "--explain",
+        "--repos",
+        "repos",
+        "--dist",
+        "dist",
+    ]));
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("0 repositories recompiled, 2 fresh"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second
+            .stderr
+            .contains("fresh repos/domino-mini: nothing changed"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(
+        dist_one,
+        snapshot(&dir.path().join("dist")),
+        "a second run is byte-identical"
+    );
+    assert_eq!(repos_one, snapshot(&dir.path().join("repos")));
+
+    let forced =
+        run(xtask(dir.path()).args(["build-all", "--force", "--repos", "repos", "--dist", "dist"]));
+    assert!(
+        forced.stderr.contains("2 repositories recompiled"),
+        "{}",
+        forced.stderr
+    );
+    assert_eq!(
+        dist_one,
+        snapshot(&dir.path().join("dist")),
+        "--force gives the same bytes"
+    );
+
+    std::fs::write(
+        dir.path()
+            .join("repos/dioptra-mini/plugins/greetings/tasks.py"),
+        "def greet(name):\n    return name\n",
+    )
+    .unwrap();
+    let third = run(xtask(dir.path()).args([
+        "build-all",
+        "--explain",
+        "--repos",
+        "repos",
+        "--dist",
+        "dist",
+    ]));
+    assert!(
+        third.stderr.contains("1 repository recompiled, 1 fresh"),
+        "{}",
+        third.stderr
+    );
+    assert!(
+        third.stderr.contains(
+            "recompiled repos/dioptra-mini: repos/dioptra-mini/plugins/greetings/tasks.py changed"
+        ),
+        "{}",
+        third.stderr
+    );
+}
+
+#[test]
+fn changed_since_selects_affected_repositories() {
+    let dir = broken_copy(|_| {});
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "init"]);
+    std::fs::write(
+        dir.path().join("repos/dioptra-mini/entrypoints/hello.yml"),
+        "graph:\n  greeting:\n    greet:\n      name: $who\n\n",
+    )
+    .unwrap();
+    let result = run(xtask(dir.path()).args([
+        "check",
+        "--message-format",
+        "json",
+        "--repos",
+        "repos",
+        "--changed-since",
+        "HEAD",
+    ]));
+    let summary = json_lines(&result.stdout).pop().unwrap();
+    assert_eq!(summary["repositories"], 1, "{}", result.stderr);
+    assert_eq!(summary["dioptra_repositories"], 1);
+    let bad = run(xtask(dir.path()).args([
+        "check",
+        "--repos",
+        "repos",
+        "--changed-since",
+        "no-such-rev",
+    ]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+#[test]
+fn graph_prints_dot_mermaid_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let repos = fixture("monorepo");
+    let dot = run(xtask(dir.path()).args(["graph", "--repos"]).arg(&repos));
+    assert_eq!(dot.code, 0, "{}", dot.stderr);
+    assert!(
+        dot.stdout.starts_with("digraph monorepo {"),
+        "{}",
+        dot.stdout
+    );
+    let mermaid = run(xtask(dir.path())
+        .args(["graph", "--format", "mermaid", "--repos"])
+        .arg(&repos));
+    assert!(
+        mermaid.stdout.starts_with("flowchart LR"),
+        "{}",
+        mermaid.stdout
+    );
+    let json = run(xtask(dir.path())
+        .args([
+            "graph",
+            "--format",
+            "json",
+            "--only",
+            "dioptra-mini",
+            "--repos",
+        ])
+        .arg(&repos));
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    let nodes = value["nodes"].as_array().unwrap();
+    assert!(
+        nodes.iter().all(|n| n["repository"] != "domino-mini"),
+        "{nodes:?}"
+    );
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["kind"] == "repository" && n["label"] == "dioptra-mini")
+    );
+}
