@@ -713,3 +713,121 @@ pub fn cross_repository_diagnostics(
     }
     diagnostics
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Repository, RepositoryKind};
+    use crate::facts::{
+        DioptraConfig, DioptraFacts, DioptraPlugin, DioptraType, DominoFacts, DominoGroup,
+    };
+
+    fn report(kind: RepositoryKind, root: &Path, facts: Facts) -> RepositoryReport {
+        let mut report = RepositoryReport::new(&Repository {
+            kind,
+            name: root.file_name().unwrap().to_string_lossy().into_owned(),
+            root: root.to_path_buf(),
+            display: root.file_name().unwrap().to_string_lossy().into_owned(),
+            resource_configs: Vec::new(),
+        });
+        report.facts = facts;
+        report
+    }
+
+    fn dioptra(root: &Path, plugin: &str, types: &[(&str, &[&str])]) -> RepositoryReport {
+        report(
+            RepositoryKind::Dioptra,
+            root,
+            Facts::Dioptra(DioptraFacts {
+                configs: vec![DioptraConfig {
+                    path: "dioptra.toml".into(),
+                    plugins: vec![DioptraPlugin {
+                        name: plugin.into(),
+                        path: plugin.into(),
+                        tasks: vec![],
+                    }],
+                    types: types
+                        .iter()
+                        .map(|(name, refs)| DioptraType {
+                            name: name.to_string(),
+                            references: refs.iter().map(|r| r.to_string()).collect(),
+                        })
+                        .collect(),
+                    entrypoints: vec![],
+                }],
+            }),
+        )
+    }
+
+    #[test]
+    fn type_cycles_print_their_whole_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = vec![dioptra(
+            &dir.path().join("a"),
+            "p",
+            &[("x", &["y"]), ("y", &["z"]), ("z", &["x"]), ("w", &[])],
+        )];
+        let graph = build(&reports, "base");
+        assert_eq!(graph.diagnostics.len(), 1, "{:?}", graph.diagnostics);
+        assert_eq!(graph.diagnostics[0].code, "graph::cycle");
+        assert!(
+            graph.diagnostics[0].message.ends_with("x -> y -> z -> x"),
+            "{}",
+            graph.diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn collisions_across_repositories_in_one_group_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = vec![
+            dioptra(&dir.path().join("a"), "attacks", &[("image", &[])]),
+            dioptra(&dir.path().join("b"), "attacks", &[]),
+        ];
+        let same_group = cross_repository_diagnostics(&reports, &|_| "default".to_string());
+        assert_eq!(same_group.len(), 1, "{same_group:?}");
+        assert!(
+            same_group[0].message.contains("plugin `attacks`"),
+            "{}",
+            same_group[0].message
+        );
+        let separate = cross_repository_diagnostics(&reports, &|name| name.to_string());
+        assert!(separate.is_empty());
+    }
+
+    #[test]
+    fn colliding_image_tags_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let domino = |name: &str| {
+            report(
+                RepositoryKind::Domino,
+                &dir.path().join(name),
+                Facts::Domino(DominoFacts {
+                    groups: vec![DominoGroup {
+                        name: "group0".into(),
+                        source_image: "ghcr.io/acme/same:1-group0".into(),
+                        ..DominoGroup::default()
+                    }],
+                    ..DominoFacts::default()
+                }),
+            )
+        };
+        let diagnostics =
+            cross_repository_diagnostics(&[domino("a"), domino("b")], &|_| String::new());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "graph::image-tag-collision");
+    }
+
+    #[test]
+    fn renders_are_sorted_and_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = vec![dioptra(&dir.path().join("a"), "p", &[("x", &[])])];
+        let graph = build(&reports, "base");
+        let dot = render(&graph, GraphFormat::Dot, &[]);
+        assert!(
+            dot.contains("(plugin)") && dot.contains("(parameter-type)"),
+            "{dot}"
+        );
+        assert_eq!(dot, render(&graph, GraphFormat::Dot, &[]));
+    }
+}

@@ -147,3 +147,91 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
         "images": images,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Repository, RepositoryKind};
+    use crate::facts::{
+        DioptraConfig, DioptraEntrypoint, DioptraFacts, DioptraPlugin, DioptraType, DominoFacts,
+        DominoGroup,
+    };
+
+    const SCHEMA: &str = include_str!("../../../schemas/catalog.schema.json");
+
+    fn repository(kind: RepositoryKind, root: &std::path::Path) -> Repository {
+        Repository {
+            kind,
+            name: root.file_name().unwrap().to_string_lossy().into_owned(),
+            root: root.to_path_buf(),
+            display: root.display().to_string(),
+            resource_configs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_catalog_matches_its_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let domino_root = dir.path().join("dom");
+        std::fs::create_dir_all(domino_root.join("dependencies")).unwrap();
+        std::fs::create_dir_all(domino_root.join("pieces/APiece")).unwrap();
+        std::fs::write(
+            domino_root.join("dependencies/requirements.txt"),
+            "pandas\n",
+        )
+        .unwrap();
+        let mut domino = RepositoryReport::new(&repository(RepositoryKind::Domino, &domino_root));
+        domino.facts = Facts::Domino(DominoFacts {
+            repository_name: "dom".into(),
+            registry_name: "acme".into(),
+            version: "1.0".into(),
+            source_url: None,
+            pieces: vec!["APiece".into()],
+            groups: vec![DominoGroup {
+                name: "group0".into(),
+                requirements_file: Some("dependencies/requirements.txt".into()),
+                dockerfile: None,
+                pieces: vec!["APiece".into()],
+                source_image: "ghcr.io/acme/dom:1.0-group0".into(),
+                dockerfile_text: "FROM base\n".into(),
+            }],
+            dependency_files: vec!["dependencies/requirements.txt".into()],
+        });
+        let dioptra_root = dir.path().join("dio");
+        std::fs::create_dir_all(dioptra_root.join("p")).unwrap();
+        let mut dioptra =
+            RepositoryReport::new(&repository(RepositoryKind::Dioptra, &dioptra_root));
+        dioptra.facts = Facts::Dioptra(DioptraFacts {
+            configs: vec![DioptraConfig {
+                path: "dioptra.toml".into(),
+                plugins: vec![DioptraPlugin {
+                    name: "p".into(),
+                    path: "p".into(),
+                    tasks: vec![("t".into(), TaskKind::Function)],
+                }],
+                types: vec![DioptraType {
+                    name: "image".into(),
+                    references: vec![],
+                }],
+                entrypoints: vec![DioptraEntrypoint {
+                    name: "e".into(),
+                    path: "e.yml".into(),
+                    plugins: vec!["p".into()],
+                    artifact_plugins: vec![],
+                }],
+            }],
+        });
+        let reports = vec![domino, dioptra];
+        let graph = crate::graph::build(&reports, "base");
+        assert_eq!(graph.environments.len(), 1);
+        let value = catalog(&reports, &graph);
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(value["environments"][0]["groups"][0], "dom:group0");
+    }
+}
