@@ -337,3 +337,146 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::discover::{Repository, RepositoryKind};
+
+    fn domino(
+        root: &Path,
+        name: &str,
+        requirements: &str,
+        groups: Vec<DominoGroup>,
+    ) -> RepositoryReport {
+        std::fs::create_dir_all(root.join("dependencies")).unwrap();
+        std::fs::write(root.join("dependencies/requirements.txt"), requirements).unwrap();
+        let mut report = RepositoryReport::new(&Repository {
+            kind: RepositoryKind::Domino,
+            name: name.into(),
+            root: root.to_path_buf(),
+            display: name.into(),
+            resource_configs: Vec::new(),
+        });
+        report.facts = Facts::Domino(DominoFacts {
+            repository_name: name.into(),
+            registry_name: "Acme".into(),
+            version: "1.0.0".into(),
+            source_url: Some(format!("https://github.com/acme/{name}")),
+            pieces: groups.iter().flat_map(|g| g.pieces.clone()).collect(),
+            groups,
+            dependency_files: vec!["dependencies/requirements.txt".into()],
+        });
+        report
+    }
+
+    fn group(name: &str, requirements: Option<&str>, image: &str) -> DominoGroup {
+        DominoGroup {
+            name: name.into(),
+            requirements_file: requirements.map(str::to_string),
+            dockerfile: None,
+            pieces: vec![format!("{name}Piece")],
+            source_image: image.into(),
+            dockerfile_text: "FROM base\nCOPY config.toml domino/pieces_repository/\n".into(),
+        }
+    }
+
+    #[test]
+    fn identical_requirements_in_two_repositories_build_one_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = vec![
+            domino(
+                &dir.path().join("a.pieces"),
+                "a.pieces",
+                "pandas==2.2.2\n",
+                vec![
+                    group("group0", None, "ghcr.io/acme/a:1.0.0-group0"),
+                    group(
+                        "group1",
+                        Some("dependencies/requirements.txt"),
+                        "ghcr.io/acme/a:1.0.0-group1",
+                    ),
+                ],
+            ),
+            domino(
+                &dir.path().join("b"),
+                "b",
+                "pandas==2.2.2\n",
+                vec![group(
+                    "group0",
+                    Some("dependencies/requirements.txt"),
+                    "ghcr.io/acme/b:1.0.0-group0",
+                )],
+            ),
+        ];
+        let graph = crate::graph::build(
+            &reports,
+            "ghcr.io/tauffer-consulting/domino-base-piece:latest",
+        );
+        assert_eq!(
+            graph.environments.len(),
+            1,
+            "one environment for the two repositories"
+        );
+        let plan = plan(
+            &reports,
+            &graph,
+            dir.path(),
+            &dir.path().join("target/dist"),
+            "ghcr.io",
+        );
+        let targets = plan.bake["target"].as_object().unwrap();
+        let names: Vec<&String> = targets.keys().collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        let pattern = regex::Regex::new("^[A-Za-z0-9_-]+$").unwrap();
+        assert!(names.iter().all(|n| pattern.is_match(n)), "{names:?}");
+        let env = names.iter().find(|n| n.starts_with("env-")).unwrap();
+        assert_eq!(
+            targets[env.as_str()]["context"],
+            format!("target/dist/environments/{env}")
+        );
+        assert!(
+            targets[env.as_str()]["cache-from"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("type=registry,ref=ghcr.io/acme/")
+        );
+        let a1 = &targets["a_pieces-group1"];
+        assert_eq!(a1["contexts"]["env"], format!("target:{env}"));
+        assert_eq!(a1["tags"][0], "ghcr.io/acme/a:1.0.0-group1");
+        assert_eq!(a1["context"], "a.pieces");
+        assert!(
+            a1["dockerfile-inline"]
+                .as_str()
+                .unwrap()
+                .starts_with("FROM env\n")
+        );
+        assert_eq!(
+            targets["b-group0"]["contexts"]["env"],
+            format!("target:{env}")
+        );
+        let a0 = &targets["a_pieces-group0"];
+        assert!(
+            a0.get("contexts").is_none(),
+            "a group without dependencies builds from the base image"
+        );
+        assert_eq!(
+            plan.bake["group"]["default"]["targets"],
+            json!(["a_pieces", "b"])
+        );
+        assert_eq!(
+            plan.bake["group"]["a_pieces"]["targets"],
+            json!(["a_pieces-group0", "a_pieces-group1"])
+        );
+        assert!(
+            plan.files
+                .iter()
+                .any(|f| f.path == Path::new(&format!("environments/{env}/requirements.txt")))
+        );
+        assert!(
+            plan.files
+                .iter()
+                .any(|f| f.path == Path::new("dockerfiles/b-group0.Dockerfile"))
+        );
+    }
+}
