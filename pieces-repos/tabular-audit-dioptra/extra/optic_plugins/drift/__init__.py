@@ -1,0 +1,1 @@
+"""Distribution drift between two tables."""

@@ -1,0 +1,1 @@
+"""Artifact tasks: how audit outputs are serialized and read back."""
