@@ -519,6 +519,21 @@ pub fn schema_diagnostics(
     code: &str,
     context: &str,
 ) -> Vec<Diagnostic> {
+    schema_diagnostics_with(validator, document, base, code, context, &|error| {
+        error.to_string()
+    })
+}
+
+/// [`schema_diagnostics`] with a custom message for each error (e.g. the text
+/// a reference tool prints for the same violation).
+pub fn schema_diagnostics_with(
+    validator: &jsonschema::Validator,
+    document: &Document,
+    base: &str,
+    code: &str,
+    context: &str,
+    message_of: &dyn Fn(&jsonschema::ValidationError<'_>) -> String,
+) -> Vec<Diagnostic> {
     let Some(instance) = document.value.pointer(base) else {
         return Vec::new();
     };
@@ -537,7 +552,7 @@ pub fn schema_diagnostics(
             } else {
                 format!("`{}`", pointer_to_dotted(&pointer))
             };
-            let mut message = error.to_string();
+            let mut message = message_of(&error);
             if message.len() > 300 {
                 message.truncate(message.floor_char_boundary(300));
                 message.push_str("...");

@@ -1,17 +1,37 @@
-//! Domino Pieces repositories: validation and the `.domino/` outputs.
+//! Domino Pieces repositories: validation and the `.domino/` outputs, built
+//! statically (no Python is run) and byte-compatible with domino-py 0.9.4.
+//!
+//! Flow per repository: config.toml -> piece folders (in parallel: metadata.json,
+//! models.py, piece.py) -> compiled metadata in a stable piece order ->
+//! dependency groups -> outputs, drift check and the facts for the graph.
 
+pub mod compile;
+pub mod models;
+pub mod piece;
+pub mod pyjson;
+pub mod repo_config;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::discover::Repository;
-use crate::doc;
-use crate::paths::display_path;
+use crate::environments;
+use crate::facts::{DominoFacts, DominoGroup, Facts};
+use crate::output::{Mode, Output};
+use crate::paths::{display_path, to_slash};
 use crate::pipeline::{Context, RepositoryReport};
-use crate::python;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
+
+use piece::Piece;
+
+/// The generated files, relative to the repository root.
+pub const COMPILED_METADATA: &str = ".domino/compiled_metadata.json";
+pub const DEPENDENCIES_MAP: &str = ".domino/dependencies_map.json";
 
 /// Reads a file of the repository; a missing or unreadable file is a diagnostic.
 pub(crate) fn read_source(
@@ -43,92 +63,319 @@ pub fn piece_folders(repository_root: &Path) -> Vec<String> {
     names
 }
 
-/// Validates one repository.
-pub fn process(repository: &Repository, _context: &Context<'_>) -> RepositoryReport {
+/// The top-level entries of `dependencies/` (what the reference matches
+/// `requirements_file` and `dockerfile` against), or None without the folder.
+fn dependency_entries(root: &Path) -> Option<BTreeSet<String>> {
+    let entries = std::fs::read_dir(root.join("dependencies")).ok()?;
+    Some(
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect(),
+    )
+}
+
+/// Validates one repository and produces its `.domino/` files.
+pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryReport {
     let mut report = RepositoryReport::new(repository);
     let root = &repository.root;
-    let config_path = root.join("config.toml");
-    if let Some(file) = read_source(
-        &config_path,
+    let diagnostics = &mut report.diagnostics;
+    let tag_override = context.config.tag_override(&repository.name);
+
+    let config = read_source(
+        &root.join("config.toml"),
         "domino::unreadable-file",
-        &mut report.diagnostics,
-    ) {
-        match doc::parse_toml(&file) {
-            Ok(document) => {
-                if document.get("/repository/REPOSITORY_NAME").is_none() {
-                    report.diagnostics.push(
-                        Diagnostic::error(
-                            "domino::missing-config-field",
-                            "Missing required fields: ['REPOSITORY_NAME']",
-                        )
-                        .at(&file, document.key_span("/repository")),
-                    );
-                }
-            }
-            Err(errors) => report.diagnostics.extend(errors.into_iter().map(|error| {
+        diagnostics,
+    )
+    .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
+
+    let dependency_files = match dependency_entries(root) {
+        Some(entries) => entries,
+        None => {
+            diagnostics.push(
                 Diagnostic::error(
-                    "domino::toml-syntax",
-                    format!("invalid TOML: {}", error.message),
+                    "domino::missing-dependencies-folder",
+                    "Dependencies directory does not exist",
                 )
-                .at(&file, error.span)
-            })),
+                .at_path(display_path(root))
+                .with_help("create `dependencies/` (it may hold only a requirements.txt)"),
+            );
+            BTreeSet::new()
         }
-    }
-    let pieces = piece_folders(root);
-    if pieces.is_empty() {
-        report.diagnostics.push(
+    };
+
+    let names = piece_folders(root);
+    if names.is_empty() {
+        diagnostics.push(
             Diagnostic::error(
                 "domino::no-pieces",
                 "No pieces found in the Pieces Repository",
             )
-            .at_path(display_path(&root.join("pieces"))),
+            .at_path(display_path(&root.join("pieces")))
+            .with_help("a piece is a folder `pieces/<Name>Piece/` with models.py and piece.py"),
         );
     }
-    let piece_diagnostics: Vec<Vec<Diagnostic>> = pieces
+    let mut pieces: Vec<Piece> = names
         .par_iter()
-        .map(|name| check_piece(&root.join("pieces").join(name)))
+        .map(|name| piece::check(&root.join("pieces").join(name), name, &dependency_files))
         .collect();
-    report
-        .diagnostics
-        .extend(piece_diagnostics.into_iter().flatten());
+    for piece in &mut pieces {
+        diagnostics.append(&mut piece.diagnostics);
+    }
     report.stats.pieces = pieces.len();
+
+    let committed_metadata = read_committed(root, COMPILED_METADATA);
+    let order = compile::piece_order(&names, committed_metadata.as_ref());
+    pieces.sort_by_key(|p| order.iter().position(|n| *n == p.name));
+
+    let source_url = context.config.source_url(&repository.name);
+    let compiled: Map<String, Value> = pieces
+        .iter()
+        .map(|p| (p.name.clone(), compile::compiled_entry(p, source_url)))
+        .collect();
+    let mut groups = match compile::dependency_groups(&compiled) {
+        Ok(groups) => groups,
+        Err(error) => {
+            let mut diagnostic = Diagnostic::error(
+                "domino::incomparable-dependency",
+                format!(
+                    "the dependency of {} has the key `{}` that {} lacks: the reference crashes with KeyError: '{}' while grouping",
+                    error.piece, error.key, error.group, error.key
+                ),
+            )
+            .with_help("give every piece the same dependency keys, or leave the extra key out");
+            if let Some(document) = pieces
+                .iter()
+                .find(|p| p.name == error.piece)
+                .and_then(|p| p.metadata.as_ref())
+            {
+                diagnostic = diagnostic.at(
+                    &document.file,
+                    document.key_span(&format!("/dependency/{}", error.key)),
+                );
+            }
+            diagnostics.push(diagnostic);
+            Map::new()
+        }
+    };
+
+    let Some(config) = config else {
+        return report;
+    };
+    let repository_name = config.repository_name.clone().unwrap_or_default();
+    let tag = tag_override
+        .map(str::to_string)
+        .or(config.version.clone())
+        .unwrap_or_else(|| "None".into());
+    let host = context.config.registry_host();
+    let base_image = context.config.domino_base_image();
+    let mut facts = DominoFacts {
+        repository_name: repository_name.clone(),
+        registry_name: config.registry_name.clone().unwrap_or_default(),
+        version: config.version.clone().unwrap_or_default(),
+        source_url: source_url.map(str::to_string),
+        pieces: order.clone(),
+        groups: Vec::new(),
+        dependency_files: dependency_files
+            .iter()
+            .filter(|f| root.join("dependencies").join(f).is_file())
+            .map(|f| format!("dependencies/{f}"))
+            .collect(),
+    };
+    for (group_name, group) in groups.iter_mut() {
+        let image = compile::source_image(
+            host,
+            config.registry_name.as_deref(),
+            &repository_name,
+            &tag,
+            group_name,
+        );
+        let dependency = &group["dependency"];
+        let text_of = |key: &str| {
+            dependency
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let (dockerfile, requirements) = (text_of("dockerfile"), text_of("requirements_file"));
+        let dockerfile_text = match (&dockerfile, &requirements) {
+            (Some(file), _) => {
+                std::fs::read_to_string(root.join("dependencies").join(file)).unwrap_or_default()
+            }
+            (None, requirements) => {
+                compile::generated_dockerfile(&base_image, requirements.as_deref())
+            }
+        };
+        // The Dockerfile the reference would build this group with, verbatim.
+        report.artifacts.push(Output::new(
+            format!("domino/{}/{group_name}.Dockerfile", repository.name),
+            dockerfile_text.clone().into_bytes(),
+        ));
+        facts.groups.push(DominoGroup {
+            name: group_name.clone(),
+            requirements_file: if dockerfile.is_none() {
+                requirements.map(|f| format!("dependencies/{f}"))
+            } else {
+                None
+            },
+            dockerfile: dockerfile.map(|f| format!("dependencies/{f}")),
+            pieces: group["pieces"]
+                .as_array()
+                .map(|p| {
+                    p.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            source_image: image.clone(),
+            dockerfile_text,
+        });
+        if let Some(group) = group.as_object_mut() {
+            group.insert("source_image".into(), Value::String(image));
+        }
+    }
+    unused_dependency_warnings(root, &facts, &pieces, diagnostics);
+    report.facts = Facts::Domino(facts);
+
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        return report;
+    }
+    let generated = [
+        (COMPILED_METADATA, Value::Object(compiled)),
+        (DEPENDENCIES_MAP, Value::Object(groups)),
+    ];
+    for (relative, value) in generated {
+        let path = root.join(relative);
+        let committed = read_committed(root, relative);
+        let same = committed.as_ref().is_some_and(|old| {
+            if relative == DEPENDENCIES_MAP {
+                compile::same_dependency_map(old, &value)
+            } else {
+                *old == value && compile::first_difference(old, &value, "").is_none()
+            }
+        });
+        let bytes = if same {
+            std::fs::read(&path).unwrap_or_default()
+        } else {
+            pyjson::dumps(&value).into_bytes()
+        };
+        if context.mode == Mode::Check && !same {
+            report.diagnostics.push(stale_diagnostic(
+                repository,
+                &path,
+                committed.as_ref(),
+                &value,
+            ));
+        }
+        report.outputs.push(Output::new(path, bytes));
+    }
     report
 }
 
-fn check_piece(folder: &Path) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let metadata = folder.join("metadata.json");
-    if metadata.is_file()
-        && let Some(file) = read_source(&metadata, "domino::unreadable-file", &mut diagnostics)
-        && let Err(error) = doc::parse_json(&file)
-    {
-        diagnostics.push(
-            Diagnostic::error(
-                "domino::json-syntax",
-                format!("invalid JSON: {}", error.message),
-            )
-            .at(&file, error.span),
-        );
-    }
-    for (file_name, code) in [
-        ("models.py", "domino::missing-models"),
-        ("piece.py", "domino::missing-piece"),
-    ] {
-        let path = folder.join(file_name);
-        if !path.is_file() {
-            diagnostics.push(
-                Diagnostic::error(
-                    code,
-                    format!("missing '{file_name}' for {}", display_path(folder)),
-                )
-                .at_path(display_path(folder)),
+/// A committed generated file, parsed (None when absent or not JSON).
+fn read_committed(root: &Path, relative: &str) -> Option<Value> {
+    let text = std::fs::read_to_string(root.join(relative)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn stale_diagnostic(
+    repository: &Repository,
+    path: &Path,
+    committed: Option<&Value>,
+    generated: &Value,
+) -> Diagnostic {
+    let shown = display_path(path);
+    let diagnostic = match committed {
+        None if path.exists() => Diagnostic::error(
+            "domino::stale-generated-file",
+            format!("{shown} is not valid JSON and must be regenerated"),
+        ),
+        None => Diagnostic::error(
+            "domino::stale-generated-file",
+            format!("{shown} is missing"),
+        ),
+        Some(old) => {
+            let diagnostic = Diagnostic::error(
+                "domino::stale-generated-file",
+                format!("{shown} is out of date"),
             );
-            continue;
+            match compile::first_difference(old, generated, "") {
+                Some(difference) => diagnostic.with_note(difference),
+                None => diagnostic,
+            }
         }
-        if let Some(file) = read_source(&path, "domino::unreadable-file", &mut diagnostics) {
-            diagnostics.extend(python::parse(&file).1);
+    };
+    diagnostic.at_path(shown).with_help(format!(
+        "regenerate it with `cargo xtask build-all --only {}`",
+        repository.name
+    ))
+}
+
+/// A file of `dependencies/` that no piece uses (directly, through `-r`/`-c`,
+/// or copied by a used Dockerfile) is probably left over.
+fn unused_dependency_warnings(
+    root: &Path,
+    facts: &DominoFacts,
+    pieces: &[Piece],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut used: BTreeSet<String> = pieces
+        .iter()
+        .flat_map(|p| p.dependency_files.iter())
+        .map(|f| format!("dependencies/{f}"))
+        .collect();
+    let mut pending: Vec<String> = used.iter().cloned().collect();
+    while let Some(file) = pending.pop() {
+        let path = root.join(&file);
+        let mut found = Vec::new();
+        if facts
+            .groups
+            .iter()
+            .any(|g| g.dockerfile.as_deref() == Some(&file))
+        {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            found.extend(environments::copied_files(root, &text).into_keys());
+        } else {
+            for include in environments::requirement_includes(&path) {
+                if let Ok(relative) = include.path.strip_prefix(root) {
+                    found.push(to_slash(relative));
+                }
+            }
+        }
+        for file in found {
+            let file = normalize(&file);
+            if used.insert(file.clone()) {
+                pending.push(file);
+            }
         }
     }
-    let _ = Span::default();
-    diagnostics
+    for file in &facts.dependency_files {
+        if !used.contains(file) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "domino::unused-dependency-file",
+                    format!("{file} is not used by any piece"),
+                )
+                .at_path(display_path(&root.join(file)))
+                .with_help("name it in a piece's metadata.json `dependency`, include it from a used requirements file, or delete it"),
+            );
+        }
+    }
+}
+
+/// `dependencies/./a/../b.txt` -> `dependencies/b.txt`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }

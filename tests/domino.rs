@@ -1,0 +1,281 @@
+//! Domino outputs against the reference: the examples in `pieces-repos/` are
+//! regenerated from scratch by the real binary and must be byte-identical to the
+//! `.domino/` files and Dockerfiles that domino-py 0.9.4 produced
+//! (`tests/oracle/domino_goldens.sh` made them), and broken repositories must be
+//! reported at the right place.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const DOMINO_EXAMPLES: &[&str] = &[
+    "data-ops-pieces",
+    "geospatial-pieces",
+    "text-analytics-pieces",
+];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn xtask(cwd: &Path) -> Command {
+    let mut command = Command::cargo_bin("xtask").unwrap();
+    command
+        .current_dir(cwd)
+        .env("CI", "true")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// A temporary monorepo with the workspace's Cargo.toml (for the source URLs)
+/// and copies of the Domino examples.
+fn examples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        workspace_root().join("Cargo.toml"),
+        dir.path().join("Cargo.toml"),
+    )
+    .unwrap();
+    for name in DOMINO_EXAMPLES {
+        copy_tree(
+            &workspace_root().join("pieces-repos").join(name),
+            &dir.path().join("pieces-repos").join(name),
+        );
+    }
+    dir
+}
+
+fn output(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn examples_pass_check_including_the_drift_check() {
+    let dir = examples_copy();
+    let (code, stdout, stderr) = output(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn regenerated_files_are_byte_identical_to_the_reference() {
+    let dir = examples_copy();
+    for name in DOMINO_EXAMPLES {
+        std::fs::remove_dir_all(dir.path().join("pieces-repos").join(name).join(".domino"))
+            .unwrap();
+    }
+    // Without the committed files, check reports them missing...
+    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("domino::stale-generated-file").count(),
+        6,
+        "{stderr}"
+    );
+    // ...and build-all writes them exactly as the reference did.
+    let dist = dir.path().join("dist");
+    let (code, stdout, stderr) =
+        output(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let mut mismatches = Vec::new();
+    for name in DOMINO_EXAMPLES {
+        for file in ["compiled_metadata.json", "dependencies_map.json"] {
+            let golden = std::fs::read(
+                workspace_root()
+                    .join("pieces-repos")
+                    .join(name)
+                    .join(".domino")
+                    .join(file),
+            )
+            .unwrap();
+            let ours = std::fs::read(
+                dir.path()
+                    .join("pieces-repos")
+                    .join(name)
+                    .join(".domino")
+                    .join(file),
+            )
+            .unwrap();
+            if golden != ours {
+                mismatches.push(format!("{name}/.domino/{file}"));
+            }
+        }
+        let goldens = workspace_root().join("tests/goldens/domino").join(name);
+        let mut golden_names: Vec<String> = std::fs::read_dir(&goldens)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        golden_names.sort();
+        let mut our_names: Vec<String> = std::fs::read_dir(dist.join("domino").join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        our_names.sort();
+        assert_eq!(golden_names, our_names, "{name}: group Dockerfiles");
+        for file in golden_names {
+            let golden = std::fs::read_to_string(goldens.join(&file)).unwrap();
+            let ours = std::fs::read_to_string(dist.join("domino").join(name).join(&file)).unwrap();
+            if golden != ours {
+                mismatches.push(format!(
+                    "{name}/{file}:\n{ours}\n--- expected ---\n{golden}"
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "differs from the reference: {mismatches:#?}"
+    );
+    // A second check is clean.
+    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn stale_outputs_are_reported_with_the_fixing_command() {
+    let dir = examples_copy();
+    let metadata = dir
+        .path()
+        .join("pieces-repos/data-ops-pieces/pieces/SleepPiece/models.py");
+    let text = std::fs::read_to_string(&metadata)
+        .unwrap()
+        .replace("default=1.0", "default=2.0");
+    std::fs::write(&metadata, text).unwrap();
+    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[domino::stale-generated-file]: pieces-repos/data-ops-pieces/.domino/compiled_metadata.json is out of date"), "{stderr}");
+    assert!(stderr.contains("/SleepPiece/input_schema/properties/sleep_time/default: committed 1.0 but generated 2.0"), "{stderr}");
+    assert!(
+        stderr.contains("cargo xtask build-all --only data-ops-pieces"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_reference_error_is_reported_at_once_with_positions() {
+    let dir = examples_copy();
+    let repo = dir.path().join("pieces-repos/geospatial-pieces");
+    // 1. name != folder, 2. explicit null, 3. a dependency file that does not exist
+    std::fs::write(
+        repo.join("pieces/BufferGeometryPiece/metadata.json"),
+        "{\n    \"name\": \"BufferPiece\",\n    \"description\": \"Buffers.\",\n    \"dependency\": {\n        \"dockerfile\": null,\n        \"requirements_file\": \"requirements_gео.txt\"\n    }\n}\n",
+    )
+    .unwrap();
+    // 4. missing description (schema), 5. piece.py without the class
+    std::fs::write(
+        repo.join("pieces/ClipRasterPiece/metadata.json"),
+        "{\"name\": \"ClipRasterPiece\", \"tags\": [1]}",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("pieces/ClipRasterPiece/piece.py"),
+        "class Clip:\n    pass\n",
+    )
+    .unwrap();
+    // 6. a missing models.py
+    std::fs::remove_file(repo.join("pieces/GeocodeAddressPiece/models.py")).unwrap();
+    // 7. an upper-case repository name
+    let config = std::fs::read_to_string(repo.join("config.toml"))
+        .unwrap()
+        .replace("\"geospatial_pieces\"", "\"Geospatial_Pieces\"");
+    std::fs::write(repo.join("config.toml"), config).unwrap();
+    let (code, stdout, stderr) = output(xtask(dir.path()).args([
+        "check",
+        "--message-format",
+        "json",
+        "--only",
+        "geospatial-pieces",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<(String, String, String)> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|m| m["reason"] == "diagnostic")
+        .map(|m| {
+            let location = format!(
+                "{}:{}:{}",
+                m["file"].as_str().unwrap_or(""),
+                m["line"].as_u64().unwrap_or(0),
+                m["column"].as_u64().unwrap_or(0)
+            );
+            (
+                m["code"].as_str().unwrap().to_string(),
+                location,
+                m["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |code: &str, location: &str, message: &str| {
+        found
+            .iter()
+            .any(|(c, l, m)| c == code && l.ends_with(location) && m.contains(message))
+    };
+    let expected = [
+        (
+            "domino::inconsistent-name",
+            "BufferGeometryPiece/metadata.json:2:13",
+            "The following Pieces have inconsistent names: BufferGeometryPiece",
+        ),
+        (
+            "domino::invalid-metadata",
+            "BufferGeometryPiece/metadata.json:5:23",
+            "None is not of type 'string'",
+        ),
+        (
+            "domino::missing-dependency-file",
+            "BufferGeometryPiece/metadata.json:6:30",
+            "missing dependency file requirements_gео.txt defined for BufferGeometryPiece",
+        ),
+        (
+            "domino::invalid-metadata",
+            "ClipRasterPiece/metadata.json:1:1",
+            "'description' is a required property",
+        ),
+        (
+            "domino::invalid-metadata",
+            "ClipRasterPiece/metadata.json:1:38",
+            "1 is not of type 'string'",
+        ),
+        (
+            "domino::missing-piece-class",
+            "ClipRasterPiece/piece.py:1:1",
+            "piece.py does not define the class `ClipRasterPiece`",
+        ),
+        (
+            "domino::missing-models",
+            "GeocodeAddressPiece:0:0",
+            "missing 'models.py' for GeocodeAddressPiece",
+        ),
+        (
+            "domino::invalid-image-reference",
+            "geospatial-pieces/config.toml:3:19",
+            "REPOSITORY_NAME 'Geospatial_Pieces'",
+        ),
+    ];
+    for (code, location, message) in expected {
+        assert!(
+            has(code, location, message),
+            "missing {code} at {location} ({message}) in {found:#?}"
+        );
+    }
+}

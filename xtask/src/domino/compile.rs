@@ -1,0 +1,390 @@
+//! `compiled_metadata.json`, `dependencies_map.json` and the group Dockerfiles,
+//! built as domino-py 0.9.4 builds them, in a deterministic order.
+
+use serde_json::{Map, Value, json};
+
+use super::piece::Piece;
+
+/// The reference's `metadata_default` (domino/utils/metadata_default.py).
+fn metadata_default(name: &str) -> Map<String, Value> {
+    let value = json!({
+        "name": name,
+        "dependency": {"dockerfile": null, "requirements_file": null},
+        "tags": [],
+        "style": {
+            "node_label": "Piece",
+            "node_type": "default",
+            "node_style": {"backgroundColor": "#ebebeb"},
+            "useIcon": true,
+            "icon_class_name": "fa-solid fa-circle",
+            "iconStyle": {"cursor": "pointer"}
+        }
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => unreachable!("a literal object"),
+    }
+}
+
+/// `dict_deep_update`: objects merge recursively (existing keys keep their
+/// position), everything else replaces.
+fn deep_update(target: &mut Map<String, Value>, update: &Map<String, Value>) {
+    for (key, value) in update {
+        match value {
+            Value::Object(inner) => {
+                let mut merged = match target.get(key) {
+                    Some(Value::Object(existing)) => existing.clone(),
+                    _ => Map::new(),
+                };
+                deep_update(&mut merged, inner);
+                target.insert(key.clone(), Value::Object(merged));
+            }
+            other => {
+                target.insert(key.clone(), other.clone());
+            }
+        }
+    }
+}
+
+/// The piece order: pieces already in the committed `compiled_metadata.json` keep
+/// their order, new ones follow sorted by name.
+pub fn piece_order(names: &[String], committed: Option<&Value>) -> Vec<String> {
+    let mut order: Vec<String> = committed
+        .and_then(Value::as_object)
+        .map(|map| map.keys().filter(|k| names.contains(k)).cloned().collect())
+        .unwrap_or_default();
+    let mut new: Vec<String> = names
+        .iter()
+        .filter(|n| !order.contains(n))
+        .cloned()
+        .collect();
+    new.sort();
+    order.extend(new);
+    order
+}
+
+/// One entry of `compiled_metadata.json`.
+pub fn compiled_entry(piece: &Piece, source_url: Option<&str>) -> Value {
+    let mut entry = metadata_default(&piece.name);
+    if let Some(Value::Object(metadata)) = piece.metadata.as_ref().map(|d| &d.value) {
+        let mut metadata = metadata.clone();
+        if !metadata.contains_key("name") {
+            metadata.insert("name".into(), Value::String(piece.name.clone()));
+        }
+        deep_update(&mut entry, &metadata);
+    }
+    let schemas = piece.schemas.as_ref();
+    let schema = |s: Option<&Value>| s.cloned().unwrap_or(Value::Null);
+    entry.insert(
+        "input_schema".into(),
+        schema(schemas.and_then(|s| s.input.as_ref())),
+    );
+    entry.insert(
+        "output_schema".into(),
+        schema(schemas.and_then(|s| s.output.as_ref())),
+    );
+    entry.insert(
+        "secrets_schema".into(),
+        schema(schemas.and_then(|s| s.secrets.as_ref())),
+    );
+    entry.insert(
+        "source_url".into(),
+        match source_url.filter(|u| !u.is_empty()) {
+            Some(url) => Value::String(format!("{url}/tree/main/pieces/{}", piece.name)),
+            None => Value::Null,
+        },
+    );
+    Value::Object(entry)
+}
+
+/// A problem the reference crashes on while grouping.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GroupingError {
+    pub piece: String,
+    pub key: String,
+    pub group: String,
+}
+
+/// `dependencies_map.json` without `source_image`: walk the pieces in order; a
+/// piece joins every earlier group whose `dependency` equals its own on the
+/// piece's keys (as the reference does), else opens `group<N>`. Secrets are the
+/// union of the members' secret names, in first-seen order.
+pub fn dependency_groups(
+    compiled: &Map<String, Value>,
+) -> Result<Map<String, Value>, GroupingError> {
+    let mut groups: Map<String, Value> = Map::new();
+    for (name, entry) in compiled {
+        let dependency = entry.get("dependency").cloned().unwrap_or(Value::Null);
+        let secrets: Vec<Value> = entry
+            .get("secrets_schema")
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .map(|p| p.keys().map(|k| Value::String(k.clone())).collect())
+            .unwrap_or_default();
+        let mut joined = false;
+        let keys: Vec<String> = dependency
+            .as_object()
+            .map(|d| d.keys().cloned().collect())
+            .unwrap_or_default();
+        let group_names: Vec<String> = groups.keys().cloned().collect();
+        for group_name in group_names {
+            let group = groups[&group_name].as_object().expect("groups are objects");
+            let mut matches = true;
+            for key in &keys {
+                match group["dependency"].get(key) {
+                    Some(value) => matches &= *value == dependency[key],
+                    None => {
+                        return Err(GroupingError {
+                            piece: name.clone(),
+                            key: key.clone(),
+                            group: group_name,
+                        });
+                    }
+                }
+            }
+            if matches {
+                let group = groups[&group_name].as_object_mut().expect("an object");
+                if let Some(Value::Array(pieces)) = group.get_mut("pieces") {
+                    pieces.push(Value::String(name.clone()));
+                }
+                if let Some(Value::Array(known)) = group.get_mut("secrets") {
+                    for secret in &secrets {
+                        if !known.contains(secret) {
+                            known.push(secret.clone());
+                        }
+                    }
+                }
+                joined = true;
+            }
+        }
+        if !joined {
+            let mut unique = Vec::new();
+            for secret in secrets {
+                if !unique.contains(&secret) {
+                    unique.push(secret);
+                }
+            }
+            groups.insert(
+                format!("group{}", groups.len()),
+                json!({"dependency": dependency, "pieces": [name], "secrets": unique}),
+            );
+        }
+    }
+    Ok(groups)
+}
+
+/// `source_image` of a group: lower-case(`<host>/<REGISTRY_NAME>`) +
+/// `/<REPOSITORY_NAME>:<tag>-<group>`.
+pub fn source_image(
+    host: &str,
+    registry_name: Option<&str>,
+    repository_name: &str,
+    tag: &str,
+    group: &str,
+) -> String {
+    format!(
+        "{}/{repository_name}:{tag}-{group}",
+        format!("{host}/{}", registry_name.unwrap_or("None")).to_lowercase()
+    )
+}
+
+/// The Dockerfile the reference builds a group with (the custom Dockerfile's
+/// text is read by the caller).
+pub fn generated_dockerfile(base_image: &str, requirements_file: Option<&str>) -> String {
+    let mut text = format!(
+        "FROM {base_image}\nCOPY config.toml domino/pieces_repository/\nCOPY pieces domino/pieces_repository/pieces\nCOPY .domino domino/pieces_repository/.domino\n"
+    );
+    if let Some(requirements) = requirements_file {
+        text.push_str(&format!(
+            "COPY dependencies/{requirements} domino/pieces_repository/dependencies/\nRUN pip install --no-cache-dir -r domino/pieces_repository/dependencies/{requirements}\n"
+        ));
+    }
+    text
+}
+
+/// Are two `dependencies_map.json` values the same content, with `secrets`
+/// compared as sets?
+pub fn same_dependency_map(a: &Value, b: &Value) -> bool {
+    fn normalized(value: &Value) -> Value {
+        let mut value = value.clone();
+        if let Some(groups) = value.as_object_mut() {
+            for group in groups.values_mut() {
+                if let Some(Value::Array(secrets)) = group.get_mut("secrets") {
+                    secrets.sort_by_key(|s| s.to_string());
+                }
+            }
+        }
+        value
+    }
+    a == b || normalized(a) == normalized(b)
+}
+
+/// A short description of where two JSON values first differ.
+pub fn first_difference(committed: &Value, generated: &Value, pointer: &str) -> Option<String> {
+    match (committed, generated) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in b {
+                let child = format!("{pointer}/{key}");
+                match a.get(key) {
+                    None => return Some(format!("{child}: missing in the committed file")),
+                    Some(old) => {
+                        if let Some(d) = first_difference(old, value, &child) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            for key in a.keys() {
+                if !b.contains_key(key) {
+                    return Some(format!("{pointer}/{key}: no longer generated"));
+                }
+            }
+            let a_keys: Vec<&String> = a.keys().collect();
+            let b_keys: Vec<&String> = b.keys().collect();
+            (a_keys != b_keys).then(|| format!("{}: keys in a different order", display(pointer)))
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}"))),
+        _ if committed == generated => None,
+        _ => Some(format!(
+            "{}: committed {} but generated {}",
+            display(pointer),
+            short(committed),
+            short(generated)
+        )),
+    }
+}
+
+fn display(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+fn short(value: &Value) -> String {
+    let mut text = value.to_string();
+    if text.len() > 80 {
+        text.truncate(text.floor_char_boundary(77));
+        text.push_str("...");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(dependency: Value, secrets: &[&str]) -> Value {
+        let properties: Map<String, Value> = secrets
+            .iter()
+            .map(|s| (s.to_string(), json!({"type": "string"})))
+            .collect();
+        json!({"dependency": dependency, "secrets_schema": if secrets.is_empty() { Value::Null } else { json!({"properties": properties}) }})
+    }
+
+    #[test]
+    fn groups_follow_the_reference() {
+        let mut compiled = Map::new();
+        compiled.insert(
+            "A".into(),
+            entry(
+                json!({"dockerfile": null, "requirements_file": "r.txt"}),
+                &["X", "Y"],
+            ),
+        );
+        compiled.insert(
+            "B".into(),
+            entry(json!({"dockerfile": null, "requirements_file": null}), &[]),
+        );
+        compiled.insert(
+            "C".into(),
+            entry(
+                json!({"dockerfile": null, "requirements_file": "r.txt"}),
+                &["Z", "X"],
+            ),
+        );
+        let groups = dependency_groups(&compiled).unwrap();
+        assert_eq!(
+            Value::Object(groups),
+            json!({
+                "group0": {"dependency": {"dockerfile": null, "requirements_file": "r.txt"}, "pieces": ["A", "C"], "secrets": ["X", "Y", "Z"]},
+                "group1": {"dependency": {"dockerfile": null, "requirements_file": null}, "pieces": ["B"], "secrets": []}
+            })
+        );
+        compiled.insert(
+            "D".into(),
+            entry(
+                json!({"dockerfile": null, "requirements_file": null, "docker_image": "x"}),
+                &[],
+            ),
+        );
+        assert_eq!(
+            dependency_groups(&compiled).unwrap_err(),
+            GroupingError {
+                piece: "D".into(),
+                key: "docker_image".into(),
+                group: "group0".into()
+            }
+        );
+    }
+
+    #[test]
+    fn committed_order_is_kept_and_new_pieces_are_sorted() {
+        let names = vec![
+            "BPiece".to_string(),
+            "APiece".into(),
+            "CPiece".into(),
+            "DPiece".into(),
+        ];
+        let committed = json!({"CPiece": {}, "GonePiece": {}, "APiece": {}});
+        assert_eq!(
+            piece_order(&names, Some(&committed)),
+            ["CPiece", "APiece", "BPiece", "DPiece"]
+        );
+        assert_eq!(
+            piece_order(&names, None),
+            ["APiece", "BPiece", "CPiece", "DPiece"]
+        );
+    }
+
+    #[test]
+    fn merge_keeps_positions_and_appends_new_keys() {
+        let mut target = metadata_default("P");
+        let update = json!({"name": "P", "description": "d", "style": {"icon_class_name": "i", "extra": 1}, "tags": ["t"]});
+        deep_update(&mut target, update.as_object().unwrap());
+        let keys: Vec<&String> = target.keys().collect();
+        assert_eq!(keys, ["name", "dependency", "tags", "style", "description"]);
+        let style: Vec<&String> = target["style"].as_object().unwrap().keys().collect();
+        assert_eq!(style.last().unwrap().as_str(), "extra");
+        assert_eq!(target["style"]["icon_class_name"], "i");
+    }
+
+    #[test]
+    fn images_and_dockerfiles() {
+        assert_eq!(
+            source_image("ghcr.io", Some("Acme"), "my_pieces", "0.1.0", "group1"),
+            "ghcr.io/acme/my_pieces:0.1.0-group1"
+        );
+        assert!(
+            generated_dockerfile("b", Some("r.txt"))
+                .ends_with("-r domino/pieces_repository/dependencies/r.txt\n")
+        );
+        assert_eq!(generated_dockerfile("b", None).lines().count(), 4);
+    }
+
+    #[test]
+    fn secrets_compare_as_sets() {
+        let a = json!({"group0": {"secrets": ["A", "B"]}});
+        let b = json!({"group0": {"secrets": ["B", "A"]}});
+        assert!(same_dependency_map(&a, &b));
+        assert!(!same_dependency_map(
+            &a,
+            &json!({"group0": {"secrets": ["A"]}})
+        ));
+        assert_eq!(
+            first_difference(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}}), ""),
+            Some("/a/b: committed 1 but generated 2".into())
+        );
+    }
+}

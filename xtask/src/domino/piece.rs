@@ -1,0 +1,231 @@
+//! One piece folder: `metadata.json` (schema, name, dependency files),
+//! `models.py` (the three schemas, read statically) and `piece.py` (the class
+//! and its `piece_function`).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::diagnostics::Diagnostic;
+use crate::doc::{self, Document};
+use crate::paths::display_path;
+use crate::python;
+
+use super::models::{self, ModelSchemas};
+use super::{pyjson, read_source, repo_config};
+
+pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
+
+fn metadata_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema =
+            serde_json::from_str(METADATA_SCHEMA).expect("the embedded metadata schema is JSON");
+        jsonschema::validator_for(&schema).expect("the embedded metadata schema is valid")
+    })
+}
+
+/// What one piece folder holds, as far as the outputs need it.
+#[derive(Debug)]
+pub struct Piece {
+    pub name: String,
+    /// `metadata.json`, parsed (None when absent or unreadable).
+    pub metadata: Option<Document>,
+    /// The schemas from `models.py` (None when they cannot be read).
+    pub schemas: Option<ModelSchemas>,
+    /// Dependency files the metadata names (`dependency.requirements_file`,
+    /// `dependency.dockerfile`), as written.
+    pub dependency_files: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one piece folder. `dependency_files` are the top-level entries of
+/// `dependencies/`.
+pub fn check(folder: &Path, name: &str, dependency_files: &BTreeSet<String>) -> Piece {
+    let mut piece = Piece {
+        name: name.to_string(),
+        metadata: None,
+        schemas: None,
+        dependency_files: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let diagnostics = &mut piece.diagnostics;
+    for (file_name, code) in [
+        ("models.py", "domino::missing-models"),
+        ("piece.py", "domino::missing-piece"),
+    ] {
+        if !folder.join(file_name).is_file() {
+            diagnostics.push(
+                Diagnostic::error(code, format!("missing '{file_name}' for {name}"))
+                    .at_path(display_path(folder))
+                    .with_help(format!(
+                        "every piece folder needs {file_name}; see pieces/<Name>Piece/ in the Domino docs"
+                    )),
+            );
+        }
+    }
+
+    let metadata_path = folder.join("metadata.json");
+    if metadata_path.is_file()
+        && let Some(file) = read_source(&metadata_path, "domino::unreadable-file", diagnostics)
+    {
+        match doc::parse_json(&file) {
+            Ok(document) => {
+                check_metadata(&document, name, dependency_files, diagnostics);
+                piece.dependency_files = ["requirements_file", "dockerfile"]
+                    .iter()
+                    .filter_map(|key| document.get(&format!("/dependency/{key}")))
+                    .filter_map(|v| v.as_str())
+                    .filter(|v| !v.is_empty() && *v != "default")
+                    .map(str::to_string)
+                    .collect();
+                piece.metadata = Some(document);
+            }
+            Err(error) => diagnostics.push(
+                Diagnostic::error(
+                    "domino::json-syntax",
+                    format!("invalid JSON: {}", error.message),
+                )
+                .at(&file, error.span),
+            ),
+        }
+    }
+
+    let models_path = folder.join("models.py");
+    if models_path.is_file()
+        && let Some(file) = read_source(&models_path, "domino::unreadable-file", diagnostics)
+    {
+        let (module, syntax) = python::parse(&file);
+        if syntax.is_empty() {
+            let (schemas, model_diagnostics) = models::model_schemas(&module);
+            diagnostics.extend(model_diagnostics);
+            piece.schemas = Some(schemas);
+        } else {
+            diagnostics.extend(syntax);
+        }
+    }
+
+    let piece_path = folder.join("piece.py");
+    if piece_path.is_file()
+        && let Some(file) = read_source(&piece_path, "domino::unreadable-file", diagnostics)
+    {
+        let (module, syntax) = python::parse(&file);
+        if syntax.is_empty() {
+            check_piece_class(&module, name, diagnostics);
+        } else {
+            diagnostics.extend(syntax);
+        }
+    }
+    piece
+}
+
+fn check_metadata(
+    document: &Document,
+    name: &str,
+    dependency_files: &BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = &document.file;
+    for mut diagnostic in doc::schema_diagnostics_with(
+        metadata_validator(),
+        document,
+        "",
+        "domino::invalid-metadata",
+        "metadata.json",
+        &repo_config::python_message,
+    ) {
+        if diagnostic.message.contains("None is not of type") {
+            diagnostic = diagnostic
+                .with_help("the reference rejects an explicit `null`: leave the key out instead");
+        }
+        diagnostics.push(diagnostic);
+    }
+    if let Some(written) = document.get("/name").and_then(|v| v.as_str())
+        && written != name
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                "domino::inconsistent-name",
+                format!("The following Pieces have inconsistent names: {name}"),
+            )
+            .at(file, document.span("/name"))
+            .with_label(format!("the folder is `{name}`"))
+            .with_help(format!(
+                "set \"name\": \"{name}\" or rename the folder to `{written}`"
+            )),
+        );
+    }
+    for key in ["requirements_file", "dockerfile"] {
+        let pointer = format!("/dependency/{key}");
+        if let Some(value) = document.get(&pointer).and_then(|v| v.as_str())
+            && !value.is_empty()
+            && value != "default"
+            && !dependency_files.contains(value)
+        {
+            let mut diagnostic = Diagnostic::error(
+                "domino::missing-dependency-file",
+                format!("missing dependency file {value} defined for {name}"),
+            )
+            .at(file, document.span(&pointer))
+            .with_label("not in dependencies/");
+            let candidates: Vec<&String> = dependency_files
+                .iter()
+                .filter(|f| strsim::jaro_winkler(f, value) > 0.8)
+                .collect();
+            diagnostic = match candidates.first() {
+                Some(candidate) => {
+                    diagnostic.with_help(format!("did you mean {}?", pyjson::str_repr(candidate)))
+                }
+                None if dependency_files.is_empty() => {
+                    diagnostic.with_help("dependencies/ is empty")
+                }
+                None => diagnostic.with_help(format!(
+                    "dependencies/ holds: {}",
+                    dependency_files
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// piece.py must define `class <Name>(...)` with a `piece_function` method.
+fn check_piece_class(module: &python::PythonModule, name: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let file = &module.file;
+    match module.class(name) {
+        Some(class) => {
+            if python::method(class, "piece_function").is_none() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "domino::missing-piece-function",
+                        format!("class `{name}` has no `piece_function` method"),
+                    )
+                    .at(file, python::span(class.name.range))
+                    .with_help(
+                        "Domino runs a piece by calling `piece_function(self, input_data, ...)`",
+                    ),
+                );
+            }
+        }
+        None => {
+            let classes = module.class_names();
+            let mut diagnostic = Diagnostic::error(
+                "domino::missing-piece-class",
+                format!("piece.py does not define the class `{name}`"),
+            )
+            .at(file, crate::source::Span::new(0, 0))
+            .with_help(format!(
+                "Domino loads the class named like the folder: `class {name}(BasePiece)`"
+            ));
+            if !classes.is_empty() {
+                diagnostic =
+                    diagnostic.with_note(format!("classes defined here: {}", classes.join(", ")));
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+}

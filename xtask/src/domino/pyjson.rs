@@ -1,0 +1,254 @@
+//! JSON text exactly as Python writes it: `json.dump(obj, f, indent=4)` for the
+//! `.domino/` files, and `repr()` of JSON values for messages that quote the
+//! reference (`None is not of type 'string'`).
+
+use std::fmt::Write as _;
+
+use serde_json::{Number, Value};
+
+/// `json.dumps(value, indent=4)`: 4-space indent, `", "`/`": "` separators,
+/// `ensure_ascii` escapes, Python float repr, no trailing newline.
+pub fn dumps(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, 0);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, depth: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => out.push_str(&number_repr(number)),
+        Value::String(text) => write_string(out, text),
+        Value::Array(items) => {
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_value(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(members) => {
+            if members.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (index, (key, item)) in members.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(out, key);
+                out.push_str(": ");
+                write_value(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+    }
+}
+
+fn newline(out: &mut String, depth: usize) {
+    out.push('\n');
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+}
+
+/// A JSON string with Python's `ensure_ascii=True` escaping.
+fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Integers as written; floats as Python's `float.__repr__` (`1.0`, `1e-05`,
+/// `1e+16`, `0.0001`, `1.2345678901234568e+17`).
+pub fn number_repr(number: &Number) -> String {
+    match number.as_f64() {
+        Some(float) if number.is_f64() => float_repr(float),
+        _ => number.to_string(),
+    }
+}
+
+pub fn float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    // Rust's `{:e}` gives the shortest round-tripping digits, like Python's repr.
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').expect("`{:e}` has an exponent");
+    let exponent: i32 = exponent.parse().expect("a decimal exponent");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        let text = if point <= 0 {
+            format!("0.{}{}", "0".repeat((-point) as usize), digits)
+        } else if point as usize >= digits.len() {
+            format!("{}{}.0", digits, "0".repeat(point as usize - digits.len()))
+        } else {
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
+        };
+        format!("{sign}{text}")
+    } else {
+        let mantissa = if digits.len() == 1 {
+            digits
+        } else {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        format!(
+            "{sign}{mantissa}e{exponent_sign}{:02}",
+            exponent.unsigned_abs()
+        )
+    }
+}
+
+/// Python's `repr()` of a JSON value (as `json.load` would produce it).
+pub fn repr(value: &Value) -> String {
+    match value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(number) => match number.as_f64() {
+            Some(float) if number.is_f64() => {
+                if float.is_finite() {
+                    float_repr(float)
+                } else if float.is_nan() {
+                    "nan".into()
+                } else if float > 0.0 {
+                    "inf".into()
+                } else {
+                    "-inf".into()
+                }
+            }
+            _ => number.to_string(),
+        },
+        Value::String(text) => str_repr(text),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(members) => format!(
+            "{{{}}}",
+            members
+                .iter()
+                .map(|(k, v)| format!("{}: {}", str_repr(k), repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python's `repr()` of a `str`: single quotes unless the text holds a single
+/// quote and no double quote.
+pub fn str_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::new();
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn floats_are_written_like_python_repr() {
+        for (value, expected) in [
+            (1.0, "1.0"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (0.1, "0.1"),
+            (1e-05, "1e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (-2.5e-7, "-2.5e-07"),
+            (3.14159, "3.14159"),
+            (1e100, "1e+100"),
+            (0.05, "0.05"),
+            (-180.0, "-180.0"),
+        ] {
+            assert_eq!(float_repr(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn dumps_like_json_dump_indent_4() {
+        let value = json!({"a": [1, 2.0, {}], "b": [], "é": "caf\u{e9} \u{1F600}\u{7f}/<>&", "c": null, "d": true});
+        assert_eq!(
+            dumps(&value),
+            "{\n    \"a\": [\n        1,\n        2.0,\n        {}\n    ],\n    \"b\": [],\n    \"\\u00e9\": \"caf\\u00e9 \\ud83d\\ude00\\u007f/<>&\",\n    \"c\": null,\n    \"d\": true\n}"
+        );
+    }
+
+    #[test]
+    fn repr_quotes_like_python() {
+        assert_eq!(repr(&json!(null)), "None");
+        assert_eq!(repr(&json!("it's")), "\"it's\"");
+        assert_eq!(repr(&json!(["a", 1, 1.5, true])), "['a', 1, 1.5, True]");
+        assert_eq!(repr(&json!({"k": "v"})), "{'k': 'v'}");
+    }
+}

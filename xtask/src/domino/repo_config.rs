@@ -1,0 +1,300 @@
+//! `config.toml` of a Pieces repository: the `[repository]` table, checked with
+//! the schema in `schemas/domino-config.schema.json`, the reference's rules, and
+//! whether the names can form a valid image reference.
+
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+
+use crate::diagnostics::Diagnostic;
+use crate::doc::{self, Document};
+use crate::source::SourceFile;
+
+use super::pyjson;
+
+pub const SCHEMA: &str = include_str!("../../../schemas/domino-config.schema.json");
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema = serde_json::from_str(SCHEMA).expect("the embedded config schema is JSON");
+        jsonschema::validator_for(&schema).expect("the embedded config schema is valid")
+    })
+}
+
+/// The `[repository]` values the outputs need.
+#[derive(Clone, Debug)]
+pub struct RepositoryConfig {
+    pub document: Document,
+    pub registry_name: Option<String>,
+    pub repository_name: Option<String>,
+    pub version: Option<String>,
+}
+
+/// Characters the reference refuses in REPOSITORY_NAME.
+const SPECIAL_CHARACTERS: &[char] = &[
+    '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '+', '=', '{', '}', '[', ']', ':', ';', '\'',
+    '"', '<', '>', '?', '/', '\\', '|', '~', '`',
+];
+
+/// A path component of an image name (docker reference grammar).
+fn component_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$").expect("a valid pattern")
+    })
+}
+
+fn tag_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").expect("a pattern"))
+}
+
+/// Reads and checks `config.toml`. `tag_override` replaces VERSION in image tags.
+pub fn check(
+    file: &Arc<SourceFile>,
+    tag_override: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RepositoryConfig> {
+    let document = match doc::parse_toml(file) {
+        Ok(document) => document,
+        Err(errors) => {
+            diagnostics.extend(errors.into_iter().map(|error| {
+                Diagnostic::error(
+                    "domino::toml-syntax",
+                    format!("invalid TOML: {}", error.message),
+                )
+                .at(file, error.span)
+            }));
+            return None;
+        }
+    };
+    diagnostics.extend(doc::schema_diagnostics_with(
+        validator(),
+        &document,
+        "",
+        "domino::invalid-config",
+        "config.toml",
+        &python_message,
+    ));
+    let text = |key: &str| {
+        document
+            .get(&format!("/repository/{key}"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let config = RepositoryConfig {
+        registry_name: text("REGISTRY_NAME"),
+        repository_name: text("REPOSITORY_NAME"),
+        version: text("VERSION"),
+        document,
+    };
+    let document = &config.document;
+    if document.get("/repository").is_some_and(|v| v.is_object()) {
+        let missing: Vec<&str> = ["REGISTRY_NAME", "REPOSITORY_NAME", "VERSION"]
+            .into_iter()
+            .filter(|key| document.get(&format!("/repository/{key}")).is_none())
+            .collect();
+        let optional_missing: Vec<&str> = missing
+            .iter()
+            .copied()
+            .filter(|k| *k != "REPOSITORY_NAME")
+            .collect();
+        if !optional_missing.is_empty() {
+            let listed = optional_missing
+                .iter()
+                .map(|k| pyjson::str_repr(k))
+                .collect::<Vec<_>>()
+                .join(", ");
+            diagnostics.push(
+                Diagnostic::warning(
+                    "domino::missing-config-field",
+                    format!("Missing required fields: [{listed}]"),
+                )
+                .at(file, document.key_span("/repository"))
+                .with_help(
+                    "REGISTRY_NAME and VERSION name the published images (`<registry>/<name>:<version>-groupN`)",
+                ),
+            );
+        }
+    }
+    if let Some(name) = &config.repository_name {
+        let span = document.span("/repository/REPOSITORY_NAME");
+        let mut valid = true;
+        if name.chars().any(char::is_whitespace) {
+            valid = false;
+            diagnostics.push(
+                Diagnostic::error(
+                    "domino::invalid-repository-name",
+                    "Repository name should not contain blank spaces",
+                )
+                .at(file, span),
+            );
+        }
+        if name.contains(SPECIAL_CHARACTERS) {
+            valid = false;
+            diagnostics.push(
+                Diagnostic::error(
+                    "domino::invalid-repository-name",
+                    "Repository name should not contain special characters",
+                )
+                .at(file, span)
+                .with_help("use letters, digits, `-`, `.` and `_`"),
+            );
+        }
+        if valid && !name.is_empty() && !component_pattern().is_match(name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "domino::invalid-image-reference",
+                    format!(
+                        "REPOSITORY_NAME {} cannot be part of an image reference (the reference uses it verbatim in `source_image`)",
+                        pyjson::str_repr(name)
+                    ),
+                )
+                .at(file, span)
+                .with_help(format!(
+                    "image names are lower-case letters and digits separated by `.`, `_`, `__` or `-`, e.g. {}",
+                    pyjson::str_repr(&suggest_component(name))
+                )),
+            );
+        }
+    }
+    if let Some(registry) = &config.registry_name {
+        let lowered = registry.to_lowercase();
+        if !lowered.split('/').all(|c| component_pattern().is_match(c)) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "domino::invalid-image-reference",
+                    format!(
+                        "REGISTRY_NAME {} cannot form an image reference",
+                        pyjson::str_repr(registry)
+                    ),
+                )
+                .at(file, document.span("/repository/REGISTRY_NAME"))
+                .with_help(
+                    "use the registry namespace, e.g. your GitHub user or organization name",
+                ),
+            );
+        }
+    }
+    let tag = tag_override.map(str::to_string).or(config.version.clone());
+    if let Some(tag) = tag {
+        let sample = format!("{tag}-group0");
+        if !tag_pattern().is_match(&sample) {
+            let message = format!(
+                "{} cannot start an image tag (`{sample}`)",
+                if tag_override.is_some() {
+                    format!("the tag override {}", pyjson::str_repr(&tag))
+                } else {
+                    format!("VERSION {}", pyjson::str_repr(&tag))
+                }
+            );
+            let diagnostic = Diagnostic::error("domino::invalid-image-reference", message)
+                .with_help("tags use letters, digits, `_`, `.` and `-` (at most 128 characters) and cannot start with `.` or `-`");
+            diagnostics.push(if tag_override.is_some() {
+                diagnostic.at(file, document.key_span("/repository"))
+            } else {
+                diagnostic.at(file, document.span("/repository/VERSION"))
+            });
+        }
+    }
+    Some(config)
+}
+
+fn suggest_component(name: &str) -> String {
+    let lowered: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    lowered.trim_matches(['-', '.', '_']).to_string()
+}
+
+/// Python `jsonschema`'s message for the common errors (the reference's text),
+/// the crate's text otherwise.
+pub fn python_message(error: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::{TypeKind, ValidationErrorKind};
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            format!("{} is a required property", pyjson::repr(property))
+        }
+        ValidationErrorKind::Type { kind } => {
+            let types = match kind {
+                TypeKind::Single(single) => format!("'{single}'"),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| format!("'{t}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            format!(
+                "{} is not of type {types}",
+                pyjson::repr(error.instance().as_ref())
+            )
+        }
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (Option<RepositoryConfig>, Vec<Diagnostic>) {
+        let file = SourceFile::new("config.toml".into(), "config.toml".into(), text.into());
+        let mut diagnostics = Vec::new();
+        let config = check(&file, None, &mut diagnostics);
+        (config, diagnostics)
+    }
+
+    #[test]
+    fn good_config_has_no_diagnostics() {
+        let (config, diagnostics) = run(
+            "[repository]\nREGISTRY_NAME = \"Acme\"\nREPOSITORY_NAME = \"my_pieces\"\nVERSION = \"0.1.0\"\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(
+            config.unwrap().repository_name.as_deref(),
+            Some("my_pieces")
+        );
+    }
+
+    #[test]
+    fn reference_rules_and_image_references() {
+        let (_, diagnostics) = run("[repository]\nREPOSITORY_NAME = \"My Pieces!\"\nVERSION = 3\n");
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(&"Missing required fields: ['REGISTRY_NAME']"),
+            "{messages:?}"
+        );
+        assert!(messages.contains(&"Repository name should not contain blank spaces"));
+        assert!(messages.contains(&"Repository name should not contain special characters"));
+        assert!(
+            messages.contains(&"config.toml: 3 is not of type 'string'"),
+            "{messages:?}"
+        );
+        let (_, diagnostics) = run(
+            "[repository]\nREGISTRY_NAME = \"a\"\nREPOSITORY_NAME = \"MyPieces\"\nVERSION = \"1\"\n",
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "domino::invalid-image-reference");
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("'mypieces'")
+        );
+        let (_, diagnostics) = run("[other]\nX = 1\n");
+        assert_eq!(
+            diagnostics[0].message,
+            "config.toml: 'repository' is a required property"
+        );
+    }
+}
