@@ -23,6 +23,8 @@ pub struct Context<'a> {
     pub mode: Mode,
     pub schema_engine: SchemaEngine,
     pub progress: &'a Progress,
+    /// Schemas computed by pydantic (`--schema-engine python|auto`), by models.py.
+    pub python_schemas: Option<&'a domino::python_engine::PythonSchemas>,
 }
 
 /// Counts for the summary line.
@@ -270,20 +272,28 @@ pub fn analyze(
             ))
         })?;
 
+    // The python engine executes repository code: only when asked for, in one
+    // process for all pieces of all repositories, before the parallel work.
+    let python_schemas = match options.schema_engine {
+        SchemaEngine::Static => None,
+        engine => domino::python_engine::prepare(engine, &repositories, progress)
+            .map_err(EnvironmentError::new)?,
+    };
     let context = Context {
         config: &config,
         mode,
         schema_engine: options.schema_engine,
         progress,
+        python_schemas: python_schemas.as_ref(),
     };
+    // Cached reports were made by the static reader.
+    let incremental = options.incremental && options.schema_engine == SchemaEngine::Static;
     progress.stage("checking", repositories.len());
     let (reports, freshness): (Vec<RepositoryReport>, Vec<Freshness>) = pool.install(|| {
         repositories
             .par_iter()
             .map(|repository| {
-                let cached = options
-                    .incremental
-                    .then(|| incremental::freshness(&config, repository));
+                let cached = incremental.then(|| incremental::freshness(&config, repository));
                 let (report, freshness) = match cached {
                     Some(incremental::Freshness {
                         fresh: Some(report),

@@ -9,6 +9,7 @@ pub mod compile;
 pub mod models;
 pub mod piece;
 pub mod pyjson;
+pub mod python_engine;
 pub mod repo_config;
 
 use std::collections::BTreeSet;
@@ -117,7 +118,14 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     }
     let mut pieces: Vec<Piece> = names
         .par_iter()
-        .map(|name| piece::check(&root.join("pieces").join(name), name, &dependency_files))
+        .map(|name| {
+            piece::check(
+                &root.join("pieces").join(name),
+                name,
+                &dependency_files,
+                context.python_schemas,
+            )
+        })
         .collect();
     for piece in &mut pieces {
         diagnostics.append(&mut piece.diagnostics);

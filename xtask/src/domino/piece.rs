@@ -12,6 +12,7 @@ use crate::paths::display_path;
 use crate::python;
 
 use super::models::{self, ModelSchemas};
+use super::python_engine::PythonSchemas;
 use super::{pyjson, read_source, repo_config};
 
 pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
@@ -41,7 +42,12 @@ pub struct Piece {
 
 /// Checks one piece folder. `dependency_files` are the top-level entries of
 /// `dependencies/`.
-pub fn check(folder: &Path, name: &str, dependency_files: &BTreeSet<String>) -> Piece {
+pub fn check(
+    folder: &Path,
+    name: &str,
+    dependency_files: &BTreeSet<String>,
+    python_schemas: Option<&PythonSchemas>,
+) -> Piece {
     let mut piece = Piece {
         name: name.to_string(),
         metadata: None,
@@ -96,12 +102,28 @@ pub fn check(folder: &Path, name: &str, dependency_files: &BTreeSet<String>) -> 
         && let Some(file) = read_source(&models_path, "domino::unreadable-file", diagnostics)
     {
         let (module, syntax) = python::parse(&file);
-        if syntax.is_empty() {
-            let (schemas, model_diagnostics) = models::model_schemas(&module);
-            diagnostics.extend(model_diagnostics);
-            piece.schemas = Some(schemas);
-        } else {
-            diagnostics.extend(syntax);
+        match python_schemas.and_then(|p| p.get(&models_path)) {
+            Some(Ok(schemas)) => {
+                piece.schemas = Some(ModelSchemas {
+                    input: schemas.input.clone(),
+                    output: schemas.output.clone(),
+                    secrets: schemas.secrets.clone(),
+                })
+            }
+            Some(Err(error)) => diagnostics.push(
+                Diagnostic::error(
+                    "domino::python-import-failed",
+                    format!("importing models.py failed: {error}"),
+                )
+                .at(&file, crate::source::Span::new(0, 0))
+                .with_help("the python schema engine imports models.py as the reference does"),
+            ),
+            None if syntax.is_empty() => {
+                let (schemas, model_diagnostics) = models::model_schemas(&module);
+                diagnostics.extend(model_diagnostics);
+                piece.schemas = Some(schemas);
+            }
+            None => diagnostics.extend(syntax),
         }
     }
 
