@@ -1,52 +1,977 @@
 //! Dioptra resource repositories: validation of resource TOMLs, task files and
 //! entrypoint task graphs.
+//!
+//! Per resource TOML: the dialect's JSON Schema (every violation), Dioptra
+//! 1.2's import rules (paths, names, types, entrypoint parameters), the Python
+//! task files read statically, the type registry and every entrypoint's task
+//! graph; then the facts for the monorepo graph and, in `build-all`, an import
+//! bundle and a resolved manifest.
+
+pub mod bundle;
+pub mod model;
+pub mod pyfiles;
+pub mod rules;
+pub mod schema;
+pub mod taskgraph;
+pub mod types;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::diagnostics::Diagnostic;
 use crate::discover::Repository;
-use crate::doc;
+use crate::doc::{self, Document};
 use crate::domino::read_source;
-use crate::pipeline::{Context, RepositoryReport};
+use crate::facts::{
+    DioptraConfig, DioptraEntrypoint, DioptraFacts, DioptraPlugin, DioptraType, Facts, TaskKind,
+};
+use crate::output::Mode;
+use crate::paths::display_path;
+use crate::pipeline::{Context, RepositoryReport, Stats};
+use crate::source::SourceFile;
+
+use model::{Entrypoint, Model, Plugin};
+use taskgraph::{
+    ArtifactParameter, EntrypointInput, EntrypointParameter, GraphOutcome, TaskParameter,
+    TaskSignature,
+};
+use types::TypeRegistry;
 
 /// Validates one repository.
-pub fn process(repository: &Repository, _context: &Context<'_>) -> RepositoryReport {
+pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryReport {
     let mut report = RepositoryReport::new(repository);
+    let mut facts = DioptraFacts::default();
     for config in &repository.resource_configs {
         let Some(file) = read_source(config, "dioptra::unreadable-file", &mut report.diagnostics)
         else {
             continue;
         };
-        match doc::parse_toml(&file) {
-            Ok(document) => {
-                let plugins = document.get("/plugins").and_then(|v| v.as_array());
-                report.stats.plugins += plugins.map_or(0, Vec::len);
-                for plugin in plugins.into_iter().flatten() {
-                    report.stats.tasks += match plugin.get("tasks") {
-                        Some(serde_json::Value::Array(tasks)) => tasks.len(),
-                        Some(serde_json::Value::Object(tasks)) => ["functions", "artifacts"]
-                            .iter()
-                            .filter_map(|k| tasks.get(*k).and_then(|v| v.as_array()))
-                            .map(Vec::len)
-                            .sum(),
-                        _ => 0,
-                    };
-                }
-                report.stats.param_types += document
-                    .get("/plugin_param_types")
-                    .and_then(|v| v.as_array())
-                    .map_or(0, Vec::len);
-                report.stats.entrypoints += document
-                    .get("/entrypoints")
-                    .and_then(|v| v.as_array())
-                    .map_or(0, Vec::len);
+        let document = match doc::parse_toml(&file) {
+            Ok(document) => document,
+            Err(errors) => {
+                report.diagnostics.extend(errors.into_iter().map(|error| {
+                    Diagnostic::error(
+                        "dioptra::toml-syntax",
+                        format!("invalid TOML: {}", error.message),
+                    )
+                    .at(&file, error.span)
+                }));
+                continue;
             }
-            Err(errors) => report.diagnostics.extend(errors.into_iter().map(|error| {
-                Diagnostic::error(
-                    "dioptra::toml-syntax",
-                    format!("invalid TOML: {}", error.message),
-                )
-                .at(&file, error.span)
-            })),
+        };
+        report.stats += count(&document.value);
+        let checked = check_config(&repository.root, config, &document);
+        let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
+        report
+            .diagnostics
+            .extend(checked.diagnostics.iter().cloned());
+        if clean && context.mode == Mode::Write {
+            match bundle::artifacts(repository, &checked) {
+                Ok(outputs) => report.artifacts.extend(outputs),
+                Err(err) => report.diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::bundle-failed",
+                        format!("cannot build the import bundle: {err}"),
+                    )
+                    .at_path(display_path(config)),
+                ),
+            }
         }
+        facts.configs.push(checked.facts);
     }
+    report.facts = Facts::Dioptra(facts);
     report
 }
+
+/// The summary counts of one resource TOML.
+fn count(value: &Value) -> Stats {
+    let mut stats = Stats::default();
+    let plugins = value.get("plugins").and_then(Value::as_array);
+    stats.plugins += plugins.map_or(0, Vec::len);
+    for plugin in plugins.into_iter().flatten() {
+        stats.tasks += match plugin.get("tasks") {
+            Some(Value::Array(tasks)) => tasks.len(),
+            Some(Value::Object(tasks)) => ["functions", "artifacts"]
+                .iter()
+                .filter_map(|k| tasks.get(*k).and_then(Value::as_array))
+                .map(Vec::len)
+                .sum(),
+            _ => 0,
+        };
+    }
+    stats.param_types += value
+        .get("plugin_param_types")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    stats.entrypoints += value
+        .get("entrypoints")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    stats
+}
+
+/// Where a plugin is on disk, once its path is valid and the folder exists.
+#[derive(Clone, Debug)]
+pub struct ResolvedPlugin {
+    /// Relative to the repository root, `/` separators (`""` for the root).
+    pub folder: String,
+    /// Python files, relative to the plugin folder.
+    pub files: Vec<String>,
+}
+
+/// An entrypoint's task graph file, once found.
+#[derive(Clone, Debug)]
+pub struct ResolvedEntrypoint {
+    pub path: String,
+    pub yaml: Arc<SourceFile>,
+}
+
+/// Everything known about one resource TOML after checking it.
+pub struct Checked {
+    pub document: Document,
+    /// The config, relative to the repository root.
+    pub config_path: String,
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+    pub facts: DioptraConfig,
+    /// Same order as `model.plugins`.
+    pub plugins: Vec<Option<ResolvedPlugin>>,
+    /// Same order as `model.entrypoints`.
+    pub entrypoints: Vec<Option<ResolvedEntrypoint>>,
+    /// Same order as `model.entrypoints`.
+    pub task_engines: Vec<Option<Value>>,
+    pub registry: TypeRegistry,
+}
+
+/// Resolves a path of the config (relative to the config's folder), or reports
+/// why Dioptra would reject it.
+fn resolve_path(
+    root: &Path,
+    config_dir: &[String],
+    document: &Document,
+    pointer: &str,
+    path: &str,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, PathBuf)> {
+    let span = document.span(pointer);
+    let parts = match rules::safe_relative_parts(path) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::invalid-path",
+                    format!("invalid {what} path `{path}`: {reason}"),
+                )
+                .at(&document.file, span)
+                .with_help("paths are relative to the config's folder and use `/` separators"),
+            );
+            return None;
+        }
+    };
+    let Some(resolved) = rules::join_inside(config_dir, &parts) else {
+        diagnostics.push(
+            Diagnostic::error(
+                "dioptra::invalid-path",
+                format!("{what} path `{path}` leaves the repository root"),
+            )
+            .at(&document.file, span)
+            .with_help("`..` is allowed only while the path stays inside the repository"),
+        );
+        return None;
+    };
+    let on_disk = resolved.iter().fold(root.to_path_buf(), |p, c| p.join(c));
+    // Symbolic links must not lead outside the repository either.
+    if let (Ok(real), Ok(real_root)) = (on_disk.canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                "dioptra::invalid-path",
+                format!("{what} path `{path}` leads outside the repository root (through a symbolic link)"),
+            )
+            .at(&document.file, span),
+        );
+        return None;
+    }
+    Some((resolved.join("/"), on_disk))
+}
+
+/// Reports the later occurrences of duplicate keys.
+fn duplicates<'a>(
+    items: impl IntoIterator<Item = (&'a str, Arc<SourceFile>, crate::source::Span)>,
+    mut report: impl FnMut(&'a str, Arc<SourceFile>, crate::source::Span, crate::source::Span),
+) {
+    let mut seen: HashMap<&'a str, crate::source::Span> = HashMap::new();
+    for (key, file, span) in items {
+        match seen.get(key) {
+            Some(first) => report(key, file, span, *first),
+            None => {
+                seen.insert(key, span);
+            }
+        }
+    }
+}
+
+/// Checks one parsed resource TOML.
+pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked {
+    let file = &document.file;
+    let dialect = schema::detect(&document.value);
+    let mut diagnostics = schema::validate(document, dialect);
+    let model = Model::read(&document.value, dialect);
+    let config_rel: Vec<String> = config
+        .strip_prefix(root)
+        .unwrap_or(config)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let config_path = config_rel.join("/");
+    let config_dir = &config_rel[..config_rel.len().saturating_sub(1)];
+
+    // Parameter types: names, uniqueness, then the registry's own checks.
+    for ty in &model.types {
+        let span = document.span(&format!("{}/name", ty.pointer));
+        if rules::is_builtin_type_name(&ty.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::builtin-type-redefined",
+                    format!("parameter type `{}` redefines a builtin type", ty.name),
+                )
+                .at(file, span)
+                .with_note(format!(
+                    "builtin types: {}",
+                    rules::BUILTIN_TYPES.join(", ")
+                )),
+            );
+        } else if !rules::is_valid_resource_name(&ty.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::invalid-type-name",
+                    format!(
+                        "parameter type name `{}` contains disallowed characters",
+                        ty.name
+                    ),
+                )
+                .at(file, span)
+                .with_help("use letters, digits, `_`, `.`, `-` and spaces (not only spaces)"),
+            );
+        }
+    }
+    duplicates(
+        model.types.iter().map(|ty| {
+            (
+                ty.name.as_str(),
+                Arc::clone(file),
+                document.span(&format!("{}/name", ty.pointer)),
+            )
+        }),
+        |name, file, span, first| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-type",
+                    format!("parameter type `{name}` is declared twice"),
+                )
+                .at(&file, span)
+                .with_related(&file, first, "first declared here"),
+            );
+        },
+    );
+    let (registry, type_diagnostics) = TypeRegistry::from_document(document);
+    diagnostics.extend(type_diagnostics);
+    let type_known = |name: &str| registry.is_known(name);
+
+    // Plugins.
+    duplicates(
+        model.plugins.iter().map(|p| {
+            (
+                p.path.as_str(),
+                Arc::clone(file),
+                document.span(&format!("{}/path", p.pointer)),
+            )
+        }),
+        |path, file, span, first| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-plugin",
+                    format!("plugin path `{path}` is declared twice"),
+                )
+                .at(&file, span)
+                .with_related(&file, first, "first declared here"),
+            );
+        },
+    );
+    let mut seen_paths = BTreeSet::new();
+    duplicates(
+        model
+            .plugins
+            .iter()
+            .filter(|p| seen_paths.insert(p.path.as_str()))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    Arc::clone(file),
+                    document.span(&format!("{}/path", p.pointer)),
+                )
+            }),
+        |name, file, span, first| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-plugin",
+                    format!("two plugins are named `{name}` (a plugin is named after the last component of its path)"),
+                )
+                .at(&file, span)
+                .with_related(&file, first, "first declared here"),
+            );
+        },
+    );
+    let mut resolved_plugins = Vec::new();
+    for plugin in &model.plugins {
+        let path_pointer = format!("{}/path", plugin.pointer);
+        if !rules::is_valid_plugin_name(&plugin.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::invalid-plugin-name",
+                    format!(
+                        "plugin name `{}` (the last component of `{}`) is not a valid Python module name",
+                        plugin.name, plugin.path
+                    ),
+                )
+                .at(file, document.span(&path_pointer))
+                .with_help("a plugin name starts with a letter or `_`, then letters, digits or `_` (and is not just `_`)"),
+            );
+        }
+        check_tasks(document, plugin, &type_known, &mut diagnostics);
+        let resolved = resolve_path(
+            root,
+            config_dir,
+            document,
+            &path_pointer,
+            &plugin.path,
+            "plugin",
+            &mut diagnostics,
+        )
+        .and_then(|(folder, on_disk)| {
+            if !on_disk.is_dir() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::missing-plugin-folder",
+                        format!("plugin folder `{}` does not exist", display_path(&on_disk)),
+                    )
+                    .at(file, document.span(&path_pointer))
+                    .with_help("plugin paths are relative to the folder of the config file"),
+                );
+                return None;
+            }
+            let files = pyfiles::plugin_files(&on_disk);
+            for name in files.iter().filter(|f| !rules::is_valid_plugin_filename(f)) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::invalid-plugin-file-name",
+                        format!(
+                            "plugin `{}` holds `{name}`, which Dioptra rejects as a plugin file name",
+                            plugin.name
+                        ),
+                    )
+                    .at(file, document.span(&path_pointer))
+                    .with_help("file and folder names must be Python identifiers; sub-folder names and files in sub-folders must not start with `_`"),
+                );
+            }
+            pyfiles::check_plugin(document, plugin, &on_disk, &files, &mut diagnostics);
+            Some(ResolvedPlugin { folder, files })
+        });
+        resolved_plugins.push(resolved);
+    }
+
+    // Entrypoints.
+    for entrypoint in &model.entrypoints {
+        let pointer = if entrypoint.has_name {
+            format!("{}/name", entrypoint.pointer)
+        } else {
+            format!("{}/path", entrypoint.pointer)
+        };
+        if !rules::is_valid_resource_name(&entrypoint.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::invalid-entrypoint-name",
+                    format!(
+                        "entrypoint name `{}` contains disallowed characters",
+                        entrypoint.name
+                    ),
+                )
+                .at(file, document.span(&pointer))
+                .with_help("use letters, digits, `_`, `.`, `-` and spaces (not only spaces)"),
+            );
+        }
+    }
+    duplicates(
+        model.entrypoints.iter().map(|e| {
+            let pointer = if e.has_name {
+                format!("{}/name", e.pointer)
+            } else {
+                format!("{}/path", e.pointer)
+            };
+            (e.name.as_str(), Arc::clone(file), document.span(&pointer))
+        }),
+        |name, file, span, first| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-entrypoint",
+                    format!("entrypoint `{name}` is declared twice"),
+                )
+                .at(&file, span)
+                .with_related(&file, first, "first declared here"),
+            );
+        },
+    );
+    let plugin_index: HashMap<&str, usize> = model
+        .plugins
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    let mut resolved_entrypoints = Vec::new();
+    let mut task_engines = Vec::new();
+    let mut used_tasks = BTreeSet::new();
+    let mut used_types = BTreeSet::new();
+    let mut every_graph_read = true;
+    for entrypoint in &model.entrypoints {
+        check_entrypoint_params(document, entrypoint, &type_known, &mut diagnostics);
+        for (list, what) in [
+            (&entrypoint.plugins, "plugins"),
+            (&entrypoint.artifact_plugins, "artifact_plugins"),
+        ] {
+            for (name, pointer) in list {
+                if !plugin_index.contains_key(name.as_str()) {
+                    let mut diagnostic = Diagnostic::error(
+                        "dioptra::unknown-plugin",
+                        format!(
+                            "entrypoint `{}` lists `{name}` in `{what}`, but no plugin of that name is declared in this file",
+                            entrypoint.name
+                        ),
+                    )
+                    .at(file, document.span(pointer));
+                    if let Some(close) = model
+                        .plugins
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .find(|p| strsim::levenshtein(p, name) <= 2)
+                    {
+                        diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+                    }
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        let path_pointer = format!("{}/path", entrypoint.pointer);
+        let resolved = resolve_path(
+            root,
+            config_dir,
+            document,
+            &path_pointer,
+            &entrypoint.path,
+            "entrypoint",
+            &mut diagnostics,
+        )
+        .and_then(|(path, on_disk)| {
+            if !on_disk.is_file() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::missing-entrypoint-file",
+                        format!(
+                            "entrypoint file `{}` does not exist",
+                            display_path(&on_disk)
+                        ),
+                    )
+                    .at(file, document.span(&path_pointer))
+                    .with_help("entrypoint paths are relative to the folder of the config file"),
+                );
+                return None;
+            }
+            match SourceFile::read(&on_disk, display_path(&on_disk)) {
+                Ok(yaml) => Some(ResolvedEntrypoint { path, yaml }),
+                Err(message) => {
+                    diagnostics.push(
+                        Diagnostic::error("dioptra::unreadable-file", message)
+                            .at(file, document.span(&path_pointer)),
+                    );
+                    None
+                }
+            }
+        });
+        let mut task_engine = None;
+        if let Some(resolved) = &resolved {
+            let outcome = run_graph(
+                document,
+                &model,
+                &plugin_index,
+                entrypoint,
+                &resolved.yaml,
+                &registry,
+            );
+            task_engine = outcome.task_engine.clone();
+            every_graph_read &= task_engine.is_some();
+            used_tasks.extend(outcome.used_tasks);
+            used_types.extend(outcome.used_types);
+            diagnostics.extend(outcome.diagnostics);
+        } else {
+            every_graph_read = false;
+        }
+        resolved_entrypoints.push(resolved);
+        task_engines.push(task_engine);
+    }
+
+    // Unused plugins and types (extra): only when every graph could be read.
+    if !model.entrypoints.is_empty() && every_graph_read {
+        for plugin in &model.plugins {
+            if plugin.tasks.is_empty() {
+                continue;
+            }
+            let used = plugin
+                .tasks
+                .iter()
+                .any(|t| used_tasks.contains(&(plugin.name.clone(), t.name.clone())));
+            if !used {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "dioptra::unused-plugin",
+                        format!(
+                            "no entrypoint of this file uses a task of plugin `{}`",
+                            plugin.name
+                        ),
+                    )
+                    .at(file, document.span(&format!("{}/path", plugin.pointer))),
+                );
+            }
+        }
+    }
+    if every_graph_read {
+        let mut roots: BTreeSet<String> = used_types;
+        for plugin in &model.plugins {
+            for task in &plugin.tasks {
+                roots.extend(
+                    task.inputs
+                        .iter()
+                        .chain(&task.outputs)
+                        .map(|p| p.type_name.clone()),
+                );
+            }
+        }
+        for entrypoint in &model.entrypoints {
+            for artifact in &entrypoint.artifact_params {
+                roots.extend(artifact.outputs.iter().map(|p| p.type_name.clone()));
+            }
+        }
+        let mut reachable = BTreeSet::new();
+        let mut stack: Vec<String> = roots.into_iter().collect();
+        while let Some(name) = stack.pop() {
+            if reachable.insert(name.clone()) {
+                stack.extend(registry.references(&name));
+            }
+        }
+        let mut warned = BTreeSet::new();
+        for ty in &model.types {
+            if !reachable.contains(&ty.name) && warned.insert(ty.name.as_str()) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "dioptra::unused-type",
+                        format!(
+                            "parameter type `{}` is used by no task, artifact parameter or entrypoint of this file",
+                            ty.name
+                        ),
+                    )
+                    .at(file, document.span(&format!("{}/name", ty.pointer))),
+                );
+            }
+        }
+    }
+
+    let facts = DioptraConfig {
+        path: config_path.clone(),
+        plugins: model
+            .plugins
+            .iter()
+            .zip(&resolved_plugins)
+            .map(|(plugin, resolved)| DioptraPlugin {
+                name: plugin.name.clone(),
+                path: resolved.as_ref().map_or_else(
+                    || {
+                        let parts = rules::safe_relative_parts(&plugin.path).unwrap_or_default();
+                        rules::join_inside(config_dir, &parts)
+                            .map_or_else(|| plugin.path.clone(), |p| p.join("/"))
+                    },
+                    |r| r.folder.clone(),
+                ),
+                tasks: plugin
+                    .tasks
+                    .iter()
+                    .map(|t| (t.name.clone(), t.kind))
+                    .collect(),
+            })
+            .collect(),
+        types: model
+            .types
+            .iter()
+            .map(|ty| DioptraType {
+                name: ty.name.clone(),
+                references: registry.references(&ty.name),
+            })
+            .collect(),
+        entrypoints: model
+            .entrypoints
+            .iter()
+            .zip(&resolved_entrypoints)
+            .map(|(entrypoint, resolved)| DioptraEntrypoint {
+                name: entrypoint.name.clone(),
+                path: resolved
+                    .as_ref()
+                    .map_or_else(|| entrypoint.path.clone(), |r| r.path.clone()),
+                plugins: entrypoint.plugins.iter().map(|(n, _)| n.clone()).collect(),
+                artifact_plugins: entrypoint
+                    .artifact_plugins
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .collect(),
+            })
+            .collect(),
+    };
+    Checked {
+        document: document.clone(),
+        config_path,
+        model,
+        diagnostics,
+        facts,
+        plugins: resolved_plugins,
+        entrypoints: resolved_entrypoints,
+        task_engines,
+        registry,
+    }
+}
+
+/// Task names, parameter names and parameter types of one plugin.
+fn check_tasks(
+    document: &Document,
+    plugin: &Plugin,
+    type_known: &dyn Fn(&str) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = &document.file;
+    let name_span = |pointer: &str| document.span(&format!("{pointer}/name"));
+    for kind in [TaskKind::Function, TaskKind::Artifact] {
+        duplicates(
+            plugin
+                .tasks
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| (t.name.as_str(), Arc::clone(file), name_span(&t.pointer))),
+            |name, file, span, first| {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::duplicate-task",
+                        format!(
+                            "plugin `{}` declares the {} task `{name}` twice",
+                            plugin.name,
+                            if kind == TaskKind::Function {
+                                "function"
+                            } else {
+                                "artifact"
+                            }
+                        ),
+                    )
+                    .at(&file, span)
+                    .with_related(&file, first, "first declared here"),
+                );
+            },
+        );
+    }
+    // A function task and an artifact task of the same name in one file.
+    for task in plugin.tasks.iter().filter(|t| t.kind == TaskKind::Artifact) {
+        if let Some(function) = plugin.tasks.iter().find(|t| {
+            t.kind == TaskKind::Function && t.name == task.name && t.filename == task.filename
+        }) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-task",
+                    format!(
+                        "`{}` is both a function task and an artifact task of file `{}`",
+                        task.name, task.filename
+                    ),
+                )
+                .at(file, name_span(&task.pointer))
+                .with_related(
+                    file,
+                    name_span(&function.pointer),
+                    "the function task",
+                ),
+            );
+        }
+    }
+    for task in &plugin.tasks {
+        for (list, what) in [(&task.inputs, "input"), (&task.outputs, "output")] {
+            duplicates(
+                list.iter()
+                    .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
+                |name, file, span, first| {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "dioptra::duplicate-task-parameter",
+                            format!(
+                                "task `{}` has two {what} parameters named `{name}`",
+                                task.name
+                            ),
+                        )
+                        .at(&file, span)
+                        .with_related(&file, first, "first declared here"),
+                    );
+                },
+            );
+            for param in list.iter() {
+                if !type_known(&param.type_name) {
+                    diagnostics.push(unknown_type(
+                        document,
+                        &param.pointer,
+                        &param.type_name,
+                        &format!("{what} `{}` of task `{}`", param.name, task.name),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str) -> Diagnostic {
+    Diagnostic::error(
+        "dioptra::unknown-type",
+        format!("type `{type_name}` of {whose} is neither a builtin nor declared in this file"),
+    )
+    .at(&document.file, document.span(&format!("{pointer}/type")))
+    .with_help(format!(
+        "declare it in `[[plugin_param_types]]` (types already in a Dioptra instance are not visible to an import); builtins: {}",
+        rules::BUILTIN_TYPES.join(", ")
+    ))
+}
+
+/// Entrypoint parameters and artifact parameters.
+fn check_entrypoint_params(
+    document: &Document,
+    entrypoint: &Entrypoint,
+    type_known: &dyn Fn(&str) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let file = &document.file;
+    let name_span = |pointer: &str| document.span(&format!("{pointer}/name"));
+    duplicates(
+        entrypoint
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer)))
+            .chain(
+                entrypoint
+                    .artifact_params
+                    .iter()
+                    .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
+            ),
+        |name, file, span, first| {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::duplicate-parameter",
+                    format!(
+                        "entrypoint `{}` has two parameters named `{name}`",
+                        entrypoint.name
+                    ),
+                )
+                .at(&file, span)
+                .with_related(&file, first, "first declared here"),
+            );
+        },
+    );
+    for param in &entrypoint.params {
+        let type_span = document.span(&format!("{}/type", param.pointer));
+        if !rules::ENTRYPOINT_PARAM_TYPES.contains(&param.kind.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::unknown-type",
+                    format!(
+                        "entrypoint parameter `{}` has type `{}`, which is not an entrypoint parameter type",
+                        param.name, param.kind
+                    ),
+                )
+                .at(file, type_span)
+                .with_help(format!("use one of: {}", rules::ENTRYPOINT_PARAM_TYPES.join(", "))),
+            );
+            continue;
+        }
+        let default_pointer = format!("{}/default_value", param.pointer);
+        match &param.default_value {
+            None if matches!(param.kind.as_str(), "list" | "mapping") => diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::missing-default",
+                    format!(
+                        "entrypoint parameter `{}` of type `{}` has no default_value; Dioptra 1.2 cannot type it and rejects the import",
+                        param.name, param.kind
+                    ),
+                )
+                .at(file, document.span(&param.pointer))
+                .with_help(if param.kind == "list" {
+                    "add a JSON default, e.g. `default_value = \"[]\"`"
+                } else {
+                    "add a JSON default, e.g. `default_value = \"{}\"`"
+                }),
+            ),
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) => {
+                if let Some(problem) = rules::default_problem(&param.kind, text) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "dioptra::invalid-default",
+                            format!(
+                                "default_value {text:?} of entrypoint parameter `{}` is not a valid {}: {problem}",
+                                param.name, param.kind
+                            ),
+                        )
+                        .at(file, document.span(&default_pointer)),
+                    );
+                }
+            }
+            Some(other) => {
+                let as_text = match other {
+                    Value::Bool(b) => b.to_string(),
+                    other => other.to_string(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::non-string-default",
+                        format!(
+                            "default_value of entrypoint parameter `{}` is a TOML {}; Dioptra expects a string (a boolean crashes the import, a float given for an integer is silently truncated)",
+                            param.name,
+                            doc::toml_type_name(other)
+                        ),
+                    )
+                    .at(file, document.span(&default_pointer))
+                    .with_help(format!("write it as a string: `default_value = \"{as_text}\"`")),
+                );
+            }
+        }
+    }
+    for artifact in &entrypoint.artifact_params {
+        duplicates(
+            artifact
+                .outputs
+                .iter()
+                .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
+            |name, file, span, first| {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "dioptra::duplicate-parameter",
+                        format!(
+                            "artifact parameter `{}` has two outputs named `{name}`",
+                            artifact.name
+                        ),
+                    )
+                    .at(&file, span)
+                    .with_related(&file, first, "first declared here"),
+                );
+            },
+        );
+        for output in &artifact.outputs {
+            if !type_known(&output.type_name) {
+                diagnostics.push(unknown_type(
+                    document,
+                    &output.pointer,
+                    &output.type_name,
+                    &format!(
+                        "output `{}` of artifact parameter `{}`",
+                        output.name, artifact.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The typed signature of a declared task.
+pub fn signature(plugin: &Plugin, task: &model::Task) -> TaskSignature {
+    TaskSignature {
+        plugin: plugin.name.clone(),
+        name: task.name.clone(),
+        inputs: task
+            .inputs
+            .iter()
+            .map(|p| TaskParameter {
+                name: p.name.clone(),
+                type_name: p.type_name.clone(),
+                required: p.required.unwrap_or(false),
+            })
+            .collect(),
+        outputs: task
+            .outputs
+            .iter()
+            .map(|p| (p.name.clone(), p.type_name.clone()))
+            .collect(),
+    }
+}
+
+/// Runs the task-graph checks of one entrypoint.
+fn run_graph(
+    document: &Document,
+    model: &Model,
+    plugin_index: &HashMap<&str, usize>,
+    entrypoint: &Entrypoint,
+    yaml: &Arc<SourceFile>,
+    registry: &TypeRegistry,
+) -> GraphOutcome {
+    let tasks_of = |names: &[(String, String)], kind: TaskKind| -> Vec<TaskSignature> {
+        names
+            .iter()
+            .filter_map(|(name, _)| plugin_index.get(name.as_str()))
+            .flat_map(|&i| {
+                let plugin = &model.plugins[i];
+                plugin
+                    .tasks
+                    .iter()
+                    .filter(move |t| t.kind == kind)
+                    .map(move |t| signature(plugin, t))
+            })
+            .collect()
+    };
+    let input = EntrypointInput {
+        toml: document,
+        entrypoint_pointer: entrypoint.pointer.clone(),
+        yaml,
+        params: entrypoint
+            .params
+            .iter()
+            .map(|p| EntrypointParameter {
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                default_value: p
+                    .default_value
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            })
+            .collect(),
+        artifact_params: entrypoint
+            .artifact_params
+            .iter()
+            .map(|a| ArtifactParameter {
+                name: a.name.clone(),
+                outputs: a
+                    .outputs
+                    .iter()
+                    .map(|p| (p.name.clone(), p.type_name.clone()))
+                    .collect(),
+            })
+            .collect(),
+        function_tasks: tasks_of(&entrypoint.plugins, TaskKind::Function),
+        artifact_tasks: tasks_of(&entrypoint.artifact_plugins, TaskKind::Artifact),
+        types: registry,
+    };
+    taskgraph::check_entrypoint(&input)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,195 @@
+//! `build-all` artifacts of a clean resource TOML: a deterministic import bundle
+//! (`.tar.gz` holding exactly the config, its plugin folders and entrypoint
+//! files, paths relative to the repository root, so Dioptra's archive import
+//! accepts it with the config's path) and a resolved manifest (JSON, shape in
+//! `schemas/dioptra-manifest.schema.json`).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::artifacts::archive::{self, Entry};
+use crate::artifacts::json_bytes;
+use crate::discover::Repository;
+use crate::facts::TaskKind;
+use crate::output::Output;
+
+use super::Checked;
+
+/// The manifest's JSON Schema.
+pub const MANIFEST_SCHEMA: &str = include_str!("../../../schemas/dioptra-manifest.schema.json");
+
+/// `dioptra/<repository>/<config path, `/` -> `__`, without `.toml`>`.
+pub fn artifact_stem(repository: &str, config_path: &str) -> String {
+    let flat = config_path.replace('/', "__");
+    let flat = flat.strip_suffix(".toml").unwrap_or(&flat);
+    format!("dioptra/{repository}/{flat}")
+}
+
+/// Is this path (relative to a plugin folder) part of the plugin? Hidden
+/// entries and Python caches are not.
+fn is_bundled(relative: &Path) -> bool {
+    relative.components().all(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        !name.starts_with('.') && name != "__pycache__"
+    }) && relative.extension().is_none_or(|e| e != "pyc")
+}
+
+/// The files of the bundle, relative to the repository root, sorted.
+pub fn bundle_files(root: &Path, checked: &Checked) -> Vec<String> {
+    let mut files = BTreeSet::new();
+    files.insert(checked.config_path.clone());
+    for plugin in checked.plugins.iter().flatten() {
+        let folder = if plugin.folder.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&plugin.folder)
+        };
+        for entry in walkdir::WalkDir::new(&folder)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let Ok(relative) = entry.path().strip_prefix(&folder) else {
+                continue;
+            };
+            if is_bundled(relative) {
+                let relative = crate::paths::to_slash(relative);
+                files.insert(if plugin.folder.is_empty() {
+                    relative
+                } else {
+                    format!("{}/{relative}", plugin.folder)
+                });
+            }
+        }
+    }
+    for entrypoint in checked.entrypoints.iter().flatten() {
+        files.insert(entrypoint.path.clone());
+    }
+    files.into_iter().collect()
+}
+
+/// The import bundle.
+pub fn bundle(root: &Path, checked: &Checked) -> std::io::Result<Vec<u8>> {
+    let mut entries = Vec::new();
+    for path in bundle_files(root, checked) {
+        let bytes = std::fs::read(root.join(&path))?;
+        entries.push(Entry::file(path, bytes));
+    }
+    archive::tar_gz(entries)
+}
+
+/// The resolved manifest.
+pub fn manifest(repository: &str, checked: &Checked, bundle_name: &str) -> Value {
+    let model = &checked.model;
+    let param = |p: &super::model::Param| json!({"name": p.name, "type": p.type_name});
+    let plugins: Vec<Value> = model
+        .plugins
+        .iter()
+        .zip(&checked.plugins)
+        .map(|(plugin, resolved)| {
+            let tasks: Vec<Value> = plugin
+                .tasks
+                .iter()
+                .map(|task| {
+                    let mut value = json!({
+                        "name": task.name,
+                        "kind": match task.kind {
+                            TaskKind::Function => "function",
+                            TaskKind::Artifact => "artifact",
+                        },
+                        "filename": task.filename,
+                    });
+                    if task.kind == TaskKind::Function {
+                        value["inputs"] = task
+                            .inputs
+                            .iter()
+                            .map(|p| {
+                                json!({
+                                    "name": p.name,
+                                    "type": p.type_name,
+                                    "required": p.required.unwrap_or(false),
+                                })
+                            })
+                            .collect();
+                    }
+                    value["outputs"] = task.outputs.iter().map(param).collect();
+                    value
+                })
+                .collect();
+            json!({
+                "name": plugin.name,
+                "path": resolved.as_ref().map_or(plugin.path.as_str(), |r| r.folder.as_str()),
+                "description": plugin.description,
+                "files": resolved.as_ref().map(|r| r.files.clone()).unwrap_or_default(),
+                "tasks": tasks,
+            })
+        })
+        .collect();
+    let types: Vec<Value> = model
+        .types
+        .iter()
+        .map(|ty| {
+            json!({
+                "name": ty.name,
+                "description": ty.description,
+                "structure": ty.structure,
+                "references": checked.registry.references(&ty.name),
+            })
+        })
+        .collect();
+    let entrypoints: Vec<Value> = model
+        .entrypoints
+        .iter()
+        .zip(&checked.entrypoints)
+        .zip(&checked.task_engines)
+        .map(|((entrypoint, resolved), engine)| {
+            json!({
+                "name": entrypoint.name,
+                "path": resolved.as_ref().map_or(entrypoint.path.as_str(), |r| r.path.as_str()),
+                "description": entrypoint.description,
+                "plugins": entrypoint.plugins.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                "artifact_plugins": entrypoint.artifact_plugins.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                "parameters": entrypoint.params.iter().map(|p| json!({
+                    "name": p.name,
+                    "type": p.kind,
+                    "default_value": p.default_value.as_ref().and_then(Value::as_str),
+                })).collect::<Vec<_>>(),
+                "artifact_parameters": entrypoint.artifact_params.iter().map(|a| json!({
+                    "name": a.name,
+                    "outputs": a.outputs.iter().map(param).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "task_engine": engine,
+            })
+        })
+        .collect();
+    json!({
+        "manifest_version": 1,
+        "repository": repository,
+        "config": checked.config_path,
+        "dialect": model.dialect.as_str(),
+        "bundle": bundle_name,
+        "plugins": plugins,
+        "parameter_types": types,
+        "entrypoints": entrypoints,
+    })
+}
+
+/// Both artifacts of one clean config.
+pub fn artifacts(repository: &Repository, checked: &Checked) -> std::io::Result<Vec<Output>> {
+    let stem = artifact_stem(&repository.name, &checked.config_path);
+    let bundle_path = format!("{stem}.tar.gz");
+    let bundle_name = bundle_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&bundle_path)
+        .to_string();
+    let bytes = bundle(&repository.root, checked)?;
+    let manifest = manifest(&repository.name, checked, &bundle_name);
+    Ok(vec![
+        Output::new(bundle_path, bytes),
+        Output::new(format!("{stem}.manifest.json"), json_bytes(&manifest)),
+    ])
+}

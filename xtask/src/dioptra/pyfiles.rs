@@ -1,0 +1,289 @@
+//! The Python files of a plugin, read statically (extra checks: Dioptra itself
+//! never looks inside them at import time).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ruff_python_ast::{Expr, Stmt};
+
+use crate::diagnostics::Diagnostic;
+use crate::doc::Document;
+use crate::facts::TaskKind;
+use crate::paths::display_path;
+use crate::python::{self, ParameterKind, PythonModule};
+use crate::source::SourceFile;
+
+use super::model::{Plugin, Task};
+
+/// Every `**/*.py` under the plugin folder whose name does not start with `.`
+/// (Python's `rglob("[!.]*.py")`), relative, with `/`, sorted.
+pub fn plugin_files(folder: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            !name.starts_with('.') && name.ends_with(".py")
+        })
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(folder).ok()?;
+            Some(crate::paths::to_slash(relative))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Names bound at the top level by something other than `def` / `class`
+/// (imports, assignments): the task may exist, but its signature is unknown.
+fn other_bindings(module: &PythonModule) -> Vec<String> {
+    let mut names = Vec::new();
+    for stmt in &module.module.body {
+        match stmt {
+            Stmt::Import(import) => names.extend(import.names.iter().map(|alias| {
+                alias.asname.as_ref().map_or_else(
+                    || {
+                        let full = alias.name.as_str();
+                        full.split('.').next().unwrap_or(full).to_string()
+                    },
+                    |a| a.as_str().to_string(),
+                )
+            })),
+            Stmt::ImportFrom(import) => names.extend(
+                import
+                    .names
+                    .iter()
+                    .map(|alias| alias.asname.as_ref().unwrap_or(&alias.name).to_string()),
+            ),
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    if let Expr::Name(name) = target {
+                        names.push(name.id.to_string());
+                    }
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Expr::Name(name) = assign.target.as_ref() {
+                    names.push(name.id.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Checks the tasks of one plugin against its files.
+pub fn check_plugin(
+    document: &Document,
+    plugin: &Plugin,
+    folder: &Path,
+    files: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut by_file: BTreeMap<&str, Vec<&Task>> = BTreeMap::new();
+    for task in &plugin.tasks {
+        if files.iter().any(|f| f == &task.filename) {
+            by_file
+                .entry(task.filename.as_str())
+                .or_default()
+                .push(task);
+            continue;
+        }
+        let pointer = format!("{}/filename", task.pointer);
+        let mut diagnostic = Diagnostic::error(
+            "dioptra::unmatched-task-file",
+            format!(
+                "task `{}` names file `{}`, which is not a Python file of plugin `{}` (Dioptra silently drops the task)",
+                task.name, task.filename, plugin.name
+            ),
+        )
+        .at(&document.file, document.span(&pointer))
+        .with_label("no such plugin file");
+        let closest = files
+            .iter()
+            .map(|f| (strsim::levenshtein(f, &task.filename), f))
+            .min();
+        diagnostic = match closest {
+            Some((distance, file)) if distance <= 3 => {
+                diagnostic.with_help(format!("did you mean `{file}`?"))
+            }
+            _ if files.is_empty() => diagnostic.with_help(format!(
+                "the plugin folder `{}` holds no Python file",
+                plugin.path
+            )),
+            _ => diagnostic.with_help(format!(
+                "filenames are relative to the plugin folder; its files are: {}",
+                files.join(", ")
+            )),
+        };
+        diagnostics.push(diagnostic);
+    }
+    for (filename, tasks) in by_file {
+        let path = folder.join(filename);
+        let file = match SourceFile::read(&path, display_path(&path)) {
+            Ok(file) => file,
+            Err(message) => {
+                diagnostics.push(
+                    Diagnostic::error("dioptra::unreadable-file", message)
+                        .at_path(display_path(&path)),
+                );
+                continue;
+            }
+        };
+        let (module, syntax) = python::parse(&file);
+        diagnostics.extend(syntax);
+        let others = other_bindings(&module);
+        for task in tasks {
+            check_task(document, &module, &others, task, diagnostics);
+        }
+    }
+}
+
+fn check_task(
+    document: &Document,
+    module: &PythonModule,
+    others: &[String],
+    task: &Task,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let name_span = document.span(&format!("{}/name", task.pointer));
+    let bound_otherwise = others.iter().any(|n| n == &task.name);
+    match task.kind {
+        TaskKind::Artifact => {
+            if module.class(&task.name).is_none() && !bound_otherwise {
+                let mut diagnostic = Diagnostic::error(
+                    "dioptra::missing-task-definition",
+                    format!(
+                        "artifact task `{}` has no class `{}` at the top level of `{}`",
+                        task.name, task.name, module.file.display
+                    ),
+                )
+                .at(&document.file, name_span);
+                if module.function(&task.name).is_some() {
+                    diagnostic = diagnostic.with_help(
+                        "a function of that name exists; artifact tasks are classes (function tasks belong in `tasks.functions`)",
+                    );
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+        TaskKind::Function => {
+            let Some(function) = module.function(&task.name) else {
+                if !bound_otherwise {
+                    let mut diagnostic = Diagnostic::error(
+                        "dioptra::missing-task-definition",
+                        format!(
+                            "function task `{}` has no function `{}` at the top level of `{}`",
+                            task.name, task.name, module.file.display
+                        ),
+                    )
+                    .at(&document.file, name_span);
+                    if module.class(&task.name).is_some() {
+                        diagnostic = diagnostic.with_help(
+                            "a class of that name exists; classes are artifact tasks (`tasks.artifacts`)",
+                        );
+                    }
+                    diagnostics.push(diagnostic);
+                }
+                return;
+            };
+            check_signature(document, module, function, task, diagnostics);
+        }
+    }
+}
+
+fn check_signature(
+    document: &Document,
+    module: &PythonModule,
+    function: &ruff_python_ast::StmtFunctionDef,
+    task: &Task,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let parameters = python::parameters(function);
+    let takes_kwargs = parameters
+        .iter()
+        .any(|p| p.kind == ParameterKind::VarKeywords);
+    let named = |name: &str| {
+        parameters.iter().find(|p| {
+            p.name == name
+                && matches!(
+                    p.kind,
+                    ParameterKind::PositionalOnly
+                        | ParameterKind::Regular
+                        | ParameterKind::KeywordOnly
+                )
+        })
+    };
+    let def_span = python::span(function.name.range);
+    for input in &task.inputs {
+        let span = document.span(&format!("{}/name", input.pointer));
+        match named(&input.name) {
+            None if takes_kwargs => {}
+            None => diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::signature-mismatch",
+                    format!(
+                        "input `{}` of task `{}` is not a parameter of `{}()` in `{}`",
+                        input.name, task.name, task.name, module.file.display
+                    ),
+                )
+                .at(&document.file, span)
+                .with_related(
+                    &module.file,
+                    def_span,
+                    "the function is defined here",
+                ),
+            ),
+            Some(parameter) => {
+                if !input.required.unwrap_or(false) && !parameter.has_default {
+                    let how = if input.required.is_some() {
+                        "declared `required = false`"
+                    } else {
+                        "not declared required (`required` defaults to false)"
+                    };
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "dioptra::signature-mismatch",
+                            format!(
+                                "input `{}` of task `{}` is {how}, but the Python parameter has no default",
+                                input.name, task.name
+                            ),
+                        )
+                        .at(&document.file, span)
+                        .with_related(&module.file, parameter.span, "no default here")
+                        .with_help("add `required = true`, or give the parameter a default"),
+                    );
+                }
+            }
+        }
+    }
+    for parameter in &parameters {
+        let declarable = matches!(
+            parameter.kind,
+            ParameterKind::PositionalOnly | ParameterKind::Regular | ParameterKind::KeywordOnly
+        );
+        if declarable
+            && !parameter.has_default
+            && !task.inputs.iter().any(|input| input.name == parameter.name)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    "dioptra::signature-mismatch",
+                    format!(
+                        "parameter `{}` of `{}()` has no default and is not declared in the `input_params` of task `{}`",
+                        parameter.name, task.name, task.name
+                    ),
+                )
+                .at(&module.file, parameter.span)
+                .with_related(
+                    &document.file,
+                    document.span(&format!("{}/name", task.pointer)),
+                    "the task is declared here",
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The pure rules of Dioptra 1.2's resource import: safe relative paths, name
+//! patterns, plugin file names, and the coercion of entrypoint parameter
+//! defaults (Python `int()`, `float()`, `json.loads`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Builtin parameter types.
+pub const BUILTIN_TYPES: [&str; 6] = ["any", "string", "integer", "number", "boolean", "null"];
+
+/// Entrypoint parameter types.
+pub const ENTRYPOINT_PARAM_TYPES: [&str; 6] =
+    ["string", "float", "integer", "boolean", "list", "mapping"];
+
+/// The components of a path as Python's `PurePosixPath(name).parts` gives them
+/// for a relative path (empty and `.` components dropped), or why Dioptra's
+/// `relative_import_path` rejects it.
+pub fn safe_relative_parts(name: &str) -> Result<Vec<&str>, String> {
+    if name.is_empty() {
+        return Err("the path is empty".into());
+    }
+    if name.starts_with('/') {
+        return Err("the path is absolute".into());
+    }
+    if name.contains('\\') {
+        return Err("the path contains a backslash (`\\`)".into());
+    }
+    if name.contains(':') {
+        return Err("the path contains a colon (`:`)".into());
+    }
+    if name.chars().any(|c| (c as u32) < 32 || c as u32 == 127) {
+        return Err("the path contains a control character".into());
+    }
+    let parts: Vec<&str> = name
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    for part in &parts {
+        if part.eq_ignore_ascii_case(".git") {
+            return Err("the path has a `.git` component".into());
+        }
+        if is_windows_reserved(part) {
+            return Err(format!("`{part}` is a name reserved on Windows"));
+        }
+    }
+    Ok(parts)
+}
+
+/// Python 3.11's `PureWindowsPath(part).is_reserved()`.
+pub fn is_windows_reserved(part: &str) -> bool {
+    let name = part.split('.').next().unwrap_or("");
+    let name = name.split(':').next().unwrap_or("").trim_end_matches(' ');
+    let upper = name.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (prefix == "COM" || prefix == "LPT")
+        && rest.len() == 1
+        && matches!(rest[0], '1'..='9' | '\u{b9}' | '\u{b2}' | '\u{b3}')
+}
+
+/// Joins `parts` to the folder `base` (components relative to the repository
+/// root), resolving `..` lexically. `None` when the path leaves the root.
+pub fn join_inside(base: &[String], parts: &[&str]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = base.to_vec();
+    for part in parts {
+        if *part == ".." {
+            out.pop()?;
+        } else {
+            out.push((*part).to_string());
+        }
+    }
+    Some(out)
+}
+
+/// Python's `PurePath(path).stem`.
+pub fn python_stem(path: &str) -> String {
+    let name = path
+        .split('/')
+        .rfind(|part| !part.is_empty() && *part != ".")
+        .unwrap_or("");
+    if name == ".." {
+        return name.to_string();
+    }
+    match name.rfind('.') {
+        Some(i) if i > 0 && i < name.len() - 1 => name[..i].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+static PLUGIN_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\A(?:[A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)\z").expect("regex"));
+static RESOURCE_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\A[A-Za-z0-9_. -]+\z").expect("regex"));
+static PLUGIN_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\A([a-zA-Z][a-zA-Z0-9_]*/)*[a-zA-Z_][a-zA-Z0-9_]*\.py\z").expect("regex")
+});
+
+/// Dioptra 1.2's `ALLOWED_PLUGIN_NAME_REGEX`.
+pub fn is_valid_plugin_name(name: &str) -> bool {
+    PLUGIN_NAME.is_match(name)
+}
+
+/// Dioptra 1.2's `ALLOWED_RESOURCE_NAME_REGEX` (types, entrypoints).
+pub fn is_valid_resource_name(name: &str) -> bool {
+    RESOURCE_NAME.is_match(name) && !name.chars().all(|c| c == ' ')
+}
+
+/// Dioptra's `ALLOWED_PLUGIN_FILENAME_REGEX`
+/// (`^(?!.*/_)(?!_/)([a-zA-Z][a-zA-Z0-9_]*/)*[a-zA-Z_][a-zA-Z0-9_]*\.py$`).
+pub fn is_valid_plugin_filename(name: &str) -> bool {
+    !name.contains("/_") && !name.starts_with("_/") && PLUGIN_FILE.is_match(name)
+}
+
+/// Does a type name collide with a builtin (`name.strip().lower()`)?
+pub fn is_builtin_type_name(name: &str) -> bool {
+    let normalized = name.trim().to_lowercase();
+    BUILTIN_TYPES.contains(&normalized.as_str())
+}
+
+/// Python's `str.strip()` whitespace.
+fn python_trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// A run of ASCII digits with single underscores between digits.
+fn digit_groups(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('_')
+        && !text.ends_with('_')
+        && !text.contains("__")
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+}
+
+/// Would Python's `int(text)` succeed?
+pub fn python_int(text: &str) -> bool {
+    let text = python_trim(text);
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    digit_groups(digits)
+}
+
+/// Would Python's `float(text)` succeed?
+pub fn python_float(text: &str) -> bool {
+    let text = python_trim(text);
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if matches!(
+        body.to_ascii_lowercase().as_str(),
+        "inf" | "infinity" | "nan"
+    ) {
+        return true;
+    }
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    if let Some(exponent) = exponent {
+        let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if !digit_groups(exponent) {
+            return false;
+        }
+    }
+    match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (!whole.is_empty() || !fraction.is_empty())
+                && (whole.is_empty() || digit_groups(whole))
+                && (fraction.is_empty() || digit_groups(fraction))
+        }
+        None => digit_groups(mantissa),
+    }
+}
+
+/// Python's `json.loads` (without its NaN/Infinity extension).
+pub fn python_json(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text).ok()
+}
+
+/// Why a string default does not coerce to the entrypoint parameter type, if it
+/// does not (Dioptra's `coerce_to_type`).
+pub fn default_problem(kind: &str, default: &str) -> Option<String> {
+    match kind {
+        "string" => None,
+        "boolean" => (!matches!(default.to_lowercase().as_str(), "true" | "false"))
+            .then(|| "a boolean default must be `true` or `false` (any case)".to_string()),
+        "integer" => {
+            (!python_int(default)).then(|| "Python's `int()` does not accept it".to_string())
+        }
+        "float" => {
+            (!python_float(default)).then(|| "Python's `float()` does not accept it".to_string())
+        }
+        "list" => match python_json(default) {
+            Some(serde_json::Value::Array(_)) => None,
+            Some(_) => Some("it is JSON but not a JSON list".into()),
+            None => Some("it is not valid JSON".into()),
+        },
+        "mapping" => match python_json(default) {
+            Some(serde_json::Value::Object(_)) => None,
+            Some(_) => Some("it is JSON but not a JSON object (mapping)".into()),
+            None => Some("it is not valid JSON".into()),
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_dioptra_1_2() {
+        assert_eq!(
+            safe_relative_parts("plugins/./a/").unwrap(),
+            ["plugins", "a"]
+        );
+        assert_eq!(safe_relative_parts("../x").unwrap(), ["..", "x"]);
+        for bad in [
+            "",
+            "/abs",
+            "a\\b",
+            "c:/x",
+            "a\u{7}b",
+            "x/.GIT/y",
+            "con",
+            "plugins/NUL.py",
+            "lpt3",
+            "com\u{b9}",
+        ] {
+            assert!(safe_relative_parts(bad).is_err(), "{bad:?}");
+        }
+        assert!(safe_relative_parts("console/com10/lpt").is_ok());
+        let base = vec!["extra".to_string()];
+        assert_eq!(
+            join_inside(&base, &["..", "plugins", "a"]).unwrap(),
+            ["plugins", "a"]
+        );
+        assert!(join_inside(&base, &["..", ".."]).is_none());
+    }
+
+    #[test]
+    fn stems_match_python() {
+        assert_eq!(python_stem("plugins/foo/"), "foo");
+        assert_eq!(python_stem("a.b.c"), "a.b");
+        assert_eq!(python_stem(".hidden"), ".hidden");
+        assert_eq!(python_stem("x."), "x.");
+        assert_eq!(python_stem("plugins/foo.bar"), "foo");
+        assert_eq!(python_stem("."), "");
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_valid_plugin_name("a"));
+        assert!(is_valid_plugin_name("_ab1"));
+        assert!(!is_valid_plugin_name("_"));
+        assert!(!is_valid_plugin_name("1abc"));
+        assert!(!is_valid_plugin_name("my-plugin"));
+        assert!(is_valid_resource_name("My type 1.0"));
+        assert!(!is_valid_resource_name("   "));
+        assert!(!is_valid_resource_name("a:b"));
+        assert!(!is_valid_resource_name("f(x)"));
+        assert!(is_valid_plugin_filename("tasks.py"));
+        assert!(is_valid_plugin_filename("__init__.py"));
+        assert!(is_valid_plugin_filename("sub/mod.py"));
+        assert!(!is_valid_plugin_filename("sub/__init__.py"));
+        assert!(!is_valid_plugin_filename("tasks-v2.py"));
+        assert!(!is_valid_plugin_filename("_/x.py"));
+        assert!(!is_valid_plugin_filename("1sub/x.py"));
+        assert!(is_builtin_type_name(" Integer "));
+        assert!(!is_builtin_type_name("integers"));
+    }
+
+    #[test]
+    fn python_number_coercion() {
+        for ok in [" 42", "+3", "1_000", "-0", "007", "\t5\n"] {
+            assert!(python_int(ok), "{ok:?}");
+        }
+        for bad in ["1.0", "", "_1", "1__0", "1_", "0x10", "1e3", "+"] {
+            assert!(!python_int(bad), "{bad:?}");
+        }
+        for ok in [
+            "inf",
+            "-Infinity",
+            "NaN",
+            "1e3",
+            "1.",
+            ".5",
+            "1_0.5",
+            " 2.5E-3 ",
+            "3",
+        ] {
+            assert!(python_float(ok), "{ok:?}");
+        }
+        for bad in [".", "1._5", "e3", "1e", "abc", "1.0.0", ""] {
+            assert!(!python_float(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn default_coercion() {
+        assert!(default_problem("boolean", "TRUE").is_none());
+        assert!(default_problem("boolean", "yes").is_some());
+        assert!(default_problem("list", "[28, 28]").is_none());
+        assert!(default_problem("list", "{\"a\": 1}").is_some());
+        assert!(default_problem("mapping", " {\"a\": 1} ").is_none());
+        assert!(default_problem("mapping", "{a: 1}").is_some());
+        assert!(default_problem("string", "anything").is_none());
+    }
+}
