@@ -299,7 +299,11 @@ fn failing_build_writes_reports_but_no_artifact() {
         "{}",
         result.stderr
     );
-    assert!(!dir.path().join("repos/domino-mini/.domino").exists());
+    // The committed generated files are left exactly as they were.
+    assert_eq!(
+        snapshot(&dir.path().join("repos/domino-mini/.domino")),
+        snapshot(&fixture("monorepo/domino-mini/.domino"))
+    );
     let mut written: Vec<String> = std::fs::read_dir(dir.path().join("dist"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -360,8 +364,9 @@ fn check_can_write_reports() {
 }
 
 /// Every file under `dir`, with its bytes, sorted.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+/// Every file under `dir`: its relative name and a hash of its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
@@ -372,7 +377,8 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            (name, std::fs::read(e.path()).unwrap())
+            let bytes = std::fs::read(e.path()).unwrap();
+            (name, blake3::hash(&bytes).to_hex().to_string())
         })
         .collect();
     files.sort();

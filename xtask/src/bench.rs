@@ -107,7 +107,7 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
             }
             Err(message) => {
                 printer.diagnostics(&[Diagnostic::error("env::reference-unavailable", message)
-                    .with_help("install it with `bash tests/oracle/domino_goldens.sh --install`")]);
+                    .with_help("install it with `bash tests/oracle/domino_goldens.sh --check` (it sets up target/oracle/domino on first use)")]);
                 return ExitStatus::Environment;
             }
         }

@@ -82,6 +82,27 @@ pub fn hash_path(path: &Path) -> String {
     hasher.finish()
 }
 
+/// The hash of a folder's files as they will be once `outputs` (absolute paths
+/// inside it) are written: generated files count with their new bytes, so the
+/// hash does not depend on whether they were on disk before the run.
+pub fn hash_tree_with_outputs(root: &Path, outputs: &[crate::output::Output]) -> String {
+    let root = crate::paths::absolute(root);
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = tree_files(&root)
+        .into_iter()
+        .map(|(name, file)| (name, std::fs::read(&file).unwrap_or_default()))
+        .collect();
+    for output in outputs {
+        if let Ok(relative) = crate::paths::absolute(&output.path).strip_prefix(&root) {
+            files.insert(crate::paths::to_slash(relative), output.bytes.clone());
+        }
+    }
+    let mut hasher = ContentHasher::new("tree-v1");
+    for (name, bytes) in &files {
+        hasher.add(name, bytes);
+    }
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

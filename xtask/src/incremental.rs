@@ -21,7 +21,7 @@ use crate::pipeline::{RepositoryReport, Stats};
 use crate::source::{SourceFile, Span};
 
 /// Bump when the cache format changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The tool's identity: a hash of the running executable (so a rebuilt tool
 /// invalidates every fingerprint), with the crate version as a fallback.
@@ -89,6 +89,10 @@ pub struct Entry {
     outputs: BTreeMap<PathBuf, String>,
     /// Per Domino group: a hash of what its image is built from.
     groups: BTreeMap<String, String>,
+    /// Aggregated artifacts (dist-relative path) and the blake3 of their bytes,
+    /// kept as content-addressed blobs beside the entries.
+    #[serde(default)]
+    artifacts: BTreeMap<String, String>,
     stats: Stats,
     facts: Facts,
     diagnostics: Vec<CachedDiagnostic>,
@@ -103,6 +107,11 @@ fn hash_file(path: &Path) -> Option<String> {
 /// The cache folder of a workspace.
 pub fn cache_dir(config: &Config) -> PathBuf {
     config.workspace_root.join("target/xtask/fingerprints")
+}
+
+/// Content-addressed copies of the artifacts of cached repositories.
+fn blob_path(config: &Config, hash: &str) -> PathBuf {
+    config.workspace_root.join("target/xtask/blobs").join(hash)
 }
 
 fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
@@ -213,7 +222,7 @@ pub fn freshness(config: &Config, repository: &Repository) -> Freshness {
             previous: Some(entry),
         };
     }
-    match restore(repository, &entry) {
+    match restore(config, repository, &entry) {
         Some(report) => Freshness {
             fresh: Some(report),
             reasons,
@@ -227,10 +236,17 @@ pub fn freshness(config: &Config, repository: &Repository) -> Freshness {
     }
 }
 
-fn restore(repository: &Repository, entry: &Entry) -> Option<RepositoryReport> {
+fn restore(config: &Config, repository: &Repository, entry: &Entry) -> Option<RepositoryReport> {
     let mut report = RepositoryReport::new(repository);
     report.stats = entry.stats;
     report.facts = entry.facts.clone();
+    for (path, hash) in &entry.artifacts {
+        let bytes = std::fs::read(blob_path(config, hash)).ok()?;
+        if blake3::hash(&bytes).to_hex().as_str() != hash {
+            return None;
+        }
+        report.artifacts.push(Output::new(path.clone(), bytes));
+    }
     for path in entry.outputs.keys() {
         report
             .outputs
@@ -354,7 +370,20 @@ pub fn record(
             }
         })
         .collect();
+    let mut artifacts = BTreeMap::new();
+    for artifact in &report.artifacts {
+        let hash = blake3::hash(&artifact.bytes).to_hex().to_string();
+        let blob = blob_path(config, &hash);
+        if !blob.is_file() {
+            if let Some(parent) = blob.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            crate::output::write_atomic(&blob, &artifact.bytes)?;
+        }
+        artifacts.insert(to_slash(&artifact.path), hash);
+    }
     let entry = Entry {
+        artifacts,
         format: FORMAT,
         tool,
         config: config_id,

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::environments::EnvironmentSource;
 use crate::facts::{Facts, TaskKind};
-use crate::fingerprint::hash_path;
+use crate::fingerprint::{hash_path, hash_tree_with_outputs};
 use crate::graph::MonorepoGraph;
 use crate::pipeline::RepositoryReport;
 
@@ -31,7 +31,7 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
             "name": repo.name,
             "kind": repo.kind.as_str(),
             "path": repo.display,
-            "content_hash": hash_path(&repo.root),
+            "content_hash": hash_tree_with_outputs(&repo.root, &report.outputs),
         });
         match &report.facts {
             Facts::Domino(facts) => {
