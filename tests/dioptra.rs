@@ -1,0 +1,331 @@
+//! End-to-end tests of the Dioptra resource checks: the real binary on small
+//! fixture repositories (tests/fixtures/dioptra/), asserting codes and
+//! `file:line:col`, and the `build-all` bundle and manifest.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("tests/fixtures/dioptra")
+        .join(name)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary folder (outside any cargo workspace) holding `repos/<name>`.
+fn workspace(names: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in names {
+        copy_tree(&fixture(name), &dir.path().join("repos").join(name));
+    }
+    dir
+}
+
+fn xtask(cwd: &Path) -> Command {
+    let mut command = Command::cargo_bin("xtask").unwrap();
+    command
+        .current_dir(cwd)
+        .env("CI", "true")
+        .env("NO_COLOR", "1");
+    command
+}
+
+struct Run {
+    code: i32,
+    diagnostics: Vec<Value>,
+    summary: Value,
+}
+
+fn check(cwd: &Path) -> Run {
+    let output = xtask(cwd)
+        .args(["check", "--message-format", "json", "--repos", "repos"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let summary = lines
+        .iter()
+        .find(|l| l["reason"] == "summary")
+        .cloned()
+        .expect("a summary line");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        diagnostics: lines
+            .into_iter()
+            .filter(|l| l["reason"] == "diagnostic")
+            .collect(),
+        summary,
+    }
+}
+
+/// `code file:line:col` of every diagnostic.
+fn located(run: &Run) -> BTreeSet<String> {
+    run.diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{}",
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap_or("?"),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect()
+}
+
+fn assert_contains(run: &Run, expected: &[&str]) {
+    let found = located(run);
+    for item in expected {
+        assert!(found.contains(*item), "missing {item}\nfound: {found:#?}");
+    }
+}
+
+#[test]
+fn both_dialects_validate_cleanly() {
+    let dir = workspace(&["seed-ok", "v11-ok"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 0, "{:#?}", run.diagnostics);
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    assert_eq!(run.summary["dioptra_repositories"], 2);
+    assert_eq!(run.summary["entrypoints"], 3);
+    assert_eq!(run.summary["tasks"], 4);
+    assert_eq!(run.summary["parameter_types"], 1);
+}
+
+#[test]
+fn every_diagnostic_has_a_position() {
+    let dir = workspace(&["bad-toml", "bad-schema", "bad-import", "bad-python"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    for diagnostic in &run.diagnostics {
+        assert!(
+            diagnostic["line"].as_u64().is_some_and(|l| l > 0)
+                && diagnostic["column"].as_u64().is_some_and(|c| c > 0),
+            "no line:col: {diagnostic}"
+        );
+    }
+}
+
+#[test]
+fn toml_syntax_errors() {
+    let dir = workspace(&["bad-toml"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    assert_contains(
+        &run,
+        &["dioptra::toml-syntax repos/bad-toml/dioptra.toml:3:17"],
+    );
+}
+
+#[test]
+fn every_schema_violation_is_reported_with_the_dialect() {
+    let dir = workspace(&["bad-schema"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    assert_contains(
+        &run,
+        &[
+            "dioptra::schema repos/bad-schema/dioptra.toml:3:1",
+            "dioptra::schema repos/bad-schema/dioptra.toml:6:14",
+            "dioptra::schema repos/bad-schema/dioptra.toml:8:1",
+        ],
+    );
+    let schema: Vec<&Value> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d["code"] == "dioptra::schema")
+        .collect();
+    assert_eq!(schema.len(), 3, "{schema:#?}");
+    assert!(schema.iter().all(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Dioptra 1.1+ dialect")
+    }));
+}
+
+#[test]
+fn import_rules() {
+    let dir = workspace(&["bad-import"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    let toml = "repos/bad-import/dioptra.toml";
+    let expected: Vec<String> = [
+        ("builtin-type-redefined", 2, 8),
+        ("duplicate-type", 8, 8),
+        ("invalid-plugin-name", 11, 8),
+        ("invalid-path", 14, 8),
+        ("missing-plugin-folder", 17, 8),
+        ("unknown-type", 25, 41),
+        ("non-string-default", 31, 58),
+        ("invalid-default", 32, 54),
+        ("missing-default", 33, 5),
+        ("unknown-plugin", 35, 18),
+        ("missing-entrypoint-file", 38, 8),
+    ]
+    .iter()
+    .map(|(code, line, column)| format!("dioptra::{code} {toml}:{line}:{column}"))
+    .collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_contains(&run, &expected);
+    let hint = run
+        .diagnostics
+        .iter()
+        .find(|d| d["code"] == "dioptra::non-string-default")
+        .unwrap();
+    assert_eq!(
+        hint["help"],
+        "write it as a string: `default_value = \"3\"`"
+    );
+}
+
+#[test]
+fn python_task_files_are_read_statically() {
+    let dir = workspace(&["bad-python"]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    let toml = "repos/bad-python/dioptra.toml";
+    let py = "repos/bad-python/plugins/tools/tools.py";
+    let expected = [
+        format!("dioptra::invalid-plugin-file-name {toml}:2:8"),
+        format!("dioptra::unmatched-task-file {toml}:5:12"),
+        format!("dioptra::signature-mismatch {toml}:13:78"),
+        format!("dioptra::missing-task-definition {toml}:18:8"),
+        format!("dioptra::missing-task-definition {toml}:24:8"),
+        format!("dioptra::signature-mismatch {py}:1:23"),
+    ];
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_contains(&run, &expected);
+}
+
+fn archive_names(bytes: &[u8]) -> Vec<String> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn build_all_writes_a_bundle_and_a_manifest_per_config() {
+    let dir = workspace(&["v11-ok", "seed-ok"]);
+    // Files that are not part of any config stay out of the bundle.
+    std::fs::write(dir.path().join("repos/v11-ok/notes.txt"), "x").unwrap();
+    std::fs::create_dir_all(dir.path().join("repos/v11-ok/plugins/data_io/__pycache__")).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("repos/v11-ok/plugins/data_io/__pycache__/readers.cpython-311.pyc"),
+        "junk",
+    )
+    .unwrap();
+    let output = xtask(dir.path())
+        .args(["build-all", "--repos", "repos", "--dist", "dist"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dist = dir.path().join("dist/dioptra");
+    let bundle = std::fs::read(dist.join("v11-ok/dioptra.tar.gz")).unwrap();
+    assert_eq!(
+        archive_names(&bundle),
+        [
+            "dioptra.toml",
+            "entrypoints/",
+            "entrypoints/load.yml",
+            "plugins/",
+            "plugins/data_io/",
+            "plugins/data_io/readers.py",
+            "plugins/stores/",
+            "plugins/stores/rows_store.py",
+        ]
+    );
+    let extra = std::fs::read(dist.join("v11-ok/extra__dioptra_extra.tar.gz")).unwrap();
+    assert_eq!(
+        archive_names(&extra),
+        [
+            "extra/",
+            "extra/dioptra_extra.toml",
+            "extra/flows/",
+            "extra/flows/quick.yml",
+            "shared/",
+            "shared/quick_io/",
+            "shared/quick_io/quick.py",
+        ]
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dist.join("v11-ok/dioptra.manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["config"], "dioptra.toml");
+    assert_eq!(manifest["dialect"], "1.1");
+    assert_eq!(manifest["bundle"], "dioptra.tar.gz");
+    assert_eq!(manifest["plugins"][1]["tasks"][0]["kind"], "artifact");
+    assert_eq!(manifest["entrypoints"][0]["name"], "load rows");
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/dioptra-manifest.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in [
+        "v11-ok/dioptra.manifest.json",
+        "v11-ok/extra__dioptra_extra.manifest.json",
+        "seed-ok/dioptra.manifest.json",
+    ] {
+        let manifest: Value =
+            serde_json::from_slice(&std::fs::read(dist.join(path)).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&manifest)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{path}: {errors:#?}");
+    }
+    // Deterministic: a second build gives the same bytes.
+    let again = workspace(&["v11-ok"]);
+    std::fs::write(again.path().join("repos/v11-ok/notes.txt"), "y").unwrap();
+    let output = xtask(again.path())
+        .args(["build-all", "--repos", "repos", "--dist", "dist"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(again.path().join("dist/dioptra/v11-ok/dioptra.tar.gz")).unwrap(),
+        bundle
+    );
+}
+
+#[test]
+fn a_config_with_errors_gets_no_artifacts() {
+    let dir = workspace(&["bad-import"]);
+    let output = xtask(dir.path())
+        .args(["build-all", "--repos", "repos", "--dist", "dist"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        !dir.path()
+            .join("dist/dioptra/bad-import/dioptra.tar.gz")
+            .exists()
+    );
+}
