@@ -279,3 +279,67 @@ fn every_reference_error_is_reported_at_once_with_positions() {
         );
     }
 }
+
+#[test]
+fn shared_requirements_build_one_environment_and_dirty_exactly_their_groups() {
+    let dir = examples_copy();
+    let build = |extra: &[&str]| {
+        let (code, stdout, stderr) = output(
+            xtask(dir.path())
+                .args(["build-all", "--explain", "--dist", "dist"])
+                .args(extra),
+        );
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        stderr
+    };
+    build(&[]);
+    let bake: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("dist/docker-bake.json")).unwrap())
+            .unwrap();
+    let targets = bake["target"].as_object().unwrap();
+    let environment_of = |target: &str| {
+        targets[target]["contexts"]["env"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // data-ops requirements.txt and geospatial requirements_base.txt are identical files.
+    assert_eq!(
+        environment_of("data-ops-pieces-group0"),
+        environment_of("geospatial-pieces-group2")
+    );
+    assert_ne!(
+        environment_of("data-ops-pieces-group0"),
+        environment_of("geospatial-pieces-group0")
+    );
+    let environments = targets.keys().filter(|k| k.starts_with("env-")).count();
+    let groups = targets.keys().filter(|k| k.contains("-group")).count();
+    assert_eq!((environments, groups), (6, 8));
+
+    let stderr = build(&[]);
+    assert!(
+        stderr.contains("0 repositories recompiled, 3 fresh"),
+        "{stderr}"
+    );
+
+    // requirements_base.txt is used by group2 directly and by group0 through `-r`.
+    let shared = dir
+        .path()
+        .join("pieces-repos/geospatial-pieces/dependencies/requirements_base.txt");
+    let mut text = std::fs::read_to_string(&shared).unwrap();
+    text.push_str("urllib3==2.1.0\n");
+    std::fs::write(&shared, text).unwrap();
+    let stderr = build(&[]);
+    assert!(
+        stderr.contains("recompiled pieces-repos/geospatial-pieces: pieces-repos/geospatial-pieces/dependencies/requirements_base.txt changed; image groups to rebuild: group0, group2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fresh pieces-repos/data-ops-pieces: nothing changed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 repository recompiled, 2 fresh"),
+        "{stderr}"
+    );
+}
