@@ -291,6 +291,70 @@ def answer_text(body: Any) -> str:
     return text[:MESSAGE_CHARS]
 
 
+def verdicts(oracle: "Oracle", corpus: Path, check: bool) -> int:
+    """Write (or with check, compare) corpus/verdicts.json from corpus/manifest.json.
+
+    Seed-dialect cases: Dioptra 1.2.2 only reads the 1.1+ dialect, so its raw answer is
+    always a schema error; "dioptra" then holds the verdict on the case translated to the
+    1.1+ dialect (tasks -> tasks.functions, name = file stem) and "dioptra_raw" the raw one.
+    """
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    path = corpus / "verdicts.json"
+    old = json.loads(path.read_text()) if path.exists() else {}
+    new: dict[str, Any] = {}
+    for name, intent in sorted(manifest.items()):
+        root = corpus / "cases" / name
+        raw = oracle.import_repo(root, intent["config"])
+        raw.pop("body", None)
+        entry: dict[str, Any] = {"dialect": intent["dialect"], "config": intent["config"]}
+        if intent["dialect"] == "seed":
+            translated = oracle.import_translated(root, intent["config"])
+            if translated is None:
+                translated = dict(raw)
+            translated.pop("body", None)
+            entry["dioptra"] = translated
+            entry["dioptra_raw"] = raw
+        else:
+            entry["dioptra"] = raw
+        previous = old.get(name, {})
+        expected = previous.get("expected", intent["expected"])
+        rule = previous.get("rule", intent["rule"]) if "rule" in previous else intent["rule"]
+        status = entry["dioptra"]["status"]
+        if status >= 400 or status < 0:
+            expected = "reject"
+        extra = previous.get("extra") if "extra" in previous else (0 <= status < 400 and expected != "accept")
+        if 0 <= status < 400 and expected == "accept":
+            extra = False
+        entry.update({"expected": expected, "rule": rule, "extra": bool(extra), "note": intent.get("note", "")})
+        new[name] = entry
+        print(f"{name}: dioptra {status} -> expected {expected} ({rule}){' extra' if entry['extra'] else ''}", file=sys.stderr)
+
+    if check:
+        problems = []
+        for name in sorted(set(old) | set(new)):
+            if name not in old:
+                problems.append(f"{name}: not in verdicts.json")
+                continue
+            if name not in new:
+                problems.append(f"{name}: in verdicts.json but not in the corpus")
+                continue
+            for key in ("dioptra", "dioptra_raw"):
+                if key in new[name] and old[name].get(key, {}).get("status") != new[name][key]["status"]:
+                    problems.append(
+                        f"{name}: recorded {key} status {old[name].get(key, {}).get('status')}, "
+                        f"Dioptra now answers {new[name][key]['status']}: {new[name][key]['message'][:120]}"
+                    )
+        for problem in problems:
+            print(f"MISMATCH {problem}", file=sys.stderr)
+        print(f"checked {len(new)} cases: {len(problems)} mismatches", file=sys.stderr)
+        return 1 if problems else 0
+
+    path.write_text(json.dumps(new, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    rejects = sum(1 for v in new.values() if v["dioptra"]["status"] >= 400)
+    print(f"wrote {path}: {len(new)} cases, Dioptra rejects {rejects}, accepts {len(new) - rejects}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repos", nargs="*", help="REPO or REPO::CONFIG")
@@ -304,7 +368,13 @@ def main(argv: list[str]) -> int:
         help="also import the Dioptra 1.1+ translation of seed-dialect configs "
         "(verdict under 'translated')",
     )
+    parser.add_argument("--verdicts", type=Path, metavar="CORPUS", help="write CORPUS/verdicts.json from CORPUS/manifest.json")
+    parser.add_argument("--check", action="store_true", help="with --verdicts: compare instead of writing")
     args = parser.parse_args(argv)
+
+    if args.verdicts:
+        sys.stdout = sys.stderr
+        return verdicts(Oracle(), args.verdicts, args.check)
 
     targets: list[tuple[str, Path, str]] = []
     if args.corpus:
