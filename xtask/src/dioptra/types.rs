@@ -611,51 +611,63 @@ impl TypeRegistry {
         };
         let edges: HashMap<&str, Vec<String>> =
             names.iter().map(|n| (*n, self.references(n))).collect();
-        let sccs = strongly_connected(&names, &edges);
-        let mut out = Vec::new();
-        for scc in sccs {
-            let start = *scc
-                .iter()
-                .min_by_key(|n| order[*n])
-                .expect("components are not empty");
-            let self_loop = edges[start].iter().any(|r| r == start);
-            if scc.len() == 1 && !self_loop {
-                continue;
-            }
-            // Shortest path from start back to start inside the component.
-            let members: HashSet<&str> = scc.iter().copied().collect();
-            let mut previous: HashMap<&str, &str> = HashMap::new();
-            let mut queue = std::collections::VecDeque::from([start]);
-            let mut closing = None;
-            'search: while let Some(node) = queue.pop_front() {
-                for next in &edges[node] {
-                    let next = next.as_str();
-                    if next == start {
-                        closing = Some(node);
-                        break 'search;
-                    }
-                    if members.contains(next) && !previous.contains_key(next) && next != start {
-                        previous.insert(next, node);
-                        queue.push_back(next);
-                    }
+        find_cycles(&names, &edges)
+    }
+}
+
+/// Every cycle of a directed graph, once per strongly connected component: the
+/// first node of the cycle in `names` order and the path `a > b > a`.
+pub fn find_cycles(
+    names: &[&str],
+    edges: &HashMap<&str, Vec<String>>,
+) -> Vec<(String, Vec<String>)> {
+    let order: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let sccs = strongly_connected(names, edges);
+    let mut out = Vec::new();
+    for scc in sccs {
+        let start = *scc
+            .iter()
+            .min_by_key(|n| order[*n])
+            .expect("components are not empty");
+        let self_loop = edges[start].iter().any(|r| r == start);
+        if scc.len() == 1 && !self_loop {
+            continue;
+        }
+        // Shortest path from start back to start inside the component.
+        let members: HashSet<&str> = scc.iter().copied().collect();
+        let mut previous: HashMap<&str, &str> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut closing = None;
+        'search: while let Some(node) = queue.pop_front() {
+            for next in &edges[node] {
+                let next = next.as_str();
+                if next == start {
+                    closing = Some(node);
+                    break 'search;
+                }
+                if members.contains(next) && !previous.contains_key(next) && next != start {
+                    previous.insert(next, node);
+                    queue.push_back(next);
                 }
             }
-            let Some(mut node) = closing else { continue };
-            let mut chain = Vec::new();
-            while node != start {
-                chain.push(node.to_string());
-                node = previous[node];
-            }
-            chain.reverse();
-            let mut path = vec![start.to_string()];
-            path.extend(chain);
-            path.push(start.to_string());
-            out.push((start.to_string(), path));
         }
-        out.sort_by_key(|(start, _)| order[start.as_str()]);
-        out
+        let Some(mut node) = closing else { continue };
+        let mut chain = Vec::new();
+        while node != start {
+            chain.push(node.to_string());
+            node = previous[node];
+        }
+        chain.reverse();
+        let mut path = vec![start.to_string()];
+        path.extend(chain);
+        path.push(start.to_string());
+        out.push((start.to_string(), path));
     }
+    out.sort_by_key(|(start, _)| order[start.as_str()]);
+    out
+}
 
+impl TypeRegistry {
     /// The semantic type of a named type, or `None` when it cannot be built.
     pub fn sem_named(&self, name: &str) -> Option<SemType> {
         self.sem_named_depth(name, 0)
