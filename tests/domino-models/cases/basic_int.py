@@ -1,0 +1,9 @@
+from pydantic import BaseModel
+
+
+class InputModel(BaseModel):
+    count: int
+
+
+class OutputModel(BaseModel):
+    message: str

@@ -1,0 +1,9 @@
+from pydantic import BaseModel
+
+
+class InputModel(BaseModel):
+    name: str
+
+
+class OutputModel(BaseModel):
+    message: str
