@@ -366,14 +366,18 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 return None;
             }
             let files = pyfiles::plugin_files(&on_disk);
-            for name in files.iter().filter(|f| !rules::is_valid_plugin_filename(f)) {
+            for name in &files {
+                let problem = if !rules::is_valid_plugin_filename(name) {
+                    "Dioptra rejects it as a plugin file name".to_string()
+                } else if let Err(reason) = rules::safe_relative_parts(name) {
+                    format!("Dioptra cannot read it: {reason}")
+                } else {
+                    continue;
+                };
                 diagnostics.push(
                     Diagnostic::error(
                         "dioptra::invalid-plugin-file-name",
-                        format!(
-                            "plugin `{}` holds `{name}`, which Dioptra rejects as a plugin file name",
-                            plugin.name
-                        ),
+                        format!("plugin `{}` holds `{name}`: {problem}", plugin.name),
                     )
                     .at(file, document.span(&path_pointer))
                     .with_help("file and folder names must be Python identifiers; sub-folder names and files in sub-folders must not start with `_`"),
@@ -478,13 +482,15 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         )
         .and_then(|(path, on_disk)| {
             if !on_disk.is_file() {
+                let what = if on_disk.is_dir() {
+                    "is a folder, not a file"
+                } else {
+                    "does not exist"
+                };
                 diagnostics.push(
                     Diagnostic::error(
                         "dioptra::missing-entrypoint-file",
-                        format!(
-                            "entrypoint file `{}` does not exist",
-                            display_path(&on_disk)
-                        ),
+                        format!("entrypoint file `{}` {what}", display_path(&on_disk)),
                     )
                     .at(file, document.span(&path_pointer))
                     .with_help("entrypoint paths are relative to the folder of the config file"),

@@ -126,9 +126,13 @@ pub fn check_plugin(
         let file = match SourceFile::read(&path, display_path(&path)) {
             Ok(file) => file,
             Err(message) => {
+                let pointer = format!("{}/filename", tasks[0].pointer);
                 diagnostics.push(
-                    Diagnostic::error("dioptra::unreadable-file", message)
-                        .at_path(display_path(&path)),
+                    Diagnostic::error(
+                        "dioptra::unreadable-file",
+                        format!("`{}`: {message}", display_path(&path)),
+                    )
+                    .at(&document.file, document.span(&pointer)),
                 );
                 continue;
             }

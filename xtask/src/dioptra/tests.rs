@@ -175,7 +175,7 @@ name = "b"
 
 #[test]
 fn paths_are_relative_to_the_config_folder() {
-    let toml = "[[plugins]]\npath = \"../plugins/io\"\n\n[[entrypoints]]\npath = \"run.yml\"\nname = \"run\"\nplugins = [\"io\"]\n";
+    let toml = "[[plugins]]\npath = \"../plugins/io\"\n\n[[plugins.tasks]]\nfilename = \"tasks.py\"\nname = \"load\"\ninput_params = [{ name = \"path\", type = \"string\", required = true }]\noutput_params = []\n\n[[entrypoints]]\npath = \"run.yml\"\nname = \"run\"\nplugins = [\"io\"]\n";
     let dir = repo(&[
         ("extra/dioptra_extra.toml", toml),
         ("plugins/io/tasks.py", TASKS_PY),
@@ -547,4 +547,57 @@ fn the_manifest_matches_its_schema_and_the_bundle_holds_exactly_the_named_files(
         bundle::artifact_stem("repo", "extra/dioptra_optic.toml"),
         "dioptra/repo/extra__dioptra_optic"
     );
+}
+
+#[test]
+fn plugin_files_with_reserved_names_cannot_be_read_by_dioptra() {
+    let toml = "[[plugins]]\npath = \"plugins/io\"\n";
+    let (_dir, checked) = check(&[("dioptra.toml", toml), ("plugins/io/con.py", "")]);
+    let bad = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "dioptra::invalid-plugin-file-name")
+        .unwrap();
+    assert!(
+        bad.message.contains("reserved on Windows"),
+        "{}",
+        bad.message
+    );
+}
+
+#[test]
+fn an_entrypoint_path_naming_a_folder_is_reported() {
+    let toml = "[[entrypoints]]\npath = \"flows\"\n";
+    let (_dir, checked) = check(&[("dioptra.toml", toml), ("flows/x.yml", "graph: {}\n")]);
+    let missing = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "dioptra::missing-entrypoint-file")
+        .unwrap();
+    assert!(missing.message.contains("is a folder"));
+}
+
+#[test]
+fn bad_input_never_panics() {
+    for toml in [
+        "plugins = 3\nentrypoints = \"x\"\nplugin_param_types = [1, \"a\", {}]\n",
+        "[[plugins]]\ntasks = 5\n[[plugins]]\npath = \"\"\n[[plugins]]\npath = \".\"\n",
+        "[[plugins]]\npath = \"p\"\n[plugins.tasks]\nfunctions = [1, {name = 2}]\nartifacts = \"x\"\n",
+        "[[entrypoints]]\npath = \"e.yml\"\nparams = [{name = \"a\", type = \"integer\", default_value = 1.5}, 3]\nplugins = [1, \"p\"]\n",
+        "[[plugin_param_types]]\nname = \"a\"\nstructure = { list = \"a\" }\n",
+    ] {
+        let (_dir, checked) = check(&[("dioptra.toml", toml), ("p/x.py", "def (:\n")]);
+        assert!(
+            checked.diagnostics.iter().any(Diagnostic::is_error),
+            "{toml}"
+        );
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .all(|d| d.location.as_ref().is_some_and(|l| l.positions().is_some())),
+            "{:#?}",
+            checked.diagnostics
+        );
+    }
 }
