@@ -575,7 +575,9 @@ struct Checker<'a, 'i> {
     param_types: HashMap<String, Option<SemType>>,
     artifacts: HashMap<&'a str, &'a ArtifactParameter>,
     diagnostics: Vec<Diagnostic>,
-    seen: HashSet<(String, usize, usize, String)>,
+    seen: HashMap<(String, usize, usize, String), usize>,
+    /// Diagnostic index -> the swap combinations it occurred in.
+    combination_hits: HashMap<usize, Vec<String>>,
     /// Reference roots that are not steps (params, artifact params, or missing).
     used_globals: BTreeSet<String>,
     missing_globals: BTreeSet<String>,
@@ -596,14 +598,45 @@ impl<'a, 'i> Checker<'a, 'i> {
             end,
             diagnostic.message.clone(),
         );
-        if self.seen.insert(key) {
-            let diagnostic = match &self.combination {
-                Some(combination) => {
-                    diagnostic.with_note(format!("in swap combination {combination}"))
+        match self.seen.get(&key) {
+            Some(&index) => {
+                if let Some(combination) = &self.combination
+                    && let Some(hits) = self.combination_hits.get_mut(&index)
+                    && !hits.contains(combination)
+                {
+                    hits.push(combination.clone());
                 }
-                None => diagnostic,
-            };
-            self.diagnostics.push(diagnostic);
+            }
+            None => {
+                let index = self.diagnostics.len();
+                self.seen.insert(key, index);
+                if let Some(combination) = &self.combination {
+                    self.combination_hits
+                        .insert(index, vec![combination.clone()]);
+                }
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// Notes which swap combinations a diagnostic occurs in, unless it occurs in all.
+    fn note_combinations(&mut self, total: usize) {
+        for (index, hits) in std::mem::take(&mut self.combination_hits) {
+            if hits.len() < total
+                && let Some(diagnostic) = self.diagnostics.get_mut(index)
+            {
+                let shown: Vec<&str> = hits.iter().take(4).map(String::as_str).collect();
+                let more = if hits.len() > 4 {
+                    format!(" and {} more", hits.len() - 4)
+                } else {
+                    String::new()
+                };
+                diagnostic.notes.push(format!(
+                    "in swap combination{} {}{more} (of {total} combinations)",
+                    if hits.len() > 1 { "s" } else { "" },
+                    shown.join(", ")
+                ));
+            }
         }
     }
 
@@ -1511,7 +1544,8 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             .map(|a| (a.name.as_str(), a))
             .collect(),
         diagnostics: Vec::new(),
-        seen: HashSet::new(),
+        seen: HashMap::new(),
+        combination_hits: HashMap::new(),
         used_globals: BTreeSet::new(),
         missing_globals: BTreeSet::new(),
         used_tasks: BTreeSet::new(),
@@ -2065,7 +2099,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
     const MAX_COMBINATIONS: usize = 256;
     let mut combination = vec![0usize; swaps.len()];
     let mut count = 0;
-    loop {
+    'combinations: loop {
         let mut steps: Vec<&Step<'a>> = Vec::new();
         let mut labels = Vec::new();
         for (index, step) in fixed.iter().enumerate() {
@@ -2084,8 +2118,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         let mut position = 0;
         loop {
             if position == swaps.len() {
-                checker.combination = None;
-                return;
+                break 'combinations;
             }
             combination[position] += 1;
             if combination[position] < swaps[position].1.choices.len() {
@@ -2104,8 +2137,12 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
                 format!("only the first {MAX_COMBINATIONS} swap combinations were validated"),
                 span,
             );
-            return;
+            break;
         }
+    }
+    checker.combination = None;
+    if !swaps.is_empty() {
+        checker.note_combinations(count);
     }
 }
 
@@ -2141,7 +2178,8 @@ fn check_artifacts(
         param_types: HashMap::new(),
         artifacts: checker.artifacts.clone(),
         diagnostics: Vec::new(),
-        seen: HashSet::new(),
+        seen: HashMap::new(),
+        combination_hits: HashMap::new(),
         used_globals: BTreeSet::new(),
         missing_globals: BTreeSet::new(),
         used_tasks: BTreeSet::new(),
@@ -2919,6 +2957,33 @@ graph:
                 .any(|m| m.contains("swap name '?s' is used by more than one step"))
         );
         assert!(all.iter().any(|m| m.contains("at most one swap")));
+    }
+
+    #[test]
+    fn swap_notes_only_for_some_combinations() {
+        let outcome = run(r#"
+graph:
+  s:
+    ?pick:
+      a: {load: [x]}
+      b: {load: [3]}
+  t: {log: $nowhere}
+"#);
+        let unresolved = outcome
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "dioptra::unresolvable-reference")
+            .expect("reported");
+        assert!(unresolved.notes.is_empty(), "{:?}", unresolved.notes);
+        let typed = outcome
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "dioptra::incompatible-argument")
+            .expect("reported");
+        assert_eq!(
+            typed.notes,
+            vec!["in swap combination {'pick': 'b'} (of 2 combinations)".to_string()]
+        );
     }
 
     #[test]
