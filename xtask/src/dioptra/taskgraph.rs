@@ -3,7 +3,7 @@
 //! (`task_engine/validation.py`, `type_validation.py`), run together so one
 //! error does not hide the others, plus the checks Dioptra misses.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
