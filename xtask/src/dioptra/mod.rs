@@ -443,7 +443,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
     let mut used_types = BTreeSet::new();
     let mut every_graph_read = true;
     for entrypoint in &model.entrypoints {
-        check_entrypoint_params(document, entrypoint, &type_known, &mut diagnostics);
+        check_entrypoint_params(document, entrypoint, dialect, &type_known, &mut diagnostics);
         for (list, what) in [
             (&entrypoint.plugins, "plugins"),
             (&entrypoint.artifact_plugins, "artifact_plugins"),
@@ -530,28 +530,39 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         task_engines.push(task_engine);
     }
 
-    // Unused plugins and types (extra): only when every graph could be read.
-    if !model.entrypoints.is_empty() && every_graph_read {
+    // Unused plugins (extra): attached to no entrypoint, or (when every graph
+    // could be read) none of their tasks used by a graph.
+    if !model.entrypoints.is_empty() {
         for plugin in &model.plugins {
-            if plugin.tasks.is_empty() {
+            let attached = model.entrypoints.iter().any(|e| {
+                e.plugins
+                    .iter()
+                    .chain(&e.artifact_plugins)
+                    .any(|(name, _)| name == &plugin.name)
+            });
+            let message = if !attached {
+                format!(
+                    "plugin `{}` is attached to no entrypoint of this file",
+                    plugin.name
+                )
+            } else if every_graph_read
+                && !plugin.tasks.is_empty()
+                && !plugin
+                    .tasks
+                    .iter()
+                    .any(|t| used_tasks.contains(&(plugin.name.clone(), t.name.clone())))
+            {
+                format!(
+                    "no task graph of this file uses a task of plugin `{}`",
+                    plugin.name
+                )
+            } else {
                 continue;
-            }
-            let used = plugin
-                .tasks
-                .iter()
-                .any(|t| used_tasks.contains(&(plugin.name.clone(), t.name.clone())));
-            if !used {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "dioptra::unused-plugin",
-                        format!(
-                            "no entrypoint of this file uses a task of plugin `{}`",
-                            plugin.name
-                        ),
-                    )
+            };
+            diagnostics.push(
+                Diagnostic::warning("dioptra::unused-plugin", message)
                     .at(file, document.span(&format!("{}/path", plugin.pointer))),
-                );
-            }
+            );
         }
     }
     if every_graph_read {
@@ -764,6 +775,7 @@ fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str
 fn check_entrypoint_params(
     document: &Document,
     entrypoint: &Entrypoint,
+    dialect: schema::Dialect,
     type_known: &dyn Fn(&str) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -783,7 +795,7 @@ fn check_entrypoint_params(
         |name, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-parameter",
+                    "dioptra::duplicate-task-parameter",
                     format!(
                         "entrypoint `{}` has two parameters named `{name}`",
                         entrypoint.name
@@ -799,10 +811,12 @@ fn check_entrypoint_params(
         if !rules::ENTRYPOINT_PARAM_TYPES.contains(&param.kind.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::unknown-type",
+                    "dioptra::schema",
                     format!(
-                        "entrypoint parameter `{}` has type `{}`, which is not an entrypoint parameter type",
-                        param.name, param.kind
+                        "resource TOML ({}): entrypoint parameter `{}` has type `{}`, which is not an entrypoint parameter type",
+                        dialect.describe(),
+                        param.name,
+                        param.kind
                     ),
                 )
                 .at(file, type_span)
@@ -871,7 +885,7 @@ fn check_entrypoint_params(
             |name, file, span, first| {
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::duplicate-parameter",
+                        "dioptra::duplicate-task-parameter",
                         format!(
                             "artifact parameter `{}` has two outputs named `{name}`",
                             artifact.name

@@ -466,11 +466,11 @@ artifact_params = [{ name = "k", output_params = [{ name = "o", type = "nope" },
         ("non-string-default", 10, 53),
         ("missing-default", 11, 5),
         ("invalid-default", 12, 53),
-        ("unknown-type", 14, 26),
+        ("schema", 14, 26),
         ("non-string-default", 15, 53),
-        ("duplicate-parameter", 16, 14),
+        ("duplicate-task-parameter", 16, 14),
         ("unknown-type", 18, 72),
-        ("duplicate-parameter", 18, 91),
+        ("duplicate-task-parameter", 18, 91),
     ] {
         assert!(
             codes.contains(&(expected.0.to_string(), expected.1, expected.2)),
@@ -600,4 +600,28 @@ fn bad_input_never_panics() {
             checked.diagnostics
         );
     }
+}
+
+#[test]
+fn unused_plugins_are_warnings() {
+    let toml = format!("{GOOD}\n[[plugins]]\npath = \"plugins/spare\"\n");
+    let mut files = good_files(&toml);
+    files.push(("plugins/spare/__init__.py", ""));
+    let (_dir, checked) = check(&files);
+    let unused: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "dioptra::unused-plugin")
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert!(!unused[0].is_error());
+    assert!(
+        unused[0]
+            .message
+            .contains("`spare` is attached to no entrypoint")
+    );
+    // A file without entrypoints is a plugin library: no warning.
+    let library = "[[plugins]]\npath = \"plugins/spare\"\n";
+    let (_dir, checked) = check(&[("dioptra.toml", library), ("plugins/spare/a.py", "")]);
+    assert!(!has(&checked, "unused-plugin"));
 }
