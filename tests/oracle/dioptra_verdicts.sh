@@ -24,6 +24,7 @@ if ! "$PY" -c 'import importlib.metadata as m, sys; sys.exit(m.version("dioptra-
 fi
 
 export MLFLOW_ALLOW_FILE_STORE=true
+export PYTHONHASHSEED=0  # Dioptra prints Python sets in some messages
 
 case "${1:-}" in
     --check)

@@ -536,6 +536,36 @@ case("seed-default-int-float-text", S, param_default("size", 'default_value = "1
 case("seed-entrypoint-named", S, toml('path = "entrypoints/main.yml"\n', 'path = "entrypoints/main.yml"\nname = "main run"\n'), "accept", None, "seed dialect with an explicit entrypoint name")
 
 
+# ---- more structures, names, references and artifacts
+case("valid-literal-and-nested-references", C, [
+    yml("      label: $label\n", "      label: $$label\n"),
+    yml("      options: $options\n", "      options: {sep: $label, cols: [$columns, [$size]], raw: $$options}\n"),
+], "warn", "unused-parameter", "`$$label` is the literal text; references nested in a mapping/list; param `options` now unused")
+case("valid-artifact-input", C, [
+    append_toml('\n[[entrypoints.artifact_params]]\nname = "previous"\noutput_params = [{ name = "summary", type = "summary" }]\n'),
+    yml("      options: $options\n", "      options: {previous: $previous, settings: $options}\n"),
+], "accept", None, "an artifact input referenced by a step")
+case("artifact-param-unknown-type", C, [
+    append_toml('\n[[entrypoints.artifact_params]]\nname = "previous"\noutput_params = [{ name = "summary", type = "report" }]\n'),
+    yml("      options: $options\n", "      options: {previous: $previous, settings: $options}\n"),
+], "reject", "unknown-type", "artifact param output type undeclared")
+case("duplicate-artifact-param", C, [
+    append_toml('\n[[entrypoints.artifact_params]]\nname = "previous"\noutput_params = [{ name = "summary", type = "summary" }]\n\n[[entrypoints.artifact_params]]\nname = "previous"\noutput_params = [{ name = "summary", type = "summary" }]\n'),
+    yml("      options: $options\n", "      options: {previous: $previous, settings: $options}\n"),
+], "reject", "duplicate-task-parameter", "artifact param `previous` twice")
+case("artifacts-unresolvable-contents", C, yml("    contents: $summary\n", "    contents: $summery\n"), "reject", "unresolvable-reference", "artifacts: contents references nothing")
+case("structure-tuple-not-list", C, types_append('[[plugin_param_types]]\nname = "odd"\nstructure = { tuple = "string" }\n'), "reject", "invalid-structure", "tuple needs a list of types")
+case("structure-mapping-three-items", C, types_append('[[plugin_param_types]]\nname = "odd"\nstructure = { mapping = ["string", "number", "integer"] }\n'), "reject", "invalid-structure", "mapping [K, V] with three items")
+case("type-self-cycle", C, types_append('[[plugin_param_types]]\nname = "nested"\nstructure = { list = "nested" }\n'), "reject", "type-cycle", "nested > nested")
+case("builtin-type-redefined-any", C, types_append('[[plugin_param_types]]\nname = "ANY"\n'), "reject", "builtin-type-redefined", "ANY is the builtin any")
+case("invalid-type-name-blank", C, types_append('[[plugin_param_types]]\nname = "   "\n'), "reject", "invalid-type-name", "a type name of spaces")
+case("invalid-entrypoint-name-blank", C, toml('name = "main"\n', 'name = "  "\n'), "reject", "invalid-entrypoint-name", "an entrypoint name of spaces")
+case("step-cycle-dependencies", C, yml("  loaded:\n    load:\n", "  loaded:\n    dependencies: summary\n    load:\n"), "reject", "step-cycle", "cycle through an explicit dependency")
+case("reference-ambiguous-output", C, toml('output_params = [{ name = "values", type = "vector" }]\n', 'output_params = [{ name = "values", type = "vector" }, { name = "count", type = "integer" }]\n'), "reject", "unresolvable-reference", "`$loaded` without an output name, load has two outputs")
+case("reference-step-without-outputs", C, toml('name = "scale"\ninput_params = [\n    { name = "values", type = "vector", required = true },\n    { name = "factor", type = "number", required = true },\n]\noutput_params = [{ name = "values", type = "vector" }]', 'name = "scale"\ninput_params = [\n    { name = "values", type = "vector", required = true },\n    { name = "factor", type = "number", required = true },\n]\noutput_params = []'), "reject", "unresolvable-reference", "`$scaled` but scale has no outputs")
+case("artifacts-contents-not-reference", C, yml("    contents: $summary\n", "    contents: {label: x, total: 1}\n"), "reject", "invalid-task-graph", "artifacts: contents must be a reference string")
+
+
 # --------------------------------------------------------------------------- writer
 
 
