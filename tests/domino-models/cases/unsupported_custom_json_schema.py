@@ -7,7 +7,7 @@ class InputModel(BaseModel):
     name: str
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:  # unsupported
         schema = handler(core_schema)
         schema["x-custom"] = True
         return schema

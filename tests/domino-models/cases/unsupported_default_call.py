@@ -8,7 +8,7 @@ def default_workers() -> int:
 
 
 class InputModel(BaseModel):
-    workers: int = Field(default=default_workers(), description="Workers.")
+    workers: int = Field(default=default_workers(), description="Workers.")  # unsupported
     home: str = os.environ.get("HOME_FOR_TESTS", "/root")
 
 

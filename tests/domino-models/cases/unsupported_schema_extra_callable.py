@@ -6,7 +6,7 @@ def add_flag(schema: dict) -> None:
 
 
 class InputModel(BaseModel):
-    name: str = Field(json_schema_extra=add_flag)
+    name: str = Field(json_schema_extra=add_flag)  # unsupported
 
 
 class OutputModel(BaseModel):

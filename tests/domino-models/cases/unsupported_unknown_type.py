@@ -4,7 +4,7 @@ from pydantic import BaseModel
 
 
 class InputModel(BaseModel):
-    amount: Decimal
+    amount: Decimal  # unsupported
 
 
 class OutputModel(BaseModel):

@@ -292,10 +292,21 @@ impl<'a> Ctx<'a> {
             Expr::Name(name) => {
                 let id = name.id.as_str();
                 let info = &self.modules[module];
+                // class bodies run at import time: a name must be bound before its use
+                let before =
+                    |node: &dyn ruff_text_size::Ranged| node.range().start() < name.range.start();
                 if let Some(class) = info.classes.get(id) {
-                    Sym::Class((module, class))
+                    if before(*class) {
+                        Sym::Class((module, class))
+                    } else {
+                        Sym::Unknown
+                    }
                 } else if let Some(value) = info.constants.get(id) {
-                    Sym::Constant(module, value)
+                    if before(*value) {
+                        Sym::Constant(module, value)
+                    } else {
+                        Sym::Unknown
+                    }
                 } else if let Some(binding) = info.imports.get(id) {
                     match binding {
                         Binding::Module(path) => Sym::Module(path.clone()),
@@ -345,7 +356,7 @@ struct Unsupported {
 
 type R<T> = Result<T, Unsupported>;
 
-/// The members of an enum (name, JSON value; aliases removed) and its docstring.
+/// The members of an enum (name, JSON value; aliases included) and its docstring.
 type EnumMembers = (Vec<(String, Value)>, Option<String>);
 
 fn unsupported<T>(
@@ -457,6 +468,9 @@ struct ModelDef<'a> {
     fields: Vec<FieldDef<'a>>,
     config: Config,
     doc: Option<String>,
+    /// Validators or computed fields (here or inherited): an instance of this model cannot
+    /// be computed statically.
+    hooks: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -553,7 +567,7 @@ impl<'c, 'a> Generator<'c, 'a> {
         )
     }
 
-    /// Members of an enum class (aliases removed), its mixin type, and its docstring.
+    /// Members of an enum class (aliases included, as `__members__`) and its docstring.
     fn enum_members(&self, key: ClassKey<'a>) -> R<EnumMembers> {
         let (module, class) = key;
         let arguments = class.arguments.as_deref();
@@ -602,9 +616,8 @@ impl<'c, 'a> Generator<'c, 'a> {
                     if !ok {
                         return unsupported(module, &*assign.value, "this enum member value");
                     }
-                    if !members.iter().any(|(_, v)| *v == value) {
-                        members.push((name.id.to_string(), value));
-                    }
+                    // pydantic 2.4.2 lists `__members__`, aliases included
+                    members.push((name.id.to_string(), value));
                 }
                 _ => return unsupported(module, stmt, "this statement in an enum"),
             }
@@ -676,8 +689,10 @@ impl<'c, 'a> Generator<'c, 'a> {
             return unsupported(module, &class.name, "a model with several base classes");
         }
         let base = &arguments.args[0];
-        let (mut fields, mut config) = match self.ctx.resolve(module, base) {
-            Sym::External(path) if path == "pydantic.BaseModel" => (Vec::new(), Config::default()),
+        let (mut fields, mut config, mut hooks) = match self.ctx.resolve(module, base) {
+            Sym::External(path) if path == "pydantic.BaseModel" => {
+                (Vec::new(), Config::default(), false)
+            }
             Sym::Class(parent) => {
                 if self.kind(parent)? != Kind::Model {
                     return unsupported(
@@ -690,7 +705,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     return unsupported(module, base, "a recursive model");
                 }
                 let parent = self.model(parent)?;
-                (parent.fields.clone(), parent.config.clone())
+                (parent.fields.clone(), parent.config.clone(), parent.hooks)
             }
             _ => return unsupported(module, base, "this base class of a model"),
         };
@@ -748,7 +763,14 @@ impl<'c, 'a> Generator<'c, 'a> {
                         return unsupported(module, stmt, "a non-annotated attribute in a model");
                     }
                 }
-                Stmt::FunctionDef(function) => self.check_method(module, function)?,
+                Stmt::FunctionDef(function) => hooks |= self.check_method(module, function)?,
+                Stmt::ClassDef(_) => {
+                    return unsupported(
+                        module,
+                        stmt,
+                        "a nested class in a model (for `class Config`, use `model_config = ConfigDict(...)`)",
+                    );
+                }
                 _ => return unsupported(module, stmt, "this statement in a model"),
             }
         }
@@ -756,6 +778,7 @@ impl<'c, 'a> Generator<'c, 'a> {
             fields,
             config,
             doc,
+            hooks,
         })
     }
 
@@ -767,7 +790,9 @@ impl<'c, 'a> Generator<'c, 'a> {
         self.ctx.external_path(module, base).as_deref() == Some("typing.ClassVar")
     }
 
-    fn check_method(&self, module: usize, function: &'a ast::StmtFunctionDef) -> R<()> {
+    /// Rejects methods that may change the schema; `true` for validators and computed
+    /// fields, which run (or serialize) when an instance is created.
+    fn check_method(&self, module: usize, function: &'a ast::StmtFunctionDef) -> R<bool> {
         let name = function.name.as_str();
         if name.starts_with("__get_pydantic_")
             || matches!(
@@ -785,6 +810,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 format!("a custom `{name}` that may change the schema"),
             );
         }
+        let mut hook = false;
         for decorator in &function.decorator_list {
             let target = match &decorator.expression {
                 Expr::Call(call) => &*call.func,
@@ -808,8 +834,9 @@ impl<'c, 'a> Generator<'c, 'a> {
             if !allowed {
                 return unsupported(module, decorator, "this method decorator in a model");
             }
+            hook |= path.starts_with("pydantic.");
         }
-        Ok(())
+        Ok(hook)
     }
 
     fn is_field_call(&self, module: usize, func: &'a Expr) -> bool {
@@ -865,6 +892,11 @@ impl<'c, 'a> Generator<'c, 'a> {
                     info.examples = (!examples.is_null()).then_some(examples);
                 }
                 "json_schema_extra" => match value {
+                    Expr::Name(_)
+                        if !matches!(self.ctx.resolve(module, value), Sym::Constant(..)) =>
+                    {
+                        return unsupported(module, value, "a callable `json_schema_extra`");
+                    }
                     Expr::Dict(_) | Expr::Name(_) | Expr::NoneLiteral(_) => {
                         match self.eval(module, value)? {
                             Value::Object(map) => info.extra = Some(map),
@@ -1110,8 +1142,8 @@ impl<'c, 'a> Generator<'c, 'a> {
                                 | Expr::NoneLiteral(_)
                                 | Expr::UnaryOp(_) => {
                                     let value = self.eval(module, arg)?;
-                                    if value.is_f64() {
-                                        return unsupported(module, *arg, "a float in `Literal`");
+                                    if value.is_f64() || value.is_null() {
+                                        return unsupported(module, *arg, "this `Literal` value");
                                     }
                                     if !values.contains(&value) {
                                         values.push(value);
@@ -1270,10 +1302,10 @@ impl<'c, 'a> Generator<'c, 'a> {
                     "datetime.date" | "datetime.datetime" | "datetime.time" => {
                         self.eval_datetime(module, call, &path, depth)
                     }
-                    _ => unsupported(module, call, "a computed default (a function call)"),
+                    _ => unsupported(module, call, "a value computed by a function call"),
                 }
             }
-            _ => unsupported(module, call, "a computed default (a function call)"),
+            _ => unsupported(module, call, "a value computed by a function call"),
         }
     }
 
@@ -1404,6 +1436,13 @@ impl<'c, 'a> Generator<'c, 'a> {
         module: usize,
         node: &'a ast::ExprCall,
     ) -> R<Value> {
+        if model.hooks {
+            return unsupported(
+                module,
+                node,
+                "an instance of a model with validators or computed fields (they run when it is created)",
+            );
+        }
         let mut out = Map::new();
         for field in &model.fields {
             let provided = given.remove(&field.key).or_else(|| {
@@ -1456,7 +1495,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     let mut scratch = Generator::new(self.ctx);
                     scratch.model(key)?
                 };
-                if !matches!(factory, Expr::Name(_) | Expr::Attribute(_)) {
+                if !matches!(factory, Expr::Name(_) | Expr::Attribute(_)) || model.hooks {
                     return unsupported(module, factory, "this `default_factory`");
                 }
                 let mut out = Map::new();
@@ -2193,6 +2232,34 @@ mod tests {
             let (schemas, diagnostics) = model_schemas(&module);
             let expect_unsupported = name.starts_with("unsupported_");
             if expect_unsupported {
+                // the lines marked `# unsupported` are exactly where the diagnostics point
+                let marked: Vec<usize> = file
+                    .text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.contains("# unsupported"))
+                    .map(|(i, _)| i + 1)
+                    .collect();
+                let mut lines: Vec<usize> = diagnostics
+                    .iter()
+                    .filter_map(|d| d.location.as_ref()?.positions())
+                    .map(|(start, _)| start.line)
+                    .collect();
+                lines.dedup();
+                if lines != marked {
+                    failures.push(format!(
+                        "{name}: diagnostics at lines {lines:?}, marked {marked:?}"
+                    ));
+                    continue;
+                }
+                for d in &diagnostics {
+                    let at = d
+                        .location
+                        .as_ref()
+                        .map(|l| l.to_short_string())
+                        .unwrap_or_default();
+                    eprintln!("{at}: {}", d.message);
+                }
                 let has = diagnostics.iter().any(|d| d.code == UNSUPPORTED);
                 let missing = schemas.input.is_none()
                     || schemas.output.is_none()

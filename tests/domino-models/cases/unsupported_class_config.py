@@ -1,0 +1,12 @@
+from pydantic import BaseModel
+
+
+class InputModel(BaseModel):
+    name: str
+
+    class Config:  # unsupported
+        extra = "allow"
+
+
+class OutputModel(BaseModel):
+    message: str
