@@ -420,7 +420,7 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
                 let (value, start, anchor) = match stack.pop() {
                     Some(Frame::Seq(items, start, anchor)) => (YValue::Seq(items), start, anchor),
                     Some(Frame::Map(entries, _, start, anchor)) => {
-                        (YValue::Map(entries), start, anchor)
+                        (YValue::Map(apply_merge_keys(entries)), start, anchor)
                     }
                     None => continue,
                 };
@@ -450,6 +450,40 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
         }
     }
     Ok(root)
+}
+
+/// Applies YAML 1.1 merge keys (`<<: *base` or `<<: [*a, *b]`) as PyYAML's
+/// `SafeLoader` does: merged entries first (earlier sources win), then the
+/// mapping's own entries override them.
+fn apply_merge_keys(entries: Vec<(YNode, YNode)>) -> Vec<(YNode, YNode)> {
+    if !entries.iter().any(|(k, _)| k.as_str() == Some("<<")) {
+        return entries;
+    }
+    let mut sources: Vec<(YNode, YNode)> = Vec::new();
+    let mut own: Vec<(YNode, YNode)> = Vec::new();
+    for (key, value) in entries {
+        if key.as_str() != Some("<<") {
+            own.push((key, value));
+            continue;
+        }
+        match &value.value {
+            YValue::Map(merged) => sources.extend(merged.iter().cloned()),
+            YValue::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => {
+                for item in items.iter().rev() {
+                    sources.extend(item.as_map().unwrap_or_default().iter().cloned());
+                }
+            }
+            _ => own.push((key, value)),
+        }
+    }
+    let mut out: Vec<(YNode, YNode)> = Vec::new();
+    for (key, value) in sources.into_iter().chain(own) {
+        match out.iter_mut().find(|(k, _)| k.value == key.value) {
+            Some(existing) => existing.1 = value,
+            None => out.push((key, value)),
+        }
+    }
+    out
 }
 
 /// Parses a YAML file into a [`Document`] (keys as strings, spans by JSON pointer).
@@ -2559,20 +2593,24 @@ structure = { tuple = ["integer", "string"] }
         let file = SourceFile::new(
             "a.yml".into(),
             "a.yml".into(),
-            "graph:\n  s: &base\n    load: 'x'\n  t: *base\n  s: {load: \"y\"}\nn: !!str 12\n"
+            "graph:\n  s: &base\n    load: 'x'\n  t: *base\n  s: {load: \"y\"}\n  u: {<<: *base, dependencies: t}\nn: !!str 12\n"
                 .into(),
         );
         let document = parse_yaml_document(&file).expect("valid YAML");
         assert_eq!(document.value["graph"]["s"]["load"], "y");
         assert_eq!(document.value["graph"]["t"]["load"], "x");
         assert_eq!(document.value["n"], "12");
+        assert_eq!(
+            document.value["graph"]["u"],
+            json!({"load": "x", "dependencies": "t"})
+        );
         // The repeated key keeps its first position.
         let keys: Vec<&String> = document.value["graph"]
             .as_object()
             .unwrap()
             .keys()
             .collect();
-        assert_eq!(keys, vec!["s", "t"]);
+        assert_eq!(keys, vec!["s", "t", "u"]);
         let key = document.key_span("/graph/t");
         assert_eq!(file.line_col(key.start).line, 4);
         assert_eq!(file.line_col(key.start).column, 3);
