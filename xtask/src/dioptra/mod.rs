@@ -31,7 +31,7 @@ use crate::facts::{
 use crate::output::Mode;
 use crate::paths::display_path;
 use crate::pipeline::{Context, RepositoryReport, Stats};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 use model::{Entrypoint, Model, Plugin};
 use taskgraph::{
@@ -519,7 +519,15 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 &registry,
             );
             task_engine = outcome.task_engine.clone();
-            every_graph_read &= task_engine.is_some();
+            // A graph that could not be read as a graph says nothing about use.
+            every_graph_read &= task_engine.is_some()
+                && !outcome.diagnostics.iter().any(|d| {
+                    d.is_error()
+                        && matches!(
+                            d.code.as_str(),
+                            "dioptra::yaml-syntax" | "dioptra::invalid-task-graph"
+                        )
+                });
             used_tasks.extend(outcome.used_tasks);
             used_types.extend(outcome.used_types);
             diagnostics.extend(outcome.diagnostics);
@@ -540,6 +548,9 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                     .chain(&e.artifact_plugins)
                     .any(|(name, _)| name == &plugin.name)
             });
+            if has_error_within(&diagnostics, document, &plugin.pointer) {
+                continue;
+            }
             let message = if !attached {
                 format!(
                     "plugin `{}` is attached to no entrypoint of this file",
@@ -591,7 +602,10 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         }
         let mut warned = BTreeSet::new();
         for ty in &model.types {
-            if !reachable.contains(&ty.name) && warned.insert(ty.name.as_str()) {
+            if !reachable.contains(&ty.name)
+                && warned.insert(ty.name.as_str())
+                && !has_error_within(&diagnostics, document, &ty.pointer)
+            {
                 diagnostics.push(
                     Diagnostic::warning(
                         "dioptra::unused-type",
@@ -666,6 +680,41 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         task_engines,
         registry,
     }
+}
+
+/// Is an error already reported inside the TOML entry at `pointer`? (Then a
+/// warning that it is unused would only add noise.)
+fn has_error_within(diagnostics: &[Diagnostic], document: &Document, pointer: &str) -> bool {
+    // The spans of every node of the entry (a TOML table's own span may be
+    // just its header).
+    fn collect(document: &Document, pointer: &str, value: &Value, out: &mut Vec<Span>) {
+        let node = document.node(pointer);
+        out.push(node.value);
+        out.extend(node.key);
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    collect(document, &format!("{pointer}/{i}"), item, out);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    collect(document, &doc::pointer_child(pointer, key), item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    if let Some(value) = document.get(pointer) {
+        collect(document, pointer, value, &mut spans);
+    }
+    diagnostics.iter().any(|d| {
+        d.is_error()
+            && matches!(&d.location, Some(crate::diagnostics::Location::Span { file, span })
+                if Arc::ptr_eq(file, &document.file)
+                    && spans.iter().any(|s| span.start >= s.start && span.end <= s.end))
+    })
 }
 
 /// Task names, parameter names and parameter types of one plugin.
@@ -856,6 +905,8 @@ fn check_entrypoint_params(
                     );
                 }
             }
+            // Arrays and tables already violate the schema.
+            Some(Value::Array(_) | Value::Object(_)) => {}
             Some(other) => {
                 let as_text = match other {
                     Value::Bool(b) => b.to_string(),
