@@ -84,6 +84,8 @@ pub enum YValue {
     Int(i128),
     Float(f64),
     Str(String),
+    /// A plain scalar PyYAML reads as a date or datetime (its text).
+    Timestamp(String),
     Seq(Vec<YNode>),
     /// Keys in first-occurrence order; a repeated key replaces the value in place.
     Map(Vec<(YNode, YNode)>),
@@ -135,6 +137,7 @@ impl YNode {
             YValue::Int(i) => i.to_string(),
             YValue::Float(f) => py_float(*f),
             YValue::Str(s) => py_repr_str(s),
+            YValue::Timestamp(s) => format!("datetime({s})"),
             YValue::Seq(items) => format!(
                 "[{}]",
                 items.iter().map(YNode::repr).collect::<Vec<_>>().join(", ")
@@ -161,7 +164,7 @@ impl YNode {
                 .unwrap_or_else(|_| Value::String(i.to_string())),
             YValue::Float(f) => serde_json::Number::from_f64(*f)
                 .map_or_else(|| Value::String(py_float(*f)), Value::Number),
-            YValue::Str(s) => Value::String(s.clone()),
+            YValue::Str(s) | YValue::Timestamp(s) => Value::String(s.clone()),
             YValue::Seq(items) => Value::Array(items.iter().map(YNode::to_json).collect()),
             YValue::Map(entries) => Value::Object(
                 entries
@@ -232,6 +235,10 @@ static YAML_INT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
         .expect("valid regex")
 });
+static YAML_TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
+        .expect("valid regex")
+});
 static YAML_FLOAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
         .expect("valid regex")
@@ -259,6 +266,9 @@ pub fn resolve_plain(text: &str) -> YValue {
         && let Some(value) = parse_yaml11_float(text)
     {
         return YValue::Float(value);
+    }
+    if YAML_TIMESTAMP.is_match(text) {
+        return YValue::Timestamp(text.to_string());
     }
     YValue::Str(text.to_string())
 }
@@ -1053,6 +1063,7 @@ impl<'a, 'i> Checker<'a, 'i> {
     /// Dioptra's `_infer_type` (with reference resolution when `graph` is given).
     fn infer(&self, node: &YNode, graph: Option<&HashMap<&str, &Step<'_>>>) -> Option<SemType> {
         Some(match &node.value {
+            YValue::Timestamp(_) => SemType::builtin("any"),
             YValue::Str(s) => match graph {
                 Some(graph) if is_reference(s) => return self.reference_type(&s[1..], graph),
                 _ => SemType::builtin("string"),
@@ -1380,6 +1391,7 @@ fn yaml_kind(node: &YNode) -> &'static str {
         YValue::Int(_) => "an integer",
         YValue::Float(_) => "a float",
         YValue::Str(_) => "a string",
+        YValue::Timestamp(_) => "a timestamp",
         YValue::Seq(_) => "a list",
         YValue::Map(_) => "a mapping",
     }
@@ -2586,6 +2598,15 @@ structure = { tuple = ["integer", "string"] }
         // YAML 1.1 floats need a dot: PyYAML reads `1e3` as a string.
         assert_eq!(resolve_plain("1e3"), YValue::Str("1e3".into()));
         assert_eq!(resolve_plain("$x"), YValue::Str("$x".into()));
+        // PyYAML builds a date, whose inferred type is `any`.
+        assert_eq!(
+            resolve_plain("2001-12-14"),
+            YValue::Timestamp("2001-12-14".into())
+        );
+        assert_eq!(
+            resolve_plain("2001-12-14 21:59:43.10 -5"),
+            YValue::Timestamp("2001-12-14 21:59:43.10 -5".into())
+        );
     }
 
     #[test]
@@ -3022,6 +3043,16 @@ graph:
             typed.notes,
             vec!["in swap combination {'pick': 'b'} (of 2 combinations)".to_string()]
         );
+    }
+
+    #[test]
+    fn dates_and_yaml11_booleans_infer_like_pyyaml() {
+        let outcome =
+            run("graph:\n  a: {load: 2024-01-31}\n  b: {load: yes}\n  c: {load: '2024-01-31'}\n");
+        let all = errors(&outcome);
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(all[0].contains("Found any; expected string"));
+        assert!(all[1].contains("Found boolean; expected string"));
     }
 
     #[test]
