@@ -1615,19 +1615,11 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             None => coerced.as_ref().map(Checker::infer_json),
         };
         if let (Some(t), Some(default)) = (&param_type, &coerced)
-            && !compatible(&Checker::infer_json(default), t)
+            && let Some(message) = default_mismatch(&param.name, t, default)
         {
             let (toml_file, span) = checker.toml_param("params", &param.name);
             checker.diagnostics.push(
-                Diagnostic::error(
-                    "dioptra::parameter-type-mismatch",
-                    format!(
-                        "In global parameter \"{}\": default value {} is incompatible with its declared type: {t}",
-                        param.name,
-                        json_repr(default)
-                    ),
-                )
-                .at(&toml_file, span),
+                Diagnostic::error("dioptra::parameter-type-mismatch", message).at(&toml_file, span),
             );
         }
         checker.param_types.insert(param.name.clone(), param_type);
@@ -1875,6 +1867,18 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
     outcome.used_tasks = std::mem::take(&mut checker.used_tasks);
     outcome.diagnostics = checker.diagnostics;
     outcome
+}
+
+/// Dioptra's `_check_global_parameter_defaults` for one parameter: the message
+/// when the (coerced) default does not fit the parameter's type. With Dioptra's
+/// coercion of string defaults this only fires for inconsistent inputs.
+fn default_mismatch(name: &str, param_type: &SemType, default: &Value) -> Option<String> {
+    (!compatible(&Checker::infer_json(default), param_type)).then(|| {
+        format!(
+            "In global parameter \"{name}\": default value {} is incompatible with its declared type: {param_type}",
+            json_repr(default)
+        )
+    })
 }
 
 /// Python's repr of a JSON value.
@@ -3164,6 +3168,20 @@ artifacts:
                 .any(|d| d.code == "dioptra::invalid-task-graph"
                     && d.message.contains("Parameter name \"a.b\" contains a dot"))
         );
+    }
+
+    #[test]
+    fn parameter_default_must_match_its_type() {
+        let integer = SemType::builtin("integer");
+        assert_eq!(
+            default_mismatch("n", &integer, &json!("3")).as_deref(),
+            Some(
+                "In global parameter \"n\": default value '3' is incompatible with its declared type: integer"
+            )
+        );
+        assert!(default_mismatch("n", &integer, &json!(3)).is_none());
+        assert!(default_mismatch("x", &SemType::builtin("number"), &json!(3)).is_none());
+        assert!(default_mismatch("b", &SemType::builtin("boolean"), &json!(null)).is_some());
     }
 
     #[test]
