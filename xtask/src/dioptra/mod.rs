@@ -355,10 +355,15 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         )
         .and_then(|(folder, on_disk)| {
             if !on_disk.is_dir() {
+                let what = if on_disk.exists() {
+                    "is not a folder"
+                } else {
+                    "does not exist"
+                };
                 diagnostics.push(
                     Diagnostic::error(
                         "dioptra::missing-plugin-folder",
-                        format!("plugin folder `{}` does not exist", display_path(&on_disk)),
+                        format!("plugin folder `{}` {what}", display_path(&on_disk)),
                     )
                     .at(file, document.span(&path_pointer))
                     .with_help("plugin paths are relative to the folder of the config file"),

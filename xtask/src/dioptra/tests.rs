@@ -531,6 +531,9 @@ fn the_manifest_matches_its_schema_and_the_bundle_holds_exactly_the_named_files(
         true
     );
     assert_eq!(manifest["dialect"], "1.1");
+    let engine = &manifest["entrypoints"][0]["task_engine"];
+    assert!(engine["graph"].is_object(), "{engine:#}");
+    assert!(engine["tasks"]["load"].is_object(), "{engine:#}");
     assert_eq!(
         bundle::bundle_files(dir.path(), &checked),
         [
