@@ -3171,6 +3171,19 @@ artifacts:
     }
 
     #[test]
+    fn deeply_nested_yaml_does_not_crash() {
+        let depth = 20_000;
+        let yaml = format!(
+            "graph:\n  a: {{log: {}{}}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let outcome = run(&yaml);
+        // The parser's nesting limit turns it into a syntax error, not a stack overflow.
+        assert_eq!(codes(&outcome), vec!["dioptra::yaml-syntax"]);
+    }
+
+    #[test]
     fn parameter_default_must_match_its_type() {
         let integer = SemType::builtin("integer");
         assert_eq!(
