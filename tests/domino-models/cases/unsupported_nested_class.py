@@ -4,8 +4,8 @@ from pydantic import BaseModel
 class InputModel(BaseModel):
     name: str
 
-    class Config:  # unsupported
-        extra = "allow"
+    class Helper:  # unsupported
+        pass
 
 
 class OutputModel(BaseModel):
