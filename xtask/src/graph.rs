@@ -397,6 +397,10 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                 Ok(None) => {
                     graph.group_environments.insert(key, None);
                 }
+                // Include cycles are reported once, by the graph's cycle check.
+                Err(diagnostic) if diagnostic.code == "graph::cycle" => {
+                    graph.group_environments.insert(key, None);
+                }
                 Err(diagnostic) => graph.diagnostics.push(diagnostic),
             }
         }
@@ -450,7 +454,12 @@ fn cycle_diagnostics(graph: &MonorepoGraph) -> Vec<Diagnostic> {
             || component
                 .first()
                 .is_some_and(|n| filtered.contains_edge(*n, *n));
-        if !is_cycle {
+        // Type reference cycles are reported by the Dioptra module, on the type
+        // in its TOML (with line:col and the whole path): not twice.
+        let only_types = component
+            .iter()
+            .all(|n| graph.graph[filtered[*n]].kind == NodeKind::ParameterType);
+        if !is_cycle || only_types {
             continue;
         }
         let members: BTreeSet<NodeIndex> = component.iter().copied().collect();
@@ -760,7 +769,7 @@ mod tests {
     }
 
     #[test]
-    fn type_cycles_print_their_whole_path() {
+    fn type_cycles_are_left_to_the_dioptra_module() {
         let dir = tempfile::tempdir().unwrap();
         let reports = vec![dioptra(
             &dir.path().join("a"),
@@ -768,13 +777,9 @@ mod tests {
             &[("x", &["y"]), ("y", &["z"]), ("z", &["x"]), ("w", &[])],
         )];
         let graph = build(&reports, "base");
-        assert_eq!(graph.diagnostics.len(), 1, "{:?}", graph.diagnostics);
-        assert_eq!(graph.diagnostics[0].code, "graph::cycle");
-        assert!(
-            graph.diagnostics[0].message.ends_with("x -> y -> z -> x"),
-            "{}",
-            graph.diagnostics[0].message
-        );
+        assert!(graph.diagnostics.is_empty(), "{:?}", graph.diagnostics);
+        // ... but the edges are in the graph.
+        assert!(graph.sorted_edges().len() >= 3);
     }
 
     #[test]
@@ -793,6 +798,49 @@ mod tests {
         );
         let separate = cross_repository_diagnostics(&reports, &|name| name.to_string());
         assert!(separate.is_empty());
+    }
+
+    #[test]
+    fn requirement_include_cycles_print_their_whole_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("pieces");
+        std::fs::create_dir_all(root.join("dependencies")).unwrap();
+        std::fs::write(root.join("dependencies/a.txt"), "-r b.txt\nrequests\n").unwrap();
+        std::fs::write(root.join("dependencies/b.txt"), "-c c.txt\n").unwrap();
+        std::fs::write(root.join("dependencies/c.txt"), "-r a.txt\n").unwrap();
+        let reports = vec![report(
+            RepositoryKind::Domino,
+            &root,
+            Facts::Domino(DominoFacts {
+                groups: vec![DominoGroup {
+                    name: "group0".into(),
+                    requirements_file: Some("dependencies/a.txt".into()),
+                    source_image: "ghcr.io/acme/p:1-group0".into(),
+                    ..DominoGroup::default()
+                }],
+                dependency_files: vec![
+                    "dependencies/a.txt".into(),
+                    "dependencies/b.txt".into(),
+                    "dependencies/c.txt".into(),
+                ],
+                ..DominoFacts::default()
+            }),
+        )];
+        let graph = build(&reports, "base");
+        let cycles: Vec<&Diagnostic> = graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "graph::cycle")
+            .collect();
+        assert_eq!(cycles.len(), 1, "{:?}", graph.diagnostics);
+        let message = &cycles[0].message;
+        assert!(
+            message.contains("a.txt -> ")
+                && message.contains("b.txt -> ")
+                && message.contains("c.txt -> "),
+            "{message}"
+        );
+        assert!(message.ends_with("a.txt"), "{message}");
     }
 
     #[test]

@@ -1614,7 +1614,12 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             }
             None => coerced.as_ref().map(Checker::infer_json),
         };
+        // A non-finite float (`inf`, `nan`) has no JSON number: it is carried as
+        // its Python repr, and is a number all the same.
+        let non_finite_float =
+            param.kind == "float" && coerced.as_ref().is_some_and(Value::is_string);
         if let (Some(t), Some(default)) = (&param_type, &coerced)
+            && !non_finite_float
             && let Some(message) = default_mismatch(&param.name, t, default)
         {
             let (toml_file, span) = checker.toml_param("params", &param.name);
@@ -2275,6 +2280,15 @@ fn check_artifacts(
                 "invalid-task-graph",
                 format!("artifact output \"{label}\" has no `contents`"),
                 key.span,
+                Some("write `contents: $step` or `contents: $step.output`".into()),
+            ),
+            Some(contents) if contents.as_str().is_none() => checker.report(
+                "invalid-task-graph",
+                format!(
+                    "In experiment description location /artifact_outputs/{label}/contents: {} is not of type 'string'",
+                    yaml_kind(contents)
+                ),
+                contents.span,
                 Some("write `contents: $step` or `contents: $step.output`".into()),
             ),
             Some(contents) => {
