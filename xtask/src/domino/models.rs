@@ -1743,16 +1743,29 @@ impl<'c, 'a> Generator<'c, 'a> {
                 if non_null.len() == 1 {
                     return self.coerce(value, non_null[0], module, node);
                 }
+                // Smart-mode unions validate strictly in member order and serialize by
+                // member type: only the cases whose JSON is certain are computed (a bool,
+                // for one, serializes as 1 when `int` comes first).
                 for member in non_null {
-                    let exact = match member {
-                        Ty::Str => value.is_string(),
-                        Ty::Int => value.is_i64() || value.is_u64(),
-                        Ty::Float => value.is_f64(),
-                        Ty::Bool => value.is_boolean(),
-                        _ => false,
+                    let (claims, exact) = match member {
+                        Ty::Str => (value.is_string(), true),
+                        Ty::Int => (value.is_i64() || value.is_u64(), true),
+                        Ty::Float => (value.is_number(), value.is_f64()),
+                        Ty::Bool => (value.is_boolean() || value.is_number(), false),
+                        Ty::Any => (true, true),
+                        Ty::Literal(values) => (values.contains(&value), true),
+                        Ty::List(item) => (value.is_array(), **item == Ty::Any),
+                        Ty::Dict(_, item) => (value.is_object(), **item == Ty::Any),
+                        Ty::Format(_) => (value.is_string(), true),
+                        Ty::Set(_) | Ty::Tuple(_) => (value.is_array(), false),
+                        Ty::Model(_) | Ty::Enum(_) | Ty::Secret => (true, false),
+                        Ty::NoneT | Ty::Union(_) => (false, false),
                     };
-                    if exact {
-                        return Ok(value);
+                    if claims {
+                        if exact && !value.is_boolean() {
+                            return Ok(value);
+                        }
+                        break;
                     }
                 }
                 mismatch()
