@@ -16,6 +16,7 @@ use crate::facts::TaskKind;
 use crate::output::Output;
 
 use super::Checked;
+use super::schema::Dialect;
 
 /// The manifest's JSON Schema.
 pub const MANIFEST_SCHEMA: &str = include_str!("../../../schemas/dioptra-manifest.schema.json");
@@ -71,14 +72,72 @@ pub fn bundle_files(root: &Path, checked: &Checked) -> Vec<String> {
     files.into_iter().collect()
 }
 
-/// The import bundle.
+/// The import bundle. Dioptra 1.2.2's import reads only the 1.1+ dialect, so a
+/// seed-dialect config goes into the bundle translated (`[[plugins.tasks]]` ->
+/// `tasks.functions`, a missing entrypoint `name` -> the file stem, as the
+/// importer itself defaults it), at the same path; everything else is verbatim.
 pub fn bundle(root: &Path, checked: &Checked) -> std::io::Result<Vec<u8>> {
     let mut entries = Vec::new();
     for path in bundle_files(root, checked) {
-        let bytes = std::fs::read(root.join(&path))?;
+        let mut bytes = std::fs::read(root.join(&path))?;
+        if path == checked.config_path
+            && checked.model.dialect == Dialect::Seed
+            && let Some(translated) = translate_seed(&checked.document.value, &path)
+        {
+            bytes = translated.into_bytes();
+        }
         entries.push(Entry::file(path, bytes));
     }
     archive::tar_gz(entries)
+}
+
+/// A seed-dialect config in the Dioptra 1.1+ dialect (None if TOML cannot
+/// carry it, e.g. a `null` default).
+pub fn translate_seed(value: &Value, path: &str) -> Option<String> {
+    let mut value = value.clone();
+    for plugin in value
+        .get_mut("plugins")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(Value::Array(tasks)) = plugin.get("tasks").cloned() {
+            let functions: Vec<Value> = tasks
+                .into_iter()
+                .map(|mut task| {
+                    if let Some(task) = task.as_object_mut() {
+                        for key in ["input_params", "output_params"] {
+                            task.entry(key).or_insert_with(|| json!([]));
+                        }
+                    }
+                    task
+                })
+                .collect();
+            plugin["tasks"] = json!({ "functions": functions });
+        }
+    }
+    for entrypoint in value
+        .get_mut("entrypoints")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if entrypoint.get("name").is_none()
+            && let Some(stem) = entrypoint
+                .get("path")
+                .and_then(Value::as_str)
+                .and_then(|p| Path::new(p).file_stem())
+                .and_then(|s| s.to_str())
+                .map(str::to_string)
+            && let Some(object) = entrypoint.as_object_mut()
+        {
+            object.insert("name".into(), Value::String(stem));
+        }
+    }
+    let text = toml::to_string(&value).ok()?;
+    Some(format!(
+        "# {path}, translated from the seed dialect to the Dioptra 1.1+ dialect by `cargo xtask build-all`\n# (Dioptra 1.2.2 imports only the latter).\n\n{text}"
+    ))
 }
 
 /// The resolved manifest.
@@ -192,4 +251,23 @@ pub fn artifacts(repository: &Repository, checked: &Checked) -> std::io::Result<
         Output::new(bundle_path, bytes),
         Output::new(format!("{stem}.manifest.json"), json_bytes(&manifest)),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_configs_are_translated_to_the_dialect_dioptra_imports() {
+        let seed = json!({
+            "plugins": [{"path": "plugins/p", "tasks": [{"filename": "t.py", "name": "f", "input_params": [{"name": "x", "type": "string"}]}]}],
+            "entrypoints": [{"path": "entrypoints/main.yml", "plugins": ["p"]}]
+        });
+        let text = translate_seed(&seed, "dioptra.toml").unwrap();
+        let back: Value = toml::from_str(&text).unwrap();
+        assert_eq!(back["plugins"][0]["tasks"]["functions"][0]["name"], "f");
+        assert_eq!(back["plugins"][0]["tasks"]["functions"][0]["output_params"], json!([]));
+        assert_eq!(back["entrypoints"][0]["name"], "main");
+        assert!(text.starts_with("# dioptra.toml, translated from the seed dialect"));
+    }
 }
