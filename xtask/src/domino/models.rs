@@ -1615,9 +1615,11 @@ impl<'c, 'a> Generator<'c, 'a> {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
                 None => {
                     if let Some(default) = field.info.default {
-                        self.eval(field.module, default)?
+                        let value = self.eval(field.module, default)?;
+                        serialize_unvalidated(value, &field.ty, module, span_of(node))?
                     } else if let Some(factory) = field.info.factory {
-                        self.eval_factory(field.module, factory)?
+                        let value = self.eval_factory(field.module, factory)?;
+                        serialize_unvalidated(value, &field.ty, module, span_of(node))?
                     } else {
                         return unsupported(
                             module,
@@ -1662,9 +1664,11 @@ impl<'c, 'a> Generator<'c, 'a> {
                 let mut out = Map::new();
                 for field in &model.fields {
                     let value = if let Some(default) = field.info.default {
-                        self.eval(field.module, default)?
+                        let value = self.eval(field.module, default)?;
+                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
                     } else if let Some(factory) = field.info.factory {
-                        self.eval_factory(field.module, factory)?
+                        let value = self.eval_factory(field.module, factory)?;
+                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
                     } else {
                         return unsupported(
                             module,
@@ -2105,6 +2109,56 @@ impl<'c, 'a> Generator<'c, 'a> {
         }
         Ok(schema)
     }
+}
+
+/// A field default (never validated) as a model instance serializes it: the serializer of
+/// the field type where the value fits it (an `int` in a `float` field becomes a float),
+/// the value as it is otherwise.
+fn serialize_unvalidated(value: Value, ty: &Ty<'_>, module: usize, span: Span) -> R<Value> {
+    Ok(match (ty, value) {
+        (_, Value::Null) => Value::Null,
+        (Ty::Int | Ty::Float, Value::Bool(_)) => {
+            return Err(Unsupported {
+                module,
+                span,
+                what: "a model instance with a bool default in a number field".into(),
+            });
+        }
+        (Ty::Float, Value::Number(n)) if !n.is_f64() => match n.as_i64() {
+            Some(i) => json!(i as f64),
+            None => Value::Number(n),
+        },
+        (Ty::List(item) | Ty::Set(item) | Ty::Tuple(item), Value::Array(items)) => items
+            .into_iter()
+            .map(|v| serialize_unvalidated(v, item, module, span))
+            .collect::<R<Vec<_>>>()
+            .map(Value::Array)?,
+        (Ty::Dict(_, item), Value::Object(map)) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                out.insert(k, serialize_unvalidated(v, item, module, span)?);
+            }
+            Value::Object(out)
+        }
+        (Ty::Union(members), value) => {
+            let non_null: Vec<&Ty<'_>> = members.iter().filter(|m| **m != Ty::NoneT).collect();
+            match non_null.as_slice() {
+                [one] => serialize_unvalidated(value, one, module, span)?,
+                // a string serializes as itself whichever member takes it
+                _ if value.is_string() => value,
+                _ => {
+                    return Err(Unsupported {
+                        module,
+                        span,
+                        what:
+                            "a model instance whose union-typed default pydantic serializes by type"
+                                .into(),
+                    });
+                }
+            }
+        }
+        (_, value) => value,
+    })
 }
 
 fn float(module: usize, expr: &Expr, value: f64) -> R<Value> {
