@@ -1708,6 +1708,11 @@ impl<'c, 'a> Generator<'c, 'a> {
             Ty::Int if value.is_i64() || value.is_u64() => Ok(value),
             Ty::Float if value.is_f64() => Ok(value),
             Ty::Float if value.is_i64() => Ok(json!(value.as_i64().unwrap_or_default() as f64)),
+            Ty::Set(_) if value.as_array().is_some_and(|items| items.len() > 1) => unsupported(
+                module,
+                node,
+                "a model instance with a set of several items (its order is not fixed)",
+            ),
             Ty::List(item) | Ty::Set(item) | Ty::Tuple(item) => match value {
                 Value::Array(items) => items
                     .into_iter()
@@ -2128,6 +2133,14 @@ fn serialize_unvalidated(value: Value, ty: &Ty<'_>, module: usize, span: Span) -
             Some(i) => json!(i as f64),
             None => Value::Number(n),
         },
+        (Ty::Set(_), Value::Array(items)) if items.len() > 1 => {
+            return Err(Unsupported {
+                module,
+                span,
+                what: "a model instance with a set of several items (its order is not fixed)"
+                    .into(),
+            });
+        }
         (Ty::List(item) | Ty::Set(item) | Ty::Tuple(item), Value::Array(items)) => items
             .into_iter()
             .map(|v| serialize_unvalidated(v, item, module, span))
