@@ -26,6 +26,7 @@ import re
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +240,7 @@ class Oracle:
         self.client = self.app.test_client()
         group_id = self._fresh_group()
         archive = repo_archive(root)
+        started = time.perf_counter()
         r = self.client.post(
             "/api/v1/workflows/resourceImport",
             data={
@@ -250,11 +252,12 @@ class Oracle:
             },
             content_type="multipart/form-data",
         )
+        elapsed = time.perf_counter() - started
         body: Any = r.get_json(silent=True)
         if body is None:
             body = r.get_data(as_text=True)
         body = normalize(body)
-        return {"status": r.status_code, "message": answer_text(body), "body": body}
+        return {"status": r.status_code, "message": answer_text(body), "body": body, "seconds": elapsed}
 
 
 TMP_DIR = re.compile(r"/[^\s'\"]*?/tmp[a-z0-9_]{6,}/")
@@ -306,12 +309,14 @@ def verdicts(oracle: "Oracle", corpus: Path, check: bool) -> int:
         root = corpus / "cases" / name
         raw = oracle.import_repo(root, intent["config"])
         raw.pop("body", None)
+        raw.pop("seconds", None)
         entry: dict[str, Any] = {"dialect": intent["dialect"], "config": intent["config"]}
         if intent["dialect"] == "seed":
             translated = oracle.import_translated(root, intent["config"])
             if translated is None:
                 translated = dict(raw)
             translated.pop("body", None)
+            translated.pop("seconds", None)
             entry["dioptra"] = translated
             entry["dioptra_raw"] = raw
         else:
@@ -368,6 +373,13 @@ def main(argv: list[str]) -> int:
         help="also import the Dioptra 1.1+ translation of seed-dialect configs "
         "(verdict under 'translated')",
     )
+    parser.add_argument(
+        "--time",
+        type=int,
+        metavar="N",
+        help="import each repository N times (seed configs translated) and print the median "
+        "wall-clock seconds of the import request alone, for `cargo xtask bench --reference`",
+    )
     parser.add_argument("--verdicts", type=Path, metavar="CORPUS", help="write CORPUS/verdicts.json from CORPUS/manifest.json")
     parser.add_argument("--check", action="store_true", help="with --verdicts: compare instead of writing")
     args = parser.parse_args(argv)
@@ -390,12 +402,27 @@ def main(argv: list[str]) -> int:
     # Dioptra logs to stdout; keep stdout for the verdicts only.
     sys.stdout = sys.stderr
     oracle = Oracle()
+    if args.time:
+        import statistics
+
+        timings: dict[str, Any] = {}
+        for label, path, config in targets:
+            samples = []
+            for _ in range(args.time):
+                verdict = oracle.import_translated(path, config) or oracle.import_repo(path, config)
+                if verdict["status"] != 200:
+                    raise SystemExit(f"{label}: Dioptra refused it ({verdict['status']}): {verdict['message']}")
+                samples.append(verdict["seconds"])
+            timings[label] = {"median_seconds": statistics.median(samples), "runs": len(samples)}
+        sys.__stdout__.write(json.dumps(timings, indent=2, sort_keys=True) + "\n")
+        return 0
     results: dict[str, Any] = {}
     for label, path, config in targets:
         try:
             verdict = oracle.import_repo(path, config)
         except Exception as error:  # the oracle itself failed: say so, do not guess
             verdict = {"status": -1, "message": f"oracle error: {error!r}"[:MESSAGE_CHARS], "body": None}
+        verdict.pop("seconds", None)
         if not args.body:
             verdict.pop("body", None)
         if args.translate_seed:
@@ -404,6 +431,7 @@ def main(argv: list[str]) -> int:
             except Exception as error:
                 translated = {"status": -1, "message": f"oracle error: {error!r}"[:MESSAGE_CHARS]}
             if translated is not None:
+                translated.pop("seconds", None)
                 if not args.body:
                     translated.pop("body", None)
                 verdict["translated"] = translated

@@ -97,6 +97,46 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
             }
             line("ours, Domino repos only", samples)
         };
+        let dioptra_repos: Vec<_> = analysis
+            .reports
+            .iter()
+            .filter(|r| r.repository.kind == RepositoryKind::Dioptra)
+            .map(|r| r.repository.clone())
+            .collect();
+        if !dioptra_repos.is_empty() {
+            let mut dioptra_options = options.clone();
+            dioptra_options.only = dioptra_repos.iter().map(|r| r.name.clone()).collect();
+            let mut samples = Vec::new();
+            for _ in 0..args.runs {
+                let start = Instant::now();
+                let _ = pipeline::analyze(&dioptra_options, Mode::Check, &progress);
+                samples.push(start.elapsed());
+            }
+            let ours = line("ours, Dioptra repos only", samples);
+            match reference_dioptra(&analysis, &dioptra_repos, args.runs) {
+                Ok(reference) => {
+                    println!(
+                        "{:<28} median {:>12}   (sum over {} configs of the median import request, {} runs each)",
+                        "Dioptra 1.2.2 import",
+                        millis(reference),
+                        dioptra_repos
+                            .iter()
+                            .map(|r| r.resource_configs.len())
+                            .sum::<usize>(),
+                        args.runs
+                    );
+                    println!(
+                        "speed-up on the Dioptra repositories: {:.0}x (reference median / our median)",
+                        reference.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+                    );
+                }
+                Err(message) => {
+                    printer.diagnostics(&[Diagnostic::error("env::reference-unavailable", message)
+                        .with_help("install it with `bash tests/oracle/dioptra_verdicts.sh --check` (it sets up target/oracle/dioptra on first use)")]);
+                    return ExitStatus::Environment;
+                }
+            }
+        }
         match reference_domino(&analysis, &domino_repos, args.runs) {
             Ok(samples) => {
                 let reference = line("domino piece organize", samples);
@@ -157,6 +197,56 @@ fn reference_domino(
         samples.push(total);
     }
     Ok(samples)
+}
+
+/// Dioptra 1.2.2 importing every resource config in-process (its Flask test
+/// app, tests/oracle/dioptra_oracle.py --time): the sum of the per-config medians
+/// of the import request alone (app start-up and database set-up excluded).
+fn reference_dioptra(
+    analysis: &Analysis,
+    repos: &[crate::discover::Repository],
+    runs: u32,
+) -> Result<Duration, String> {
+    let root = &analysis.config.workspace_root;
+    let python = root.join("target/oracle/dioptra/bin/python");
+    let oracle = root.join("tests/oracle/dioptra_oracle.py");
+    if !python.is_file() || !oracle.is_file() {
+        return Err(format!(
+            "the reference is not installed at {}",
+            python.display()
+        ));
+    }
+    let targets: Vec<String> = repos
+        .iter()
+        .flat_map(|repo| {
+            repo.resource_configs.iter().map(move |config| {
+                let relative = config.strip_prefix(&repo.root).unwrap_or(config);
+                format!(
+                    "{}::{}",
+                    repo.root.display(),
+                    crate::paths::to_slash(relative)
+                )
+            })
+        })
+        .collect();
+    let shell = xshell::Shell::new().map_err(|err| err.to_string())?;
+    let runs = runs.max(1).to_string();
+    let output = xshell::cmd!(shell, "{python} {oracle} --time {runs} {targets...}")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .map_err(|err| format!("the Dioptra oracle failed: {err}"))?;
+    let timings: serde_json::Value =
+        serde_json::from_str(&output).map_err(|err| format!("unexpected oracle output: {err}"))?;
+    let total: f64 = timings
+        .as_object()
+        .map(|m| {
+            m.values()
+                .filter_map(|v| v["median_seconds"].as_f64())
+                .sum()
+        })
+        .unwrap_or(0.0);
+    Ok(Duration::from_secs_f64(total))
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {

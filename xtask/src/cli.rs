@@ -71,9 +71,11 @@ pub struct BenchArgs {
     #[arg(long = "runs", value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
 
-    /// Also time `domino piece organize` (domino-py 0.9.4 from the virtual
-    /// environment at `target/oracle/domino`, see tests/oracle/) on a copy of each
-    /// Domino repository, with the same number of runs.
+    /// Also time the reference tools on the same repositories, with the same number
+    /// of runs: `domino piece organize` (domino-py 0.9.4 from `target/oracle/domino`)
+    /// on a copy of each Domino repository, and Dioptra 1.2.2's resource import
+    /// (in-process, from `target/oracle/dioptra`) of each Dioptra resource config.
+    /// See tests/oracle/ for how the virtual environments are made.
     #[arg(long = "reference")]
     pub reference: bool,
 }
