@@ -266,7 +266,10 @@ mod tests {
         let text = translate_seed(&seed, "dioptra.toml").unwrap();
         let back: Value = toml::from_str(&text).unwrap();
         assert_eq!(back["plugins"][0]["tasks"]["functions"][0]["name"], "f");
-        assert_eq!(back["plugins"][0]["tasks"]["functions"][0]["output_params"], json!([]));
+        assert_eq!(
+            back["plugins"][0]["tasks"]["functions"][0]["output_params"],
+            json!([])
+        );
         assert_eq!(back["entrypoints"][0]["name"], "main");
         assert!(text.starts_with("# dioptra.toml, translated from the seed dialect"));
     }
