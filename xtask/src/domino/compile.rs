@@ -219,14 +219,23 @@ pub fn same_dependency_map(a: &Value, b: &Value) -> bool {
     a == b || normalized(a) == normalized(b)
 }
 
-/// A short description of where two JSON values first differ.
-pub fn first_difference(committed: &Value, generated: &Value, pointer: &str) -> Option<String> {
+/// Where two JSON values first differ: the JSON pointer (into the committed
+/// value where it exists) and a short description.
+pub fn first_difference(
+    committed: &Value,
+    generated: &Value,
+    pointer: &str,
+) -> Option<(String, String)> {
+    let child_of = |key: &str| format!("{pointer}/{}", crate::doc::escape_pointer_segment(key));
     match (committed, generated) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in b {
-                let child = format!("{pointer}/{key}");
+                let child = child_of(key);
                 match a.get(key) {
-                    None => return Some(format!("{child}: missing in the committed file")),
+                    None => {
+                        let text = format!("{child}: missing in the committed file");
+                        return Some((pointer.to_string(), text));
+                    }
                     Some(old) => {
                         if let Some(d) = first_difference(old, value, &child) {
                             return Some(d);
@@ -236,12 +245,17 @@ pub fn first_difference(committed: &Value, generated: &Value, pointer: &str) -> 
             }
             for key in a.keys() {
                 if !b.contains_key(key) {
-                    return Some(format!("{pointer}/{key}: no longer generated"));
+                    let child = child_of(key);
+                    let text = format!("{child}: no longer generated");
+                    return Some((child, text));
                 }
             }
             let a_keys: Vec<&String> = a.keys().collect();
             let b_keys: Vec<&String> = b.keys().collect();
-            (a_keys != b_keys).then(|| format!("{}: keys in a different order", display(pointer)))
+            (a_keys != b_keys).then(|| {
+                let text = format!("{}: keys in a different order", display(pointer));
+                (pointer.to_string(), text)
+            })
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
             .iter()
@@ -249,11 +263,14 @@ pub fn first_difference(committed: &Value, generated: &Value, pointer: &str) -> 
             .enumerate()
             .find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}"))),
         _ if committed == generated => None,
-        _ => Some(format!(
-            "{}: committed {} but generated {}",
-            display(pointer),
-            short(committed),
-            short(generated)
+        _ => Some((
+            pointer.to_string(),
+            format!(
+                "{}: committed {} but generated {}",
+                display(pointer),
+                short(committed),
+                short(generated)
+            ),
         )),
     }
 }
@@ -384,7 +401,7 @@ mod tests {
         ));
         assert_eq!(
             first_difference(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}}), ""),
-            Some("/a/b: committed 1 but generated 2".into())
+            Some(("/a/b".into(), "/a/b: committed 1 but generated 2".into()))
         );
     }
 }

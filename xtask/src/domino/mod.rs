@@ -295,30 +295,43 @@ fn stale_diagnostic(
     generated: &Value,
 ) -> Diagnostic {
     let shown = display_path(path);
-    let diagnostic = match committed {
-        None if path.exists() => Diagnostic::error(
-            "domino::stale-generated-file",
-            format!("{shown} is not valid JSON and must be regenerated"),
-        ),
-        None => Diagnostic::error(
-            "domino::stale-generated-file",
-            format!("{shown} is missing"),
-        ),
-        Some(old) => {
-            let diagnostic = Diagnostic::error(
-                "domino::stale-generated-file",
-                format!("{shown} is out of date"),
-            );
-            match compile::first_difference(old, generated, "") {
-                Some(difference) => diagnostic.with_note(difference),
-                None => diagnostic,
-            }
-        }
-    };
-    diagnostic.at_path(shown).with_help(format!(
+    let help = format!(
         "regenerate it with `cargo xtask build-all --only {}`",
         repository.name
-    ))
+    );
+    let Some(old) = committed else {
+        let message = if path.exists() {
+            format!("{shown} is not valid JSON and must be regenerated")
+        } else {
+            format!("{shown} is missing")
+        };
+        return Diagnostic::error("domino::stale-generated-file", message)
+            .at_path(shown)
+            .with_help(help);
+    };
+    let mut diagnostic = Diagnostic::error(
+        "domino::stale-generated-file",
+        format!("{shown} is out of date"),
+    )
+    .with_help(help);
+    // Point at the first difference in the committed file.
+    let located = SourceFile::read(path, shown.clone())
+        .ok()
+        .and_then(|file| crate::doc::parse_json(&file).ok());
+    match (compile::first_difference(old, generated, ""), located) {
+        (Some((pointer, text)), Some(document)) => {
+            diagnostic = diagnostic
+                .at(&document.file, document.span(&pointer))
+                .with_label("differs from what would be generated")
+                .with_note(text);
+        }
+        (Some((_, text)), None) => diagnostic = diagnostic.at_path(shown).with_note(text),
+        (None, Some(document)) => {
+            diagnostic = diagnostic.at(&document.file, crate::source::Span::new(0, 0));
+        }
+        (None, None) => diagnostic = diagnostic.at_path(shown),
+    }
+    diagnostic
 }
 
 /// A file of `dependencies/` that no piece uses (directly, through `-r`/`-c`,
