@@ -169,6 +169,12 @@ fn stale_outputs_are_reported_with_the_fixing_command() {
         stderr.contains("cargo xtask build-all --only data-ops-pieces"),
         "{stderr}"
     );
+    // It points at the committed value that differs.
+    assert!(
+        stderr.contains("data-ops-pieces/.domino/compiled_metadata.json:")
+            && stderr.contains("differs from what would be generated"),
+        "{stderr}"
+    );
 }
 
 #[test]
