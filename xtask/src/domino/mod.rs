@@ -300,14 +300,26 @@ fn stale_diagnostic(
         repository.name
     );
     let Some(old) = committed else {
-        let message = if path.exists() {
-            format!("{shown} is not valid JSON and must be regenerated")
-        } else {
-            format!("{shown} is missing")
-        };
-        return Diagnostic::error("domino::stale-generated-file", message)
-            .at_path(shown)
+        if path.exists() {
+            let diagnostic = Diagnostic::error(
+                "domino::stale-generated-file",
+                format!("{shown} is not valid JSON and must be regenerated"),
+            )
             .with_help(help);
+            let file = SourceFile::read(path, shown.clone());
+            return match file.as_ref().map(|f| (f, crate::doc::parse_json(f))) {
+                Ok((file, Err(error))) => diagnostic
+                    .at(file, error.span)
+                    .with_label(error.message.clone()),
+                _ => diagnostic.at_path(shown),
+            };
+        }
+        return Diagnostic::error(
+            "domino::stale-generated-file",
+            format!("{shown} is missing"),
+        )
+        .at_path(shown)
+        .with_help(help);
     };
     let mut diagnostic = Diagnostic::error(
         "domino::stale-generated-file",
