@@ -574,3 +574,43 @@ fn graph_prints_dot_mermaid_and_json() {
             .any(|n| n["kind"] == "repository" && n["label"] == "dioptra-mini")
     );
 }
+
+#[test]
+fn build_images_prints_a_matrix_or_says_what_is_missing() {
+    let dir = broken_copy(|_| {});
+    let matrix = run(xtask(dir.path()).args([
+        "build-images",
+        "--format",
+        "gha-matrix",
+        "--repos",
+        "repos",
+        "--dist",
+        "dist",
+    ]));
+    assert_eq!(matrix.code, 0, "{}", matrix.stderr);
+    let value: Value = serde_json::from_str(matrix.stdout.trim()).unwrap();
+    assert_eq!(value["jobs"], 1);
+    assert_eq!(
+        value["matrices"][0]["include"][0]["targets"],
+        "domino-mini-group0"
+    );
+    assert!(dir.path().join("dist/docker-bake.json").is_file());
+
+    // Without docker: exit 2, and the message says what is missing and what to run.
+    let bake = run(xtask(dir.path()).env("PATH", "").args([
+        "build-images",
+        "--repos",
+        "repos",
+        "--dist",
+        "dist",
+    ]));
+    assert_eq!(bake.code, 2, "{}", bake.stderr);
+    assert!(
+        bake.stderr.contains("error[env::docker-missing]")
+            && bake
+                .stderr
+                .contains("docker buildx bake -f dist/docker-bake.json"),
+        "{}",
+        bake.stderr
+    );
+}
