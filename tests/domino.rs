@@ -349,3 +349,19 @@ fn shared_requirements_build_one_environment_and_dirty_exactly_their_groups() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_dependency_file_nothing_uses_is_a_warning() {
+    let dir = examples_copy();
+    let deps = dir.path().join("pieces-repos/data-ops-pieces/dependencies");
+    std::fs::write(deps.join("requirements_old.txt"), "flask==1.0\n").unwrap();
+    let (code, _, stderr) = output(xtask(dir.path()).args(["check", "--only", "data-ops-pieces"]));
+    assert_eq!(code, 0, "warnings do not fail the run: {stderr}");
+    assert!(
+        stderr.contains("warning[domino::unused-dependency-file]: dependencies/requirements_old.txt is not used by any piece"),
+        "{stderr}"
+    );
+    // constraints.txt is used through `-c` from requirements_sql.txt: no warning.
+    assert!(!stderr.contains("constraints.txt is not used"), "{stderr}");
+    assert!(stderr.contains("0 errors, 1 warning"), "{stderr}");
+}
