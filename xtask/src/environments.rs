@@ -98,21 +98,34 @@ impl Environment {
     }
 }
 
+/// Why a group has no environment.
+#[derive(Debug)]
+pub enum EnvironmentError {
+    /// Requirements files include each other (the diagnostic prints the path).
+    /// The graph reports every cycle itself, so callers that build the graph
+    /// need not report this one again.
+    IncludeCycle(Diagnostic),
+    /// A file it is made of cannot be read.
+    Unreadable(Diagnostic),
+}
+
 /// The environment of one Domino group: None when the group builds straight
 /// from the base image (no requirements, no Dockerfile).
 pub fn environment_of(
     repository_root: &Path,
     group: &DominoGroup,
     base_image: &str,
-) -> Result<Option<Environment>, Diagnostic> {
+) -> Result<Option<Environment>, EnvironmentError> {
     if let Some(dockerfile) = &group.dockerfile {
         let path = repository_root.join(dockerfile);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            Diagnostic::error(
-                "graph::unreadable-dependency",
-                format!("cannot read Dockerfile: {err}"),
+            EnvironmentError::Unreadable(
+                Diagnostic::error(
+                    "graph::unreadable-dependency",
+                    format!("cannot read Dockerfile: {err}"),
+                )
+                .at_path(display_path(&path)),
             )
-            .at_path(display_path(&path))
         })?;
         let mut hasher = blake3::Hasher::new();
         hasher.update(b"domino-environment-v1\0dockerfile\0");
@@ -175,27 +188,31 @@ fn resolve(
     constraint: bool,
     stack: &mut Vec<PathBuf>,
     out: &mut Resolved,
-) -> Result<(), Diagnostic> {
+) -> Result<(), EnvironmentError> {
     let key = crate::paths::absolute(path);
     if let Some(position) = stack.iter().position(|p| *p == key) {
         let mut cycle: Vec<String> = stack[position..].iter().map(|p| display_path(p)).collect();
         cycle.push(display_path(&key));
-        return Err(Diagnostic::error(
-            "graph::cycle",
-            format!(
-                "requirements files include each other: {}",
-                cycle.join(" -> ")
-            ),
-        )
-        .at_path(display_path(&key))
-        .with_help("remove one of the `-r`/`-c` lines"));
+        return Err(EnvironmentError::IncludeCycle(
+            Diagnostic::error(
+                "graph::cycle",
+                format!(
+                    "requirements files include each other: {}",
+                    cycle.join(" -> ")
+                ),
+            )
+            .at_path(display_path(&key))
+            .with_help("remove one of the `-r`/`-c` lines"),
+        ));
     }
     let text = std::fs::read_to_string(&key).map_err(|err| {
-        Diagnostic::error(
-            "graph::unreadable-dependency",
-            format!("cannot read requirements file: {err}"),
+        EnvironmentError::Unreadable(
+            Diagnostic::error(
+                "graph::unreadable-dependency",
+                format!("cannot read requirements file: {err}"),
+            )
+            .at_path(display_path(&key)),
         )
-        .at_path(display_path(&key))
     })?;
     stack.push(key.clone());
     out.files.push(key.clone());
@@ -244,8 +261,8 @@ pub fn dockerfile_from_images(text: &str) -> Vec<String> {
 }
 
 /// Files a Dockerfile copies from the build context (COPY/ADD sources without
-/// `--from`), with their bytes, sorted by path.
-pub fn copied_files(context: &Path, dockerfile: &str) -> BTreeMap<String, Vec<u8>> {
+/// `--from`), as paths relative to the context, sorted.
+pub fn copied_paths(context: &Path, dockerfile: &str) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
     for line in dockerfile.lines() {
         let mut words: Vec<&str> = line.split_whitespace().collect();
@@ -269,26 +286,29 @@ pub fn copied_files(context: &Path, dockerfile: &str) -> BTreeMap<String, Vec<u8
             continue;
         }
         for source in &sources[..sources.len() - 1] {
-            let path = context.join(source);
-            for entry in walkdir::WalkDir::new(&path)
-                .sort_by_file_name()
+            for entry in walkdir::WalkDir::new(context.join(source))
                 .into_iter()
                 .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
             {
-                if entry.file_type().is_file()
-                    && let Ok(bytes) = std::fs::read(entry.path())
-                {
-                    let name = entry
-                        .path()
-                        .strip_prefix(context)
-                        .map(to_slash)
-                        .unwrap_or_default();
-                    files.insert(name, bytes);
-                }
+                let name = entry
+                    .path()
+                    .strip_prefix(context)
+                    .map(to_slash)
+                    .unwrap_or_default();
+                files.insert(name, entry.into_path());
             }
         }
     }
     files
+}
+
+/// [`copied_paths`] with the bytes of each file.
+pub fn copied_files(context: &Path, dockerfile: &str) -> BTreeMap<String, Vec<u8>> {
+    copied_paths(context, dockerfile)
+        .into_iter()
+        .filter_map(|(name, path)| Some((name, std::fs::read(path).ok()?)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -352,7 +372,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "-r b.txt\n").unwrap();
         std::fs::write(dir.path().join("b.txt"), "-c a.txt\n").unwrap();
-        let err = environment_of(dir.path(), &group(Some("a.txt"), None), "base").unwrap_err();
+        let EnvironmentError::IncludeCycle(err) =
+            environment_of(dir.path(), &group(Some("a.txt"), None), "base").unwrap_err()
+        else {
+            panic!("an include cycle is not an unreadable file");
+        };
         assert_eq!(err.code, "graph::cycle");
         assert!(
             err.message.contains("a.txt -> ") && err.message.contains("b.txt -> "),

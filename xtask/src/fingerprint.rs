@@ -69,16 +69,11 @@ impl ContentHasher {
 
 /// The hash of a folder's files (names relative to it), or of a single file.
 pub fn hash_path(path: &Path) -> String {
-    let mut hasher = ContentHasher::new("tree-v1");
-    if path.is_file() {
-        let bytes = std::fs::read(path).unwrap_or_default();
-        hasher.add("", &bytes);
-    } else {
-        for (name, file) in tree_files(path) {
-            let bytes = std::fs::read(&file).unwrap_or_default();
-            hasher.add(&name, &bytes);
-        }
+    if !path.is_file() {
+        return hash_tree_with_outputs(path, &[]);
     }
+    let mut hasher = ContentHasher::new("tree-v1");
+    hasher.add("", &std::fs::read(path).unwrap_or_default());
     hasher.finish()
 }
 

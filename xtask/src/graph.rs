@@ -10,7 +10,7 @@ use petgraph::visit::EdgeRef;
 use serde_json::{Value, json};
 
 use crate::diagnostics::Diagnostic;
-use crate::environments::{self, Environment};
+use crate::environments::{self, Environment, EnvironmentError};
 use crate::facts::{Facts, TaskKind};
 use crate::paths::display_path;
 use crate::pipeline::RepositoryReport;
@@ -398,10 +398,10 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                     graph.group_environments.insert(key, None);
                 }
                 // Include cycles are reported once, by the graph's cycle check.
-                Err(diagnostic) if diagnostic.code == "graph::cycle" => {
+                Err(EnvironmentError::IncludeCycle(_)) => {
                     graph.group_environments.insert(key, None);
                 }
-                Err(diagnostic) => graph.diagnostics.push(diagnostic),
+                Err(EnvironmentError::Unreadable(diagnostic)) => graph.diagnostics.push(diagnostic),
             }
         }
     }

@@ -146,6 +146,55 @@ pub struct Checked {
     pub registry: TypeRegistry,
 }
 
+/// What a config path must name on disk.
+#[derive(Clone, Copy)]
+enum Expected {
+    /// A plugin folder.
+    Folder,
+    /// An entrypoint file.
+    File,
+}
+
+/// [`resolve_path`], then checks that the path names an existing folder or file.
+fn resolve_existing(
+    root: &Path,
+    config_dir: &[String],
+    document: &Document,
+    pointer: &str,
+    path: &str,
+    expected: Expected,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, PathBuf)> {
+    let (what, code) = match expected {
+        Expected::Folder => ("plugin", "dioptra::missing-plugin-folder"),
+        Expected::File => ("entrypoint", "dioptra::missing-entrypoint-file"),
+    };
+    let (relative, on_disk) =
+        resolve_path(root, config_dir, document, pointer, path, what, diagnostics)?;
+    let problem = match expected {
+        Expected::Folder if on_disk.is_dir() => return Some((relative, on_disk)),
+        Expected::File if on_disk.is_file() => return Some((relative, on_disk)),
+        Expected::Folder if on_disk.exists() => "is not a folder",
+        Expected::File if on_disk.is_dir() => "is a folder, not a file",
+        _ => "does not exist",
+    };
+    let noun = match expected {
+        Expected::Folder => "plugin folder",
+        Expected::File => "entrypoint file",
+    };
+    diagnostics.push(
+        Diagnostic::error(
+            code,
+            format!("{noun} `{}` {problem}", display_path(&on_disk)),
+        )
+        .at(&document.file, document.span(pointer))
+        .with_help(format!(
+            "{what} paths are relative to the folder of the config file"
+        )),
+    );
+    None
+}
+
 /// Resolves a path of the config (relative to the config's folder), or reports
 /// why Dioptra would reject it.
 fn resolve_path(
@@ -344,32 +393,16 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             );
         }
         check_tasks(document, plugin, &type_known, &mut diagnostics);
-        let resolved = resolve_path(
+        let resolved = resolve_existing(
             root,
             config_dir,
             document,
             &path_pointer,
             &plugin.path,
-            "plugin",
+            Expected::Folder,
             &mut diagnostics,
         )
-        .and_then(|(folder, on_disk)| {
-            if !on_disk.is_dir() {
-                let what = if on_disk.exists() {
-                    "is not a folder"
-                } else {
-                    "does not exist"
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        "dioptra::missing-plugin-folder",
-                        format!("plugin folder `{}` {what}", display_path(&on_disk)),
-                    )
-                    .at(file, document.span(&path_pointer))
-                    .with_help("plugin paths are relative to the folder of the config file"),
-                );
-                return None;
-            }
+        .map(|(folder, on_disk)| {
             let files = pyfiles::plugin_files(&on_disk);
             for name in &files {
                 let problem = if !rules::is_valid_plugin_filename(name) {
@@ -389,7 +422,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 );
             }
             pyfiles::check_plugin(document, plugin, &on_disk, &files, &mut diagnostics);
-            Some(ResolvedPlugin { folder, files })
+            ResolvedPlugin { folder, files }
         });
         resolved_plugins.push(resolved);
     }
@@ -476,32 +509,16 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             }
         }
         let path_pointer = format!("{}/path", entrypoint.pointer);
-        let resolved = resolve_path(
+        let resolved = resolve_existing(
             root,
             config_dir,
             document,
             &path_pointer,
             &entrypoint.path,
-            "entrypoint",
+            Expected::File,
             &mut diagnostics,
         )
         .and_then(|(path, on_disk)| {
-            if !on_disk.is_file() {
-                let what = if on_disk.is_dir() {
-                    "is a folder, not a file"
-                } else {
-                    "does not exist"
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        "dioptra::missing-entrypoint-file",
-                        format!("entrypoint file `{}` {what}", display_path(&on_disk)),
-                    )
-                    .at(file, document.span(&path_pointer))
-                    .with_help("entrypoint paths are relative to the folder of the config file"),
-                );
-                return None;
-            }
             match SourceFile::read(&on_disk, display_path(&on_disk)) {
                 Ok(yaml) => Some(ResolvedEntrypoint { path, yaml }),
                 Err(message) => {

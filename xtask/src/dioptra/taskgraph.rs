@@ -1719,39 +1719,21 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
     }
 
     // Extras: unused params and artifact params.
-    for param in &input.params {
-        if !checker.used_globals.contains(&param.name) {
-            let (toml_file, span) = checker.toml_param("params", &param.name);
+    let globals = (input
+        .params
+        .iter()
+        .map(|p| ("params", "entrypoint", &p.name)))
+    .chain((input.artifact_params.iter()).map(|a| ("artifact_params", "artifact", &a.name)));
+    for (section, what, name) in globals {
+        if !checker.used_globals.contains(name) {
+            let (toml_file, span) = checker.toml_param(section, name);
             checker.diagnostics.push(
                 Diagnostic::warning(
                     "dioptra::unused-parameter",
-                    format!(
-                        "entrypoint parameter `{}` is not used by the task graph",
-                        param.name
-                    ),
+                    format!("{what} parameter `{name}` is not used by the task graph"),
                 )
                 .at(&toml_file, span)
-                .with_help(
-                    "remove it, or reference it as `$".to_string() + &param.name + "` in a step",
-                ),
-            );
-        }
-    }
-    for artifact in &input.artifact_params {
-        if !checker.used_globals.contains(&artifact.name) {
-            let (toml_file, span) = checker.toml_param("artifact_params", &artifact.name);
-            checker.diagnostics.push(
-                Diagnostic::warning(
-                    "dioptra::unused-parameter",
-                    format!(
-                        "artifact parameter `{}` is not used by the task graph",
-                        artifact.name
-                    ),
-                )
-                .at(&toml_file, span)
-                .with_help(
-                    "remove it, or reference it as `$".to_string() + &artifact.name + "` in a step",
-                ),
+                .with_help(format!("remove it, or reference it as `${name}` in a step")),
             );
         }
     }

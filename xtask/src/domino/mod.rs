@@ -133,7 +133,10 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     report.stats.pieces = pieces.len();
 
     let committed_metadata = read_committed(root, COMPILED_METADATA);
-    let order = compile::piece_order(&names, committed_metadata.as_ref());
+    let order = compile::piece_order(
+        &names,
+        committed_metadata.as_ref().and_then(|c| c.value.as_ref()),
+    );
     pieces.sort_by_key(|p| order.iter().position(|n| *n == p.name));
 
     let source_url = context.config.source_url(&repository.name);
@@ -251,23 +254,34 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         return report;
     }
     let generated = [
-        (COMPILED_METADATA, Value::Object(compiled)),
-        (DEPENDENCIES_MAP, Value::Object(groups)),
+        (
+            COMPILED_METADATA,
+            Value::Object(compiled),
+            committed_metadata,
+        ),
+        (
+            DEPENDENCIES_MAP,
+            Value::Object(groups),
+            read_committed(root, DEPENDENCIES_MAP),
+        ),
     ];
-    for (relative, value) in generated {
+    for (relative, value, committed) in generated {
         let path = root.join(relative);
-        let committed = read_committed(root, relative);
+        let (committed_bytes, committed) = match committed {
+            Some(c) => (Some(c.bytes), c.value),
+            None => (None, None),
+        };
+        // Same content: the committed bytes stay (secrets may be in another order).
         let same = committed.as_ref().is_some_and(|old| {
             if relative == DEPENDENCIES_MAP {
                 compile::same_dependency_map(old, &value)
             } else {
-                *old == value && compile::first_difference(old, &value, "").is_none()
+                compile::first_difference(old, &value, "").is_none()
             }
         });
-        let bytes = if same {
-            std::fs::read(&path).unwrap_or_default()
-        } else {
-            pyjson::dumps(&value).into_bytes()
+        let bytes = match committed_bytes {
+            Some(bytes) if same => bytes,
+            _ => pyjson::dumps(&value).into_bytes(),
         };
         if context.mode == Mode::Check && !same {
             report.diagnostics.push(stale_diagnostic(
@@ -282,10 +296,17 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     report
 }
 
-/// A committed generated file, parsed (None when absent or not JSON).
-fn read_committed(root: &Path, relative: &str) -> Option<Value> {
-    let text = std::fs::read_to_string(root.join(relative)).ok()?;
-    serde_json::from_str(&text).ok()
+/// A committed generated file: its bytes, and its value when it is JSON.
+struct Committed {
+    bytes: Vec<u8>,
+    value: Option<Value>,
+}
+
+/// Reads a committed generated file once (None when absent).
+fn read_committed(root: &Path, relative: &str) -> Option<Committed> {
+    let bytes = std::fs::read(root.join(relative)).ok()?;
+    let value = serde_json::from_slice(&bytes).ok();
+    Some(Committed { bytes, value })
 }
 
 fn stale_diagnostic(
@@ -363,13 +384,12 @@ fn unused_dependency_warnings(
     while let Some(file) = pending.pop() {
         let path = root.join(&file);
         let mut found = Vec::new();
-        if facts
+        if let Some(group) = facts
             .groups
             .iter()
-            .any(|g| g.dockerfile.as_deref() == Some(&file))
+            .find(|g| g.dockerfile.as_deref() == Some(&file))
         {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            found.extend(environments::copied_files(root, &text).into_keys());
+            found.extend(environments::copied_paths(root, &group.dockerfile_text).into_keys());
         } else {
             for include in environments::requirement_includes(&path) {
                 if let Ok(relative) = include.path.strip_prefix(root) {
