@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::artifacts;
 use crate::cli::BenchArgs;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::discover::RepositoryKind;
 use crate::output::Mode;
@@ -131,7 +132,7 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
                     );
                 }
                 Err(message) => {
-                    printer.diagnostics(&[Diagnostic::error("env::reference-unavailable", message)
+                    printer.diagnostics(&[Diagnostic::error(Code::EnvReferenceUnavailable, message)
                         .with_help("install it with `bash tests/oracle/dioptra_verdicts.sh --check` (it sets up target/oracle/dioptra on first use)")]);
                     return ExitStatus::Environment;
                 }
@@ -146,7 +147,7 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
                 );
             }
             Err(message) => {
-                printer.diagnostics(&[Diagnostic::error("env::reference-unavailable", message)
+                printer.diagnostics(&[Diagnostic::error(Code::EnvReferenceUnavailable, message)
                     .with_help("install it with `bash tests/oracle/domino_goldens.sh --check` (it sets up target/oracle/domino on first use)")]);
                 return ExitStatus::Environment;
             }

@@ -5,6 +5,7 @@
 use crate::artifacts;
 use crate::check::{report_outputs, write_outputs};
 use crate::cli::BuildArgs;
+use crate::codes::Code;
 use crate::diagnostics::{Diagnostic, plural};
 use crate::incremental;
 use crate::output::{self, Mode, Output, WriteStatus};
@@ -78,7 +79,7 @@ pub fn build(args: &BuildArgs) -> (ExitStatus, Option<Analysis>) {
             }
             Ok(WriteStatus::Unchanged) => {}
             Err(err) => failures.push(
-                Diagnostic::error("env::write-failed", format!("cannot write file: {err}"))
+                Diagnostic::error(Code::EnvWriteFailed, format!("cannot write file: {err}"))
                     .at_path(display_path(&output.path)),
             ),
         }
@@ -90,7 +91,7 @@ pub fn build(args: &BuildArgs) -> (ExitStatus, Option<Analysis>) {
         Err(err) => {
             failures.push(
                 Diagnostic::error(
-                    "env::write-failed",
+                    Code::EnvWriteFailed,
                     format!("cannot write the dist folder: {err}"),
                 )
                 .at_path(display_path(&dist)),

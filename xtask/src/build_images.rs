@@ -3,6 +3,7 @@
 
 use crate::artifacts::images;
 use crate::cli::{ImagesArgs, ImagesFormat};
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::paths::{absolute, display_path};
 use crate::render::Printer;
@@ -40,7 +41,7 @@ pub fn run(args: &ImagesArgs) -> ExitStatus {
                 Ok(shell) => shell,
                 Err(err) => {
                     printer.diagnostics(&[Diagnostic::error(
-                        "env::shell",
+                        Code::EnvShell,
                         format!("cannot start a shell: {err}"),
                     )]);
                     return ExitStatus::Environment;
@@ -54,7 +55,7 @@ pub fn run(args: &ImagesArgs) -> ExitStatus {
                 .run()
             {
                 printer.diagnostics(&[Diagnostic::error(
-                    "env::docker-missing",
+                    Code::EnvDockerMissing,
                     format!("`docker buildx` is not available here: {err}"),
                 )
                 .with_help(format!(
@@ -67,7 +68,7 @@ pub fn run(args: &ImagesArgs) -> ExitStatus {
                 Ok(()) => ExitStatus::Success,
                 Err(err) => {
                     printer.diagnostics(&[Diagnostic::error(
-                        "env::bake-failed",
+                        Code::EnvBakeFailed,
                         format!("docker buildx bake failed: {err}"),
                     )]);
                     ExitStatus::Environment

@@ -3,6 +3,7 @@
 
 use crate::artifacts::reports;
 use crate::cli::CheckArgs;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::output::{self, Mode, Output};
 use crate::paths::{absolute, display_path};
@@ -57,7 +58,7 @@ pub fn write_outputs(outputs: &[Output]) -> Vec<Diagnostic> {
             output::write_atomic(&output.path, &output.bytes)
                 .err()
                 .map(|err| {
-                    Diagnostic::error("env::write-failed", format!("cannot write file: {err}"))
+                    Diagnostic::error(Code::EnvWriteFailed, format!("cannot write file: {err}"))
                         .at_path(display_path(&output.path))
                 })
         })

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::source::SourceFile;
@@ -141,7 +142,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
         Ok(file) => file,
         Err(message) => {
             let diagnostic =
-                Diagnostic::error("config::unreadable", message).at_path(display(&manifest));
+                Diagnostic::error(Code::ConfigUnreadable, message).at_path(display(&manifest));
             return (config, vec![diagnostic]);
         }
     };
@@ -152,7 +153,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
                 .into_iter()
                 .map(|error| {
                     Diagnostic::error(
-                        "config::toml-syntax",
+                        Code::ConfigTomlSyntax,
                         format!("invalid TOML: {}", error.message),
                     )
                     .at(&file, error.span)
@@ -170,7 +171,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
         validator(),
         &document,
         pointer,
-        "config::invalid",
+        Code::ConfigInvalid,
         "[workspace.metadata.pieces]",
     );
     // Unknown keys were reported above, with a hint.
@@ -184,7 +185,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
             Ok(settings) => config.settings = settings,
             Err(err) => diagnostics.push(
                 Diagnostic::error(
-                    "config::invalid",
+                    Code::ConfigInvalid,
                     format!("[workspace.metadata.pieces]: {err}"),
                 )
                 .at(&file, document.span(pointer)),
@@ -217,7 +218,7 @@ fn unknown_key_diagnostics(
             }
             let key_pointer = doc::pointer_child(&pointer, key);
             let mut diagnostic = Diagnostic::error(
-                "config::unknown-key",
+                Code::ConfigUnknownKey,
                 format!("unknown key `{key}` in {what}"),
             )
             .at(&document.file, document.key_span(&key_pointer))
@@ -305,7 +306,7 @@ mod tests {
              [workspace.metadata.pieces.repositories.x]\nsource = \"u\"\n",
         );
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
-        assert_eq!(diagnostics[0].code, "config::unknown-key");
+        assert_eq!(diagnostics[0].code, Code::ConfigUnknownKey);
         assert!(
             diagnostics[0]
                 .help

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde_json::json;
 
+use crate::codes::Code;
 use crate::source::{LineCol, SourceFile, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,8 +70,8 @@ pub struct Related {
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable code, `<area>::<kebab-name>`, e.g. `domino::missing-models`.
-    pub code: String,
+    /// A stable code from the registry ([`Code`]), e.g. `domino::missing-models`.
+    pub code: Code,
     pub message: String,
     pub location: Option<Location>,
     /// A short label under the primary span.
@@ -81,10 +82,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            code: code.into(),
+            code,
             message: message.into(),
             location: None,
             label: None,
@@ -94,11 +95,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Error, code, message)
     }
 
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Warning, code, message)
     }
 
@@ -166,7 +167,14 @@ impl Diagnostic {
                 (location.display_path().to_string(), line, column)
             }
         };
-        (path, line, column, self.severity, &self.code, &self.message)
+        (
+            path,
+            line,
+            column,
+            self.severity,
+            self.code.as_str(),
+            &self.message,
+        )
     }
 
     /// One JSON object (the `--message-format json` form).
@@ -174,7 +182,7 @@ impl Diagnostic {
         let mut object = json!({
             "reason": "diagnostic",
             "severity": self.severity.as_str(),
-            "code": self.code,
+            "code": self.code.as_str(),
             "message": self.message,
         });
         let map = object.as_object_mut().expect("object");
@@ -342,13 +350,13 @@ mod tests {
             "x/config.toml".into(),
             "[repository]\nVERSION = 1\n".into(),
         );
-        let diagnostic = Diagnostic::error("domino::bad-version", "VERSION must be a string")
+        let diagnostic = Diagnostic::error(Code::DominoInvalidConfig, "VERSION must be a string")
             .at(&file, Span::new(23, 24))
             .with_label("an integer")
             .with_help("quote it");
         let text = diagnostic.render(false);
         assert!(
-            text.contains("error[domino::bad-version]: VERSION must be a string"),
+            text.contains("error[domino::invalid-config]: VERSION must be a string"),
             "{text}"
         );
         assert!(text.contains("x/config.toml:2:11"), "{text}");
@@ -363,10 +371,10 @@ mod tests {
     fn sorting_is_by_file_then_position() {
         let file = SourceFile::new("b".into(), "b".into(), "one\ntwo\n".into());
         let mut list = vec![
-            Diagnostic::error("x::b", "second").at(&file, Span::at(4)),
-            Diagnostic::warning("x::a", "first").at(&file, Span::at(0)),
-            Diagnostic::error("x::c", "path").at_path("a"),
-            Diagnostic::error("x::c", "path").at_path("a"),
+            Diagnostic::error(Code::DominoNoPieces, "second").at(&file, Span::at(4)),
+            Diagnostic::warning(Code::DominoMissingModels, "first").at(&file, Span::at(0)),
+            Diagnostic::error(Code::DominoMissingPiece, "path").at_path("a"),
+            Diagnostic::error(Code::DominoMissingPiece, "path").at_path("a"),
         ];
         sort_and_dedup(&mut list);
         let messages: Vec<_> = list.iter().map(|d| d.message.as_str()).collect();

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::paths::display_path;
 
@@ -146,7 +147,7 @@ fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool
         if has_pieces && has_dependencies {
             diagnostics.push(
                 Diagnostic::warning(
-                    "discover::incomplete-domino-repository",
+                    Code::DiscoverIncompleteDominoRepository,
                     "folder has `pieces/` and `dependencies/` but no `config.toml`: not treated as a Domino Pieces repository",
                 )
                 .at_path(display_path(dir))
@@ -167,7 +168,7 @@ fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool
         (true, false) => {
             diagnostics.push(
                 Diagnostic::warning(
-                    "discover::incomplete-domino-repository",
+                    Code::DiscoverIncompleteDominoRepository,
                     "`config.toml` has a `[repository]` table but the folder has no `pieces/` folder: not treated as a Domino Pieces repository",
                 )
                 .at_path(display_path(&config))
@@ -178,7 +179,7 @@ fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool
         (false, true) => {
             diagnostics.push(
                 Diagnostic::warning(
-                    "discover::incomplete-domino-repository",
+                    Code::DiscoverIncompleteDominoRepository,
                     "folder has `pieces/` but its `config.toml` has no `[repository]` table: not treated as a Domino Pieces repository",
                 )
                 .at_path(display_path(&config))
@@ -288,7 +289,7 @@ mod tests {
             discovery
                 .diagnostics
                 .iter()
-                .all(|d| d.code == "discover::incomplete-domino-repository")
+                .all(|d| d.code == Code::DiscoverIncompleteDominoRepository)
         );
     }
 

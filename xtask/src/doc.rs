@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 
@@ -516,7 +517,7 @@ pub fn schema_diagnostics(
     validator: &jsonschema::Validator,
     document: &Document,
     base: &str,
-    code: &str,
+    code: Code,
     context: &str,
 ) -> Vec<Diagnostic> {
     schema_diagnostics_with(validator, document, base, code, context, &|error| {
@@ -530,7 +531,7 @@ pub fn schema_diagnostics_with(
     validator: &jsonschema::Validator,
     document: &Document,
     base: &str,
-    code: &str,
+    code: Code,
     context: &str,
     message_of: &dyn Fn(&jsonschema::ValidationError<'_>) -> String,
 ) -> Vec<Diagnostic> {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::facts::DominoGroup;
 use crate::paths::{display_path, to_slash};
@@ -121,7 +122,7 @@ pub fn environment_of(
         let text = std::fs::read_to_string(&path).map_err(|err| {
             EnvironmentError::Unreadable(
                 Diagnostic::error(
-                    "graph::unreadable-dependency",
+                    Code::GraphUnreadableDependency,
                     format!("cannot read Dockerfile: {err}"),
                 )
                 .at_path(display_path(&path)),
@@ -195,7 +196,7 @@ fn resolve(
         cycle.push(display_path(&key));
         return Err(EnvironmentError::IncludeCycle(
             Diagnostic::error(
-                "graph::cycle",
+                Code::GraphCycle,
                 format!(
                     "requirements files include each other: {}",
                     cycle.join(" -> ")
@@ -208,7 +209,7 @@ fn resolve(
     let text = std::fs::read_to_string(&key).map_err(|err| {
         EnvironmentError::Unreadable(
             Diagnostic::error(
-                "graph::unreadable-dependency",
+                Code::GraphUnreadableDependency,
                 format!("cannot read requirements file: {err}"),
             )
             .at_path(display_path(&key)),
@@ -377,7 +378,7 @@ mod tests {
         else {
             panic!("an include cycle is not an unreadable file");
         };
-        assert_eq!(err.code, "graph::cycle");
+        assert_eq!(err.code, Code::GraphCycle);
         assert!(
             err.message.contains("a.txt -> ") && err.message.contains("b.txt -> "),
             "{}",

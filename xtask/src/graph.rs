@@ -9,6 +9,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde_json::{Value, json};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::environments::{self, Environment, EnvironmentError};
 use crate::facts::{Facts, TaskKind};
@@ -481,7 +482,7 @@ fn cycle_diagnostics(graph: &MonorepoGraph) -> Vec<Diagnostic> {
         let first = &graph.graph[filtered[start]];
         let kind = first.kind.as_str();
         let mut diagnostic = Diagnostic::error(
-            "graph::cycle",
+            Code::GraphCycle,
             format!("dependency cycle between {kind}s: {}", labels.join(" -> ")),
         )
         .with_help("break the cycle: a file, image or type cannot depend on itself");
@@ -698,7 +699,7 @@ pub fn cross_repository_diagnostics(
             .map(|(_, config)| config.as_str())
             .collect();
         let mut diagnostic = Diagnostic::error(
-            "graph::dioptra-name-collision",
+            Code::GraphDioptraNameCollision,
             format!(
                 "{what} `{name}` is defined by {} repositories imported into Dioptra group `{group}`: {}",
                 repositories.len(),
@@ -713,7 +714,7 @@ pub fn cross_repository_diagnostics(
         if users.len() > 1 {
             diagnostics.push(
                 Diagnostic::error(
-                    "graph::image-tag-collision",
+                    Code::GraphImageTagCollision,
                     format!("image `{image}` would be built by {} groups: {}", users.len(), users.join(", ")),
                 )
                 .with_help("give the repositories distinct REPOSITORY_NAME / REGISTRY_NAME, or distinct tags"),
@@ -830,7 +831,7 @@ mod tests {
         let cycles: Vec<&Diagnostic> = graph
             .diagnostics
             .iter()
-            .filter(|d| d.code == "graph::cycle")
+            .filter(|d| d.code == Code::GraphCycle)
             .collect();
         assert_eq!(cycles.len(), 1, "{:?}", graph.diagnostics);
         let message = &cycles[0].message;
@@ -863,7 +864,7 @@ mod tests {
         let diagnostics =
             cross_repository_diagnostics(&[domino("a"), domino("b")], &|_| String::new());
         assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].code, "graph::image-tag-collision");
+        assert_eq!(diagnostics[0].code, Code::GraphImageTagCollision);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `cargo xtask graph`: print the monorepo graph as DOT, Mermaid or JSON.
 
 use crate::cli::GraphArgs;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::output::Mode;
 use crate::pipeline;
@@ -29,7 +30,7 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         .filter(|name| !analysis.reports.iter().any(|r| &r.repository.name == *name))
         .map(|name| {
             Diagnostic::error(
-                "env::unknown-repository",
+                Code::EnvUnknownRepository,
                 format!("no repository named `{name}` was found"),
             )
         })

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::discover::Repository;
@@ -65,7 +66,7 @@ fn config_identity(config: &Config, repository: &Repository) -> String {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct CachedDiagnostic {
     severity: String,
-    code: String,
+    code: Code,
     message: String,
     /// Absolute path of the file, and the byte span in it (when there was one).
     file: Option<PathBuf>,
@@ -258,7 +259,7 @@ fn restore(config: &Config, repository: &Repository, entry: &Entry) -> Option<Re
         } else {
             Severity::Warning
         };
-        let mut diagnostic = Diagnostic::new(severity, cached.code.clone(), cached.message.clone());
+        let mut diagnostic = Diagnostic::new(severity, cached.code, cached.message.clone());
         diagnostic.label = cached.label.clone();
         diagnostic.help = cached.help.clone();
         diagnostic.notes = cached.notes.clone();
@@ -359,7 +360,7 @@ pub fn record(
             };
             CachedDiagnostic {
                 severity: d.severity.as_str().to_string(),
-                code: d.code.clone(),
+                code: d.code,
                 message: d.message.clone(),
                 file,
                 span,

@@ -11,6 +11,7 @@ pub mod build_all;
 pub mod build_images;
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod diagnostics;
 pub mod dioptra;

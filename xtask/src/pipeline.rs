@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::cli::SchemaEngine;
+use crate::codes::Code;
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, Repository, RepositoryKind};
@@ -170,7 +171,7 @@ pub fn analyze(
 ) -> Result<Analysis, EnvironmentError> {
     let cwd = std::env::current_dir().map_err(|err| {
         EnvironmentError::new(Diagnostic::error(
-            "env::cwd",
+            Code::EnvCwd,
             format!("cannot read the working directory: {err}"),
         ))
     })?;
@@ -190,7 +191,7 @@ pub fn analyze(
         .iter()
         .filter(|root| !root.is_dir())
         .map(|root| {
-            Diagnostic::error("env::missing-root", "repository root is not a folder")
+            Diagnostic::error(Code::EnvMissingRoot, "repository root is not a folder")
                 .at_path(display_path(root))
                 .with_help("pass an existing folder with `--repos DIR`, or set `roots` in [workspace.metadata.pieces]")
         })
@@ -225,7 +226,7 @@ pub fn analyze(
                 .map(|name| {
                     let candidates: Vec<&str> = names.clone();
                     let mut diagnostic = Diagnostic::error(
-                        "env::unknown-repository",
+                        Code::EnvUnknownRepository,
                         format!("no repository named `{name}` was found"),
                     );
                     diagnostic = match config::did_you_mean(name, &candidates) {
@@ -244,7 +245,7 @@ pub fn analyze(
         let changed =
             incremental::changed_since(&config.workspace_root, revision).map_err(|message| {
                 EnvironmentError::new(
-                    Diagnostic::error("env::changed-since", message).with_help(
+                    Diagnostic::error(Code::EnvChangedSince, message).with_help(
                         "`--changed-since` needs a git work tree and a revision it knows",
                     ),
                 )
@@ -267,7 +268,7 @@ pub fn analyze(
         .build()
         .map_err(|err| {
             EnvironmentError::new(Diagnostic::error(
-                "env::threads",
+                Code::EnvThreads,
                 format!("cannot start worker threads: {err}"),
             ))
         })?;

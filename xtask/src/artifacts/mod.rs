@@ -12,6 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::pipeline::Analysis;
@@ -44,7 +45,7 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Result<Vec<Output>, Dia
             Ok(None) => {}
             Err(err) => {
                 return Err(Diagnostic::error(
-                    "env::archive-failed",
+                    Code::EnvArchiveFailed,
                     format!("cannot build a release archive: {err}"),
                 ));
             }

@@ -149,7 +149,7 @@ pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
         for error in &errors {
             let location = location_text(error);
             let name = if location.is_empty() {
-                error.code.clone()
+                error.code.to_string()
             } else {
                 format!("{} at {location}", error.code)
             };
@@ -162,7 +162,7 @@ pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
                 xml,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                 xml_escape(&error.message),
-                xml_escape(&error.code),
+                xml_escape(error.code.as_str()),
                 xml_escape(&error.render(false))
             );
             let _ = writeln!(xml, "    </testcase>");

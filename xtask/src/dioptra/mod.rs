@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::discover::Repository;
 use crate::doc::{self, Document};
@@ -45,7 +46,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     let mut report = RepositoryReport::new(repository);
     let mut facts = DioptraFacts::default();
     for config in &repository.resource_configs {
-        let Some(file) = read_source(config, "dioptra::unreadable-file", &mut report.diagnostics)
+        let Some(file) = read_source(config, Code::DioptraUnreadableFile, &mut report.diagnostics)
         else {
             continue;
         };
@@ -54,7 +55,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
             Err(errors) => {
                 report.diagnostics.extend(errors.into_iter().map(|error| {
                     Diagnostic::error(
-                        "dioptra::toml-syntax",
+                        Code::DioptraTomlSyntax,
                         format!("invalid TOML: {}", error.message),
                     )
                     .at(&file, error.span)
@@ -73,7 +74,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
                 Ok(outputs) => report.artifacts.extend(outputs),
                 Err(err) => report.diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::bundle-failed",
+                        Code::DioptraBundleFailed,
                         format!("cannot build the import bundle: {err}"),
                     )
                     .at_path(display_path(config)),
@@ -166,8 +167,8 @@ fn resolve_existing(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(String, PathBuf)> {
     let (what, code) = match expected {
-        Expected::Folder => ("plugin", "dioptra::missing-plugin-folder"),
-        Expected::File => ("entrypoint", "dioptra::missing-entrypoint-file"),
+        Expected::Folder => ("plugin", Code::DioptraMissingPluginFolder),
+        Expected::File => ("entrypoint", Code::DioptraMissingEntrypointFile),
     };
     let (relative, on_disk) =
         resolve_path(root, config_dir, document, pointer, path, what, diagnostics)?;
@@ -212,7 +213,7 @@ fn resolve_path(
         Err(reason) => {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::invalid-path",
+                    Code::DioptraInvalidPath,
                     format!("invalid {what} path `{path}`: {reason}"),
                 )
                 .at(&document.file, span)
@@ -224,7 +225,7 @@ fn resolve_path(
     let Some(resolved) = rules::join_inside(config_dir, &parts) else {
         diagnostics.push(
             Diagnostic::error(
-                "dioptra::invalid-path",
+                Code::DioptraInvalidPath,
                 format!("{what} path `{path}` leaves the repository root"),
             )
             .at(&document.file, span)
@@ -239,7 +240,7 @@ fn resolve_path(
     {
         diagnostics.push(
             Diagnostic::error(
-                "dioptra::invalid-path",
+                Code::DioptraInvalidPath,
                 format!("{what} path `{path}` leads outside the repository root (through a symbolic link)"),
             )
             .at(&document.file, span),
@@ -286,7 +287,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         if rules::is_builtin_type_name(&ty.name) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::builtin-type-redefined",
+                    Code::DioptraBuiltinTypeRedefined,
                     format!("parameter type `{}` redefines a builtin type", ty.name),
                 )
                 .at(file, span)
@@ -298,7 +299,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         } else if !rules::is_valid_resource_name(&ty.name) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::invalid-type-name",
+                    Code::DioptraInvalidTypeName,
                     format!(
                         "parameter type name `{}` contains disallowed characters",
                         ty.name
@@ -320,7 +321,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         |name, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-type",
+                    Code::DioptraDuplicateType,
                     format!("parameter type `{name}` is declared twice"),
                 )
                 .at(&file, span)
@@ -344,7 +345,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         |path, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-plugin",
+                    Code::DioptraDuplicatePlugin,
                     format!("plugin path `{path}` is declared twice"),
                 )
                 .at(&file, span)
@@ -368,7 +369,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         |name, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-plugin",
+                    Code::DioptraDuplicatePlugin,
                     format!("two plugins are named `{name}` (a plugin is named after the last component of its path)"),
                 )
                 .at(&file, span)
@@ -382,7 +383,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         if !rules::is_valid_plugin_name(&plugin.name) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::invalid-plugin-name",
+                    Code::DioptraInvalidPluginName,
                     format!(
                         "plugin name `{}` (the last component of `{}`) is not a valid Python module name",
                         plugin.name, plugin.path
@@ -414,7 +415,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 };
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::invalid-plugin-file-name",
+                        Code::DioptraInvalidPluginFileName,
                         format!("plugin `{}` holds `{name}`: {problem}", plugin.name),
                     )
                     .at(file, document.span(&path_pointer))
@@ -437,7 +438,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         if !rules::is_valid_resource_name(&entrypoint.name) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::invalid-entrypoint-name",
+                    Code::DioptraInvalidEntrypointName,
                     format!(
                         "entrypoint name `{}` contains disallowed characters",
                         entrypoint.name
@@ -460,7 +461,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         |name, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-entrypoint",
+                    Code::DioptraDuplicateEntrypoint,
                     format!("entrypoint `{name}` is declared twice"),
                 )
                 .at(&file, span)
@@ -489,7 +490,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             for (name, pointer) in list {
                 if !plugin_index.contains_key(name.as_str()) {
                     let mut diagnostic = Diagnostic::error(
-                        "dioptra::unknown-plugin",
+                        Code::DioptraUnknownPlugin,
                         format!(
                             "entrypoint `{}` lists `{name}` in `{what}`, but no plugin of that name is declared in this file",
                             entrypoint.name
@@ -523,7 +524,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 Ok(yaml) => Some(ResolvedEntrypoint { path, yaml }),
                 Err(message) => {
                     diagnostics.push(
-                        Diagnostic::error("dioptra::unreadable-file", message)
+                        Diagnostic::error(Code::DioptraUnreadableFile, message)
                             .at(file, document.span(&path_pointer)),
                     );
                     None
@@ -546,8 +547,8 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 && !outcome.diagnostics.iter().any(|d| {
                     d.is_error()
                         && matches!(
-                            d.code.as_str(),
-                            "dioptra::yaml-syntax" | "dioptra::invalid-task-graph"
+                            d.code,
+                            Code::DioptraYamlSyntax | Code::DioptraInvalidTaskGraph
                         )
                 });
             used_tasks.extend(outcome.used_tasks);
@@ -593,7 +594,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 continue;
             };
             diagnostics.push(
-                Diagnostic::warning("dioptra::unused-plugin", message)
+                Diagnostic::warning(Code::DioptraUnusedPlugin, message)
                     .at(file, document.span(&format!("{}/path", plugin.pointer))),
             );
         }
@@ -630,7 +631,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             {
                 diagnostics.push(
                     Diagnostic::warning(
-                        "dioptra::unused-type",
+                        Code::DioptraUnusedType,
                         format!(
                             "parameter type `{}` is used by no task, artifact parameter or entrypoint of this file",
                             ty.name
@@ -758,7 +759,7 @@ fn check_tasks(
             |name, file, span, first| {
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::duplicate-task",
+                        Code::DioptraDuplicateTask,
                         format!(
                             "plugin `{}` declares the {} task `{name}` twice",
                             plugin.name,
@@ -782,7 +783,7 @@ fn check_tasks(
         }) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-task",
+                    Code::DioptraDuplicateTask,
                     format!(
                         "`{}` is both a function task and an artifact task of file `{}`",
                         task.name, task.filename
@@ -805,7 +806,7 @@ fn check_tasks(
                 |name, file, span, first| {
                     diagnostics.push(
                         Diagnostic::error(
-                            "dioptra::duplicate-task-parameter",
+                            Code::DioptraDuplicateTaskParameter,
                             format!(
                                 "task `{}` has two {what} parameters named `{name}`",
                                 task.name
@@ -832,7 +833,7 @@ fn check_tasks(
 
 fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str) -> Diagnostic {
     Diagnostic::error(
-        "dioptra::unknown-type",
+        Code::DioptraUnknownType,
         format!("type `{type_name}` of {whose} is neither a builtin nor declared in this file"),
     )
     .at(&document.file, document.span(&format!("{pointer}/type")))
@@ -866,7 +867,7 @@ fn check_entrypoint_params(
         |name, file, span, first| {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::duplicate-task-parameter",
+                    Code::DioptraDuplicateTaskParameter,
                     format!(
                         "entrypoint `{}` has two parameters named `{name}`",
                         entrypoint.name
@@ -882,7 +883,7 @@ fn check_entrypoint_params(
         if !rules::ENTRYPOINT_PARAM_TYPES.contains(&param.kind.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::schema",
+                    Code::DioptraSchema,
                     format!(
                         "resource TOML ({}): entrypoint parameter `{}` has type `{}`, which is not an entrypoint parameter type",
                         dialect.describe(),
@@ -899,7 +900,7 @@ fn check_entrypoint_params(
         match &param.default_value {
             None if matches!(param.kind.as_str(), "list" | "mapping") => diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::missing-default",
+                    Code::DioptraMissingDefault,
                     format!(
                         "entrypoint parameter `{}` of type `{}` has no default_value; Dioptra 1.2 cannot type it and rejects the import",
                         param.name, param.kind
@@ -917,7 +918,7 @@ fn check_entrypoint_params(
                 if let Some(problem) = rules::default_problem(&param.kind, text) {
                     diagnostics.push(
                         Diagnostic::error(
-                            "dioptra::invalid-default",
+                            Code::DioptraInvalidDefault,
                             format!(
                                 "default_value {text:?} of entrypoint parameter `{}` is not a valid {}: {problem}",
                                 param.name, param.kind
@@ -936,7 +937,7 @@ fn check_entrypoint_params(
                 };
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::non-string-default",
+                        Code::DioptraNonStringDefault,
                         format!(
                             "default_value of entrypoint parameter `{}` is a TOML {}; Dioptra expects a string (a boolean crashes the import, a float given for an integer is silently truncated)",
                             param.name,
@@ -958,7 +959,7 @@ fn check_entrypoint_params(
             |name, file, span, first| {
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::duplicate-task-parameter",
+                        Code::DioptraDuplicateTaskParameter,
                         format!(
                             "artifact parameter `{}` has two outputs named `{name}`",
                             artifact.name

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ruff_python_ast::{Expr, Stmt};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::Document;
 use crate::facts::TaskKind;
@@ -94,7 +95,7 @@ pub fn check_plugin(
         }
         let pointer = format!("{}/filename", task.pointer);
         let mut diagnostic = Diagnostic::error(
-            "dioptra::unmatched-task-file",
+            Code::DioptraUnmatchedTaskFile,
             format!(
                 "task `{}` names file `{}`, which is not a Python file of plugin `{}` (Dioptra silently drops the task)",
                 task.name, task.filename, plugin.name
@@ -129,7 +130,7 @@ pub fn check_plugin(
                 let pointer = format!("{}/filename", tasks[0].pointer);
                 diagnostics.push(
                     Diagnostic::error(
-                        "dioptra::unreadable-file",
+                        Code::DioptraUnreadableFile,
                         format!("`{}`: {message}", display_path(&path)),
                     )
                     .at(&document.file, document.span(&pointer)),
@@ -159,7 +160,7 @@ fn check_task(
         TaskKind::Artifact => {
             if module.class(&task.name).is_none() && !bound_otherwise {
                 let mut diagnostic = Diagnostic::error(
-                    "dioptra::missing-task-definition",
+                    Code::DioptraMissingTaskDefinition,
                     format!(
                         "artifact task `{}` has no class `{}` at the top level of `{}`",
                         task.name, task.name, module.file.display
@@ -178,7 +179,7 @@ fn check_task(
             let Some(function) = module.function(&task.name) else {
                 if !bound_otherwise {
                     let mut diagnostic = Diagnostic::error(
-                        "dioptra::missing-task-definition",
+                        Code::DioptraMissingTaskDefinition,
                         format!(
                             "function task `{}` has no function `{}` at the top level of `{}`",
                             task.name, task.name, module.file.display
@@ -228,7 +229,7 @@ fn check_signature(
             None if takes_kwargs => {}
             None => diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::signature-mismatch",
+                    Code::DioptraSignatureMismatch,
                     format!(
                         "input `{}` of task `{}` is not a parameter of `{}()` in `{}`",
                         input.name, task.name, task.name, module.file.display
@@ -250,7 +251,7 @@ fn check_signature(
                     };
                     diagnostics.push(
                         Diagnostic::warning(
-                            "dioptra::signature-mismatch",
+                            Code::DioptraSignatureMismatch,
                             format!(
                                 "input `{}` of task `{}` is {how}, but the Python parameter has no default",
                                 input.name, task.name
@@ -275,7 +276,7 @@ fn check_signature(
         {
             diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::signature-mismatch",
+                    Code::DioptraSignatureMismatch,
                     format!(
                         "parameter `{}` of `{}()` has no default and is not declared in the `input_params` of task `{}`",
                         parameter.name, task.name, task.name

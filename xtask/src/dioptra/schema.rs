@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 
@@ -81,7 +82,7 @@ pub fn validate(document: &Document, dialect: Dialect) -> Vec<Diagnostic> {
         validator,
         document,
         "",
-        "dioptra::schema",
+        Code::DioptraSchema,
         &format!("resource TOML ({})", dialect.describe()),
     )
 }
@@ -118,7 +119,7 @@ mod tests {
         );
         let diagnostics = validate(&doc, Dialect::Seed);
         assert!(diagnostics.len() >= 4, "{diagnostics:#?}");
-        assert!(diagnostics.iter().all(|d| d.code == "dioptra::schema"));
+        assert!(diagnostics.iter().all(|d| d.code == Code::DioptraSchema));
         assert!(
             diagnostics
                 .iter()

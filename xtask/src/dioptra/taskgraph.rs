@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 use super::types::{self, SemType, Structure, TypeRegistry, compatible, find_cycles};
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, NodeSpan, SyntaxError, pointer_child};
 use crate::source::{SourceFile, Span};
@@ -619,7 +620,7 @@ struct Checker<'a, 'i> {
     param_types: HashMap<String, Option<SemType>>,
     artifacts: HashMap<&'a str, &'a ArtifactParameter>,
     diagnostics: Vec<Diagnostic>,
-    seen: HashMap<(String, usize, usize, String), usize>,
+    seen: HashMap<(Code, usize, usize, String), usize>,
     /// Diagnostic index -> the swap combinations it occurred in.
     combination_hits: HashMap<usize, Vec<String>>,
     /// Reference roots that are not steps (params, artifact params, or missing).
@@ -636,12 +637,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             Some(crate::diagnostics::Location::Span { span, .. }) => (span.start, span.end),
             _ => (0, 0),
         };
-        let key = (
-            diagnostic.code.clone(),
-            start,
-            end,
-            diagnostic.message.clone(),
-        );
+        let key = (diagnostic.code, start, end, diagnostic.message.clone());
         match self.seen.get(&key) {
             Some(&index) => {
                 if let Some(combination) = &self.combination
@@ -684,16 +680,14 @@ impl<'a, 'i> Checker<'a, 'i> {
         }
     }
 
-    fn warning(&mut self, code: &str, message: String, span: Span) {
-        let diagnostic =
-            Diagnostic::warning(format!("dioptra::{code}"), message).at(self.file, span);
+    fn warning(&mut self, code: Code, message: String, span: Span) {
+        let diagnostic = Diagnostic::warning(code, message).at(self.file, span);
         self.push(diagnostic);
     }
 
     /// An error, with an optional help, deduplicated.
-    fn report(&mut self, code: &str, message: String, span: Span, help: Option<String>) {
-        let mut diagnostic =
-            Diagnostic::error(format!("dioptra::{code}"), message).at(self.file, span);
+    fn report(&mut self, code: Code, message: String, span: Span, help: Option<String>) {
+        let mut diagnostic = Diagnostic::error(code, message).at(self.file, span);
         if let Some(help) = help {
             diagnostic = diagnostic.with_help(help);
         }
@@ -734,7 +728,7 @@ impl<'a, 'i> Checker<'a, 'i> {
     ) -> Option<Step<'a>> {
         let Some(entries) = def.as_map() else {
             self.report(
-                "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                 format!(
                     "In step \"{name}\": a step definition must be a mapping naming a task, not {}",
                     yaml_kind(def)
@@ -770,7 +764,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                             None => {
                                 ok = false;
                                 self.report(
-                                    "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                                     format!("In step \"{name}\": dependencies must be step names (strings), not {}", yaml_kind(item)),
                                     item.span,
                                     None,
@@ -782,7 +776,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                 _ => {
                     ok = false;
                     self.report(
-                        "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                         format!("In step \"{name}\": dependencies must be a step name or a list of step names"),
                         deps.span,
                         None,
@@ -802,7 +796,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                         None => {
                             ok = false;
                             self.report(
-                                "invalid-task-graph",
+                                Code::DioptraInvalidTaskGraph,
                                 format!(
                                     "In step \"{name}\": `task` must be a task name, not {}",
                                     yaml_kind(value)
@@ -817,7 +811,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                         _ => {
                             ok = false;
                             self.report(
-                                "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                                 format!("In step \"{name}\": `args` must be a list of positional arguments, not {}", yaml_kind(value)),
                                 value.span,
                                 None,
@@ -832,7 +826,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                                     None => {
                                         ok = false;
                                         self.report(
-                                            "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                                             format!("In step \"{name}\": keyword argument names must be strings: {}", k.repr()),
                                             k.span,
                                             None,
@@ -844,7 +838,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                         _ => {
                             ok = false;
                             self.report(
-                                "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                                 format!("In step \"{name}\": `kwargs` must be a mapping of keyword arguments, not {}", yaml_kind(value)),
                                 value.span,
                                 None,
@@ -855,7 +849,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                     _ => {
                         ok = false;
                         self.report(
-                            "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                             format!(
                                 "In step \"{name}\": unknown property {} in a long-form step",
                                 key.repr()
@@ -873,7 +867,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                 .collect();
             if invocations.len() != 1 {
                 self.report(
-                    "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                     format!(
                         "In step \"{name}\": illegal task invocation: A positional/keyword short form step definition must be an object which includes a property whose name is the task plugin short name."
                     ),
@@ -889,7 +883,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             let (key, value) = &**invocations[0];
             let Some(task) = key.as_str() else {
                 self.report(
-                    "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                     format!(
                         "In step \"{name}\": illegal task invocation: unable to determine task plugin short name: {}",
                         key.repr()
@@ -910,7 +904,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                             None => {
                                 ok = false;
                                 self.report(
-                                    "invalid-task-graph",
+Code::DioptraInvalidTaskGraph,
                                     format!("In step \"{name}\": keyword argument names must be strings: {}", k.repr()),
                                     k.span,
                                     None,
@@ -1022,7 +1016,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                     None
                 };
                 self.report(
-                    "unresolvable-reference",
+                    Code::DioptraUnresolvableReference,
                     format!("{context}{message}"),
                     reference.span,
                     help,
@@ -1030,7 +1024,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                 if missing && self.missing_globals.insert(root.to_string()) {
                     let (toml_file, toml_span) = self.toml_param("params", root);
                     let diagnostic = Diagnostic::error(
-                        "dioptra::missing-global-parameter",
+                        Code::DioptraMissingGlobalParameter,
                         format!("Global parameter '{root}' required by the task graph but not declared on entrypoint."),
                     )
                     .at(self.file, reference.span)
@@ -1154,7 +1148,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             } else if !step.from_swap {
                 let help = self.unknown_task_help(&step.task);
                 self.report(
-                    "unknown-task",
+                    Code::DioptraUnknownTask,
                     format!(
                         "In step \"{name}\": unrecognized task plugin: {}",
                         step.task
@@ -1185,7 +1179,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                 let help =
                     did_you_mean(names[0], &candidates).map(|b| format!("did you mean `{b}`?"));
                 self.report(
-                    "unresolvable-reference",
+                    Code::DioptraUnresolvableReference,
                     format!(
                         "In step \"{name}\": unrecognized dependency step(s): {}",
                         names.join(", ")
@@ -1219,7 +1213,7 @@ impl<'a, 'i> Checker<'a, 'i> {
         for (start, path) in find_cycles(&names, &edges) {
             let span = graph[start.as_str()].key_span;
             self.report(
-                "step-cycle",
+                Code::DioptraStepCycle,
                 format!("Step cycle detected: {}", path.join(" > ")),
                 span,
                 Some("a step cannot depend on itself through references or `dependencies`".into()),
@@ -1261,7 +1255,7 @@ impl<'a, 'i> Checker<'a, 'i> {
         let name = step.name.as_str();
         if step.positional.len() > task.inputs.len() {
             self.report(
-                "invalid-invocation",
+Code::DioptraInvalidInvocation,
                 format!(
                     "In step \"{name}\": illegal task invocation: there are more positional args given than task parameters: {} > {}",
                     step.positional.len(),
@@ -1283,7 +1277,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                     None => format!("task `{}` takes {}", task.name, describe_inputs(task)),
                 };
                 self.report(
-                    "invalid-invocation",
+Code::DioptraInvalidInvocation,
                     format!(
                         "In step \"{name}\": illegal task invocation: keyword arg does not correspond to a task parameter: {keyword}"
                     ),
@@ -1296,7 +1290,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             if let Some((_, span, _)) = step.keywords.iter().find(|(k, _, _)| k == &input.name) {
                 let _ = arg;
                 self.report(
-                    "invalid-invocation",
+Code::DioptraInvalidInvocation,
                     format!(
                         "In step \"{name}\": illegal task invocation: task parameter \"{}\" is assigned a value both as a keyword arg and positional arg #{}",
                         input.name,
@@ -1312,7 +1306,7 @@ impl<'a, 'i> Checker<'a, 'i> {
                 || step.keywords.iter().any(|(k, _, _)| k == &input.name);
             if input.required && !present {
                 self.report(
-                    "missing-required-argument",
+Code::DioptraMissingRequiredArgument,
                     format!(
                         "In step \"{name}\": illegal task invocation: required task parameter is not assigned a value: {}",
                         input.name
@@ -1352,7 +1346,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             };
             if !compatible(&arg_type, &param_type) {
                 self.report(
-                    "incompatible-argument",
+Code::DioptraIncompatibleArgument,
                     format!(
                         "in step \"{}\": {context}: Inferred invocation arg type and task plugin input type are incompatible. Found {arg_type}; expected {param_type}",
                         step.name
@@ -1562,7 +1556,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
         Err(error) => {
             outcome.diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::yaml-syntax",
+                    Code::DioptraYamlSyntax,
                     format!("invalid YAML: {}", error.message),
                 )
                 .at(file, error.span),
@@ -1624,7 +1618,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
         {
             let (toml_file, span) = checker.toml_param("params", &param.name);
             checker.diagnostics.push(
-                Diagnostic::error("dioptra::parameter-type-mismatch", message).at(&toml_file, span),
+                Diagnostic::error(Code::DioptraParameterTypeMismatch, message).at(&toml_file, span),
             );
         }
         checker.param_types.insert(param.name.clone(), param_type);
@@ -1633,7 +1627,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             let (toml_file, span) = checker.toml_param("params", &param.name);
             checker.diagnostics.push(
                 Diagnostic::error(
-                    "dioptra::invalid-task-graph",
+                    Code::DioptraInvalidTaskGraph,
                     format!(
                         "Parameter name \"{}\" contains a dot.  References to this parameter will ambiguously look like step.output references.",
                         param.name
@@ -1654,7 +1648,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
                 match key.as_str() {
                     Some("graph" | "artifacts") => {}
                     _ => checker.warning(
-                        "invalid-task-graph",
+                        Code::DioptraInvalidTaskGraph,
                         format!(
                             "unknown top-level key {} in the entrypoint file; Dioptra reads only `graph` and `artifacts`",
                             key.repr()
@@ -1665,7 +1659,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             }
             match root.entry("graph") {
                 None => checker.report(
-                    "invalid-task-graph",
+                    Code::DioptraInvalidTaskGraph,
                     "the entrypoint file has no `graph`".into(),
                     Span::at(0),
                     Some("add a `graph:` mapping of step names to task invocations".into()),
@@ -1675,13 +1669,13 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
                     match &graph.value {
                         YValue::Map(steps) if !steps.is_empty() => check_steps(&mut checker, steps),
                         YValue::Map(_) | YValue::Null => checker.report(
-                            "invalid-task-graph",
+                            Code::DioptraInvalidTaskGraph,
                             "the task graph is empty: `graph` must hold at least one step".into(),
                             key.span,
                             None,
                         ),
                         _ => checker.report(
-                            "invalid-task-graph",
+                            Code::DioptraInvalidTaskGraph,
                             format!("`graph` must be a mapping of step names to task invocations, not {}", yaml_kind(graph)),
                             graph.span,
                             None,
@@ -1702,7 +1696,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             }
         }
         Some(root) => checker.report(
-            "invalid-task-graph",
+            Code::DioptraInvalidTaskGraph,
             format!(
                 "the entrypoint file must be a YAML mapping with a `graph`, not {}",
                 yaml_kind(root)
@@ -1711,7 +1705,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             None,
         ),
         None => checker.report(
-            "invalid-task-graph",
+            Code::DioptraInvalidTaskGraph,
             "the entrypoint file is empty: it must be a YAML mapping with a `graph`".into(),
             Span::at(0),
             None,
@@ -1729,7 +1723,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             let (toml_file, span) = checker.toml_param(section, name);
             checker.diagnostics.push(
                 Diagnostic::warning(
-                    "dioptra::unused-parameter",
+                    Code::DioptraUnusedParameter,
                     format!("{what} parameter `{name}` is not used by the task graph"),
                 )
                 .at(&toml_file, span)
@@ -1751,7 +1745,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             let toml = input.toml;
             checker.diagnostics.push(
                 Diagnostic::warning(
-                    "dioptra::ambiguous-task",
+                    Code::DioptraAmbiguousTask,
                     format!(
                         "task `{name}` is defined in several plugins of this entrypoint ({}); Dioptra silently uses the one of `{}`",
                         plugins.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
@@ -1903,13 +1897,13 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
     for (key, def) in entries {
         match key.as_str() {
             None => checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!("Graph step names must be strings: {}", key.repr()),
                 key.span,
                 Some("quote the step name".into()),
             ),
             Some(name) if name.trim().is_empty() => checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!(
                     "Graph step names names must be non-empty/whitespace: {}",
                     py_repr_str(name)
@@ -1920,7 +1914,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
             Some(name) => {
                 if name.contains('.') {
                     checker.report(
-                        "invalid-task-graph",
+                        Code::DioptraInvalidTaskGraph,
                         format!(
                             "Step name \"{name}\" contains a dot.  References to this step will ambiguously look like step.output references."
                         ),
@@ -1937,7 +1931,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         if checker.params.contains_key(name) {
             let (toml_file, span) = checker.toml_param("params", name);
             let diagnostic = Diagnostic::error(
-                "dioptra::name-collision",
+                Code::DioptraNameCollision,
                 format!("Some parameters and steps have the same name: {name}"),
             )
             .at(checker.file, key.span)
@@ -1970,7 +1964,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         fixed.push(None);
         if swap_entries.len() > 1 {
             checker.report(
-                "invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!(
                     "In step \"{name}\": a step may hold at most one swap, found {}",
                     swap_entries.len()
@@ -1983,7 +1977,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         let swap_label = swap_key.as_str().unwrap_or_default();
         if let Some(previous) = swap_names.insert(swap_label.to_string(), swap_key.span) {
             let diagnostic = Diagnostic::error(
-                "dioptra::invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!("swap name '{swap_label}' is used by more than one step; swap names must be unique"),
             )
             .at(checker.file, swap_key.span)
@@ -1999,7 +1993,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         for (k, _) in &extra {
             if k.as_str() != Some("dependencies") {
                 checker.report(
-                    "invalid-swap",
+                    Code::DioptraInvalidSwap,
                     format!("In step \"{name}\": a step with a swap may only add `dependencies`, found {}", k.repr()),
                     k.span,
                     None,
@@ -2012,7 +2006,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
             .collect();
         let Some(choices) = swap_def.as_map() else {
             checker.report(
-                "invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!("In swap '{swap_label}': a swap must map choice names to step definitions, not {}", yaml_kind(swap_def)),
                 swap_def.span,
                 None,
@@ -2028,7 +2022,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
         for (choice_key, choice_def) in choices {
             let Some(choice) = choice_key.as_str() else {
                 checker.report(
-                    "invalid-swap",
+                    Code::DioptraInvalidSwap,
                     format!(
                         "In swap '{swap_label}': choice names must be strings: {}",
                         choice_key.repr()
@@ -2044,7 +2038,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
                         declared_outputs = Some((items.len(), choice_def.span));
                     }
                     _ => checker.report(
-                        "invalid-swap",
+                        Code::DioptraInvalidSwap,
                         format!(
                             "In swap '{swap_label}': `?outputs` must be a list of output names"
                         ),
@@ -2056,7 +2050,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
             }
             if choice.starts_with('?') {
                 checker.report(
-                    "invalid-swap",
+                    Code::DioptraInvalidSwap,
                     format!("In swap '{swap_label}': unknown swap property '{choice}'"),
                     choice_key.span,
                     None,
@@ -2070,7 +2064,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
                 None => {
                     let help = checker.unknown_task_help(&step.task);
                     checker.report(
-                        "invalid-swap",
+                        Code::DioptraInvalidSwap,
                         format!(
                             "In swap '{swap_label}', task with name '{}' not found in registered tasks.",
                             step.task
@@ -2091,7 +2085,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
             for (choice, outputs, task_span) in &output_types {
                 if outputs.len() != count {
                     let diagnostic = Diagnostic::error(
-                        "dioptra::invalid-swap",
+                        Code::DioptraInvalidSwap,
                         format!(
                             "In swap '{swap_label}': choice '{choice}' produces {} output(s) but `?outputs` names {count}",
                             outputs.len()
@@ -2110,7 +2104,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
                 .map(|o| format!("({})", o.join(", ")))
                 .collect();
             checker.report(
-                "invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!("Swap '{swap_label}' contains mismatched output types: {}", described.join(", ")),
                 swap_key.span,
                 Some("every choice of a swap must produce the same output types, position by position".into()),
@@ -2121,7 +2115,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
             .all(|(k, _)| k.as_str().is_some_and(|s| s.starts_with('?')))
         {
             checker.report(
-                "invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!("In swap '{swap_label}': the swap has no choices"),
                 swap_key.span,
                 None,
@@ -2170,7 +2164,7 @@ fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNode, YNode)])
                 s.choices.first().map_or(Span::at(0), |(_, st)| st.key_span)
             });
             checker.warning(
-                "invalid-swap",
+                Code::DioptraInvalidSwap,
                 format!("only the first {MAX_COMBINATIONS} swap combinations were validated"),
                 span,
             );
@@ -2195,7 +2189,7 @@ fn check_artifacts(
         YValue::Null => return,
         _ => {
             checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!(
                     "`artifacts` must map artifact output names to `{{contents, task}}`, not {}",
                     yaml_kind(artifacts)
@@ -2250,7 +2244,7 @@ fn check_artifacts(
         let label = key.as_str().map_or_else(|| key.repr(), str::to_string);
         let Some(_) = value.as_map() else {
             checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!("artifact output \"{label}\" must be a mapping with `contents` and `task`, not {}", yaml_kind(value)),
                 value.span,
                 None,
@@ -2259,13 +2253,13 @@ fn check_artifacts(
         };
         match value.get("contents") {
             None => checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!("artifact output \"{label}\" has no `contents`"),
                 key.span,
                 Some("write `contents: $step` or `contents: $step.output`".into()),
             ),
             Some(contents) if contents.as_str().is_none() => checker.report(
-                "invalid-task-graph",
+                Code::DioptraInvalidTaskGraph,
                 format!(
                     "In experiment description location /artifact_outputs/{label}/contents: {} is not of type 'string'",
                     yaml_kind(contents)
@@ -2290,7 +2284,7 @@ fn check_artifacts(
         for (k, _) in value.as_map().unwrap_or_default() {
             if !matches!(k.as_str(), Some("contents" | "task")) {
                 checker.report(
-                    "invalid-task-graph",
+                    Code::DioptraInvalidTaskGraph,
                     format!("artifact output \"{label}\": unknown property {}", k.repr()),
                     k.span,
                     Some("an artifact output has only `contents` and `task`".into()),
@@ -2300,7 +2294,7 @@ fn check_artifacts(
         let task_name = match value.get("task") {
             None => {
                 checker.report(
-                    "invalid-task-graph",
+                    Code::DioptraInvalidTaskGraph,
                     format!("artifact output \"{label}\" has no `task`"),
                     key.span,
                     Some("write `task: {name: <artifact task>}`".into()),
@@ -2315,7 +2309,7 @@ fn check_artifacts(
                             && !matches!(args.value, YValue::Map(_) | YValue::Seq(_) | YValue::Null)
                         {
                             checker.report(
-                                "invalid-task-graph",
+                                Code::DioptraInvalidTaskGraph,
                                 format!("artifact output \"{label}\": `args` must be a mapping or a list"),
                                 args.span,
                                 None,
@@ -2325,7 +2319,7 @@ fn check_artifacts(
                     }
                     _ => {
                         checker.report(
-                            "invalid-task-graph",
+                            Code::DioptraInvalidTaskGraph,
                             format!("artifact output \"{label}\": `task` must have a `name` naming an artifact task"),
                             task.span,
                             None,
@@ -2335,7 +2329,7 @@ fn check_artifacts(
                 },
                 _ => {
                     checker.report(
-                        "invalid-task-graph",
+                        Code::DioptraInvalidTaskGraph,
                         format!("artifact output \"{label}\": `task` must be a mapping `{{name, args}}`, not {}", yaml_kind(task)),
                         task.span,
                         None,
@@ -2389,7 +2383,7 @@ fn check_artifacts(
                     }
                 };
                 checker.report(
-                    "not-an-artifact-task",
+                    Code::DioptraNotAnArtifactTask,
                     format!(
                         "artifact output \"{label}\": `{name}` is not an artifact task of the entrypoint's `artifact_plugins` (Dioptra accepts this and fails when the job runs)"
                     ),
@@ -2558,12 +2552,8 @@ structure = { tuple = ["integer", "string"] }
         run_case(Case::default(), yaml)
     }
 
-    fn codes(outcome: &GraphOutcome) -> Vec<&str> {
-        outcome
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect()
+    fn codes(outcome: &GraphOutcome) -> Vec<Code> {
+        outcome.diagnostics.iter().map(|d| d.code).collect()
     }
 
     fn errors(outcome: &GraphOutcome) -> Vec<String> {
@@ -2640,11 +2630,11 @@ structure = { tuple = ["integer", "string"] }
     #[test]
     fn yaml_syntax_error_has_position() {
         let outcome = run("graph:\n  a: [load\n  b: 1\n");
-        assert_eq!(codes(&outcome), vec!["dioptra::yaml-syntax"]);
+        assert_eq!(codes(&outcome), vec![Code::DioptraYamlSyntax]);
         assert!(position(&outcome.diagnostics[0]).starts_with("ep.yml:"));
         assert!(outcome.task_engine.is_none());
         let two = run("graph: {a: {noop: []}}\n---\ngraph: {}\n");
-        assert_eq!(codes(&two), vec!["dioptra::yaml-syntax"]);
+        assert_eq!(codes(&two), vec![Code::DioptraYamlSyntax]);
     }
 
     #[test]
@@ -2711,24 +2701,24 @@ graph:
     fn top_level_shape() {
         assert_eq!(
             codes(&run("- a\n- b\n")),
-            vec!["dioptra::invalid-task-graph"]
+            vec![Code::DioptraInvalidTaskGraph]
         );
-        assert_eq!(codes(&run("")), vec!["dioptra::invalid-task-graph"]);
+        assert_eq!(codes(&run("")), vec![Code::DioptraInvalidTaskGraph]);
         assert_eq!(
             codes(&run("artifacts: {}\n")),
-            vec!["dioptra::invalid-task-graph"]
+            vec![Code::DioptraInvalidTaskGraph]
         );
         assert_eq!(
             codes(&run("graph: {}\n")),
-            vec!["dioptra::invalid-task-graph"]
+            vec![Code::DioptraInvalidTaskGraph]
         );
-        assert_eq!(codes(&run("graph:\n")), vec!["dioptra::invalid-task-graph"]);
+        assert_eq!(codes(&run("graph:\n")), vec![Code::DioptraInvalidTaskGraph]);
         assert_eq!(
             codes(&run("graph: [a]\n")),
-            vec!["dioptra::invalid-task-graph"]
+            vec![Code::DioptraInvalidTaskGraph]
         );
         let warned = run("plugins: [p]\ngraph:\n  a: {noop: []}\n");
-        assert_eq!(codes(&warned), vec!["dioptra::invalid-task-graph"]);
+        assert_eq!(codes(&warned), vec![Code::DioptraInvalidTaskGraph]);
         assert_eq!(
             warned.diagnostics[0].severity,
             crate::diagnostics::Severity::Warning
@@ -2754,7 +2744,7 @@ graph:
         assert_eq!(all.len(), 8, "{all:#?}");
         assert!(
             all.iter()
-                .all(|m| m.starts_with("dioptra::invalid-task-graph"))
+                .all(|m| m.starts_with(Code::DioptraInvalidTaskGraph.as_str()))
         );
         assert!(all.iter().any(|m| {
             m.contains("illegal task invocation: A positional/keyword short form step definition")
@@ -2776,7 +2766,7 @@ graph:
         let outcome = run("graph:\n  a: {trian: {data: 1}}\n  b: {save_model: []}\n");
         assert_eq!(
             codes(&outcome),
-            vec!["dioptra::unknown-task", "dioptra::unknown-task"]
+            vec![Code::DioptraUnknownTask, Code::DioptraUnknownTask]
         );
         assert_eq!(
             outcome.diagnostics[0].message,
@@ -2826,11 +2816,11 @@ graph:
             ..Case::default()
         };
         let outcome = run_case(case, "graph:\n  loaded: {load: $loaded}\n");
-        assert!(codes(&outcome).contains(&"dioptra::name-collision"));
+        assert!(codes(&outcome).contains(&Code::DioptraNameCollision));
         let d = outcome
             .diagnostics
             .iter()
-            .find(|d| d.code == "dioptra::name-collision")
+            .find(|d| d.code == Code::DioptraNameCollision)
             .unwrap();
         assert_eq!(
             d.message,
@@ -2902,7 +2892,7 @@ graph:
         let cycles: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.code == "dioptra::step-cycle")
+            .filter(|d| d.code == Code::DioptraStepCycle)
             .collect();
         assert_eq!(cycles.len(), 2, "{:?}", errors(&outcome));
         assert_eq!(cycles[0].message, "Step cycle detected: a > c > b > a");
@@ -2997,7 +2987,8 @@ graph:
 "#);
         let all = errors(&bad);
         assert!(
-            all.iter().all(|m| m.starts_with("dioptra::invalid-swap")),
+            all.iter()
+                .all(|m| m.starts_with(Code::DioptraInvalidSwap.as_str())),
             "{all:#?}"
         );
         assert!(all.iter().any(|m| {
@@ -3031,13 +3022,13 @@ graph:
         let unresolved = outcome
             .diagnostics
             .iter()
-            .find(|d| d.code == "dioptra::unresolvable-reference")
+            .find(|d| d.code == Code::DioptraUnresolvableReference)
             .expect("reported");
         assert!(unresolved.notes.is_empty(), "{:?}", unresolved.notes);
         let typed = outcome
             .diagnostics
             .iter()
-            .find(|d| d.code == "dioptra::incompatible-argument")
+            .find(|d| d.code == Code::DioptraIncompatibleArgument)
             .expect("reported");
         assert_eq!(
             typed.notes,
@@ -3090,7 +3081,7 @@ artifacts:
         let not_artifact: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.code == "dioptra::not-an-artifact-task")
+            .filter(|d| d.code == Code::DioptraNotAnArtifactTask)
             .collect();
         assert_eq!(not_artifact.len(), 2);
         assert!(
@@ -3113,7 +3104,7 @@ artifacts:
         let unused: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.code == "dioptra::unused-parameter")
+            .filter(|d| d.code == Code::DioptraUnusedParameter)
             .collect();
         assert_eq!(unused.len(), 1);
         assert!(unused[0].message.contains("unused_art"));
@@ -3145,7 +3136,7 @@ artifacts:
         let ambiguous: Vec<&Diagnostic> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.code == "dioptra::ambiguous-task")
+            .filter(|d| d.code == Code::DioptraAmbiguousTask)
             .collect();
         assert_eq!(ambiguous.len(), 1);
         assert!(ambiguous[0].message.contains("uses the one of `q`"));
@@ -3153,7 +3144,7 @@ artifacts:
         let unused: Vec<String> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.code == "dioptra::unused-parameter")
+            .filter(|d| d.code == Code::DioptraUnusedParameter)
             .map(|d| d.message.clone())
             .collect();
         assert_eq!(unused.len(), 2, "{unused:?}");
@@ -3161,7 +3152,7 @@ artifacts:
             outcome
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "dioptra::invalid-task-graph"
+                .any(|d| d.code == Code::DioptraInvalidTaskGraph
                     && d.message.contains("Parameter name \"a.b\" contains a dot"))
         );
     }
@@ -3176,7 +3167,7 @@ artifacts:
         );
         let outcome = run(&yaml);
         // The parser's nesting limit turns it into a syntax error, not a stack overflow.
-        assert_eq!(codes(&outcome), vec!["dioptra::yaml-syntax"]);
+        assert_eq!(codes(&outcome), vec![Code::DioptraYamlSyntax]);
     }
 
     #[test]

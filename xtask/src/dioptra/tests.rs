@@ -1,5 +1,6 @@
 //! Unit tests of the resource checks, on small repositories in temporary folders.
 
+use crate::codes::Code;
 use std::path::Path;
 
 use super::*;
@@ -40,7 +41,7 @@ fn codes(checked: &Checked) -> Vec<(String, usize, usize)> {
                 .and_then(|l| l.positions())
                 .map_or((0, 0), |(start, _)| (start.line, start.column));
             (
-                d.code.trim_start_matches("dioptra::").to_string(),
+                d.code.as_str().trim_start_matches("dioptra::").to_string(),
                 line,
                 column,
             )
@@ -54,7 +55,7 @@ fn has(checked: &Checked, code: &str) -> bool {
     checked
         .diagnostics
         .iter()
-        .any(|d| d.code == format!("dioptra::{code}"))
+        .any(|d| d.code.as_str() == format!("dioptra::{code}"))
 }
 
 const TASKS_PY: &str = "def load(path, limit=10):\n    return path\n\nclass Saver:\n    pass\n";
@@ -130,7 +131,7 @@ fn schema_violations_name_the_dialect_and_all_are_reported() {
     let schema: Vec<_> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.code == "dioptra::schema")
+        .filter(|d| d.code == Code::DioptraSchema)
         .collect();
     // colour, missing name / input_params / output_params, path type.
     assert!(schema.len() >= 5, "{schema:#?}");
@@ -282,7 +283,7 @@ fn plugin_file_names() {
     let bad: Vec<_> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.code == "dioptra::invalid-plugin-file-name")
+        .filter(|d| d.code == Code::DioptraInvalidPluginFileName)
         .map(|d| d.message.clone())
         .collect();
     assert_eq!(bad.len(), 2, "{bad:?}");
@@ -392,7 +393,7 @@ output_params = []
     let unmatched = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::unmatched-task-file")
+        .find(|d| d.code == Code::DioptraUnmatchedTaskFile)
         .unwrap();
     assert_eq!(unmatched.help.as_deref(), Some("did you mean `tasks.py`?"));
     // `path` has no default and is not declared: reported in the Python file.
@@ -431,7 +432,7 @@ output_params = []
     let warning = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::signature-mismatch")
+        .find(|d| d.code == Code::DioptraSignatureMismatch)
         .unwrap();
     assert!(!warning.is_error());
     assert!(warning.message.contains("required = false"));
@@ -485,7 +486,7 @@ artifact_params = [{ name = "k", output_params = [{ name = "o", type = "nope" },
     let hint = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::non-string-default")
+        .find(|d| d.code == Code::DioptraNonStringDefault)
         .unwrap();
     assert_eq!(
         hint.help.as_deref(),
@@ -500,7 +501,7 @@ fn entrypoint_plugins_must_be_declared() {
     let unknown = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::unknown-plugin")
+        .find(|d| d.code == Code::DioptraUnknownPlugin)
         .unwrap();
     assert_eq!(unknown.help.as_deref(), Some("did you mean `io`?"));
     let toml = GOOD.replace(
@@ -559,7 +560,7 @@ fn plugin_files_with_reserved_names_cannot_be_read_by_dioptra() {
     let bad = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::invalid-plugin-file-name")
+        .find(|d| d.code == Code::DioptraInvalidPluginFileName)
         .unwrap();
     assert!(
         bad.message.contains("reserved on Windows"),
@@ -575,7 +576,7 @@ fn an_entrypoint_path_naming_a_folder_is_reported() {
     let missing = checked
         .diagnostics
         .iter()
-        .find(|d| d.code == "dioptra::missing-entrypoint-file")
+        .find(|d| d.code == Code::DioptraMissingEntrypointFile)
         .unwrap();
     assert!(missing.message.contains("is a folder"));
 }
@@ -614,7 +615,7 @@ fn unused_plugins_are_warnings() {
     let unused: Vec<_> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.code == "dioptra::unused-plugin")
+        .filter(|d| d.code == Code::DioptraUnusedPlugin)
         .collect();
     assert_eq!(unused.len(), 1, "{unused:#?}");
     assert!(!unused[0].is_error());

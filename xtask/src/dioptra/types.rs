@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, pointer_child};
 
@@ -83,7 +84,7 @@ const STRUCTURE_KEYS: [&str; 5] = ["is_a", "list", "tuple", "mapping", "union"];
 
 /// A problem found while reading one structure.
 struct Problem {
-    code: &'static str,
+    code: Code,
     pointer: String,
     message: String,
     help: Option<String>,
@@ -101,7 +102,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn invalid(&mut self, pointer: &str, message: String, help: Option<String>) {
         self.problems.push(Problem {
-            code: "dioptra::invalid-structure",
+            code: Code::DioptraInvalidStructure,
             pointer: pointer.to_string(),
             message: format!("In definition of type \"{}\": {message}", self.type_name),
             help,
@@ -383,7 +384,7 @@ impl TypeRegistry {
                 if !registry.is_known(reference) && seen.insert(reference.clone()) {
                     broken.insert(type_name.clone());
                     let mut problem = Problem {
-                        code: "dioptra::undefined-type",
+                        code: Code::DioptraUndefinedType,
                         pointer: pointer.clone(),
                         message: format!(
                             "In definition of type \"{type_name}\": reference to undefined type: {reference}"
@@ -417,7 +418,7 @@ impl TypeRegistry {
                     all_problems.push((
                         type_name.clone(),
                         Problem {
-                            code: "dioptra::invalid-structure",
+                            code: Code::DioptraInvalidStructure,
                             pointer: pointer.clone(),
                             message: format!(
                                 "In definition of type \"{type_name}\": mapping key type must be `string` or `integer`, not `{key}`"
@@ -441,7 +442,7 @@ impl TypeRegistry {
                 all_problems.push((
                     decl.name.clone(),
                     Problem {
-                        code: "dioptra::invalid-structure",
+                        code: Code::DioptraInvalidStructure,
                         pointer: format!("{}/structure/is_a", decl.pointer),
                         message: format!(
                             "In definition of type \"{}\": super-type must be a simple type: {super_name} is a structured or union type",
@@ -462,7 +463,7 @@ impl TypeRegistry {
             all_problems.push((
                 start.clone(),
                 Problem {
-                    code: "dioptra::type-cycle",
+                    code: Code::DioptraTypeCycle,
                     pointer: format!("{}/name", decl.pointer),
                     message: format!("Type reference cycle detected: {}", path.join(" > ")),
                     help: Some(
@@ -488,7 +489,7 @@ impl TypeRegistry {
                 all_problems.push((
                     decl.name.clone(),
                     Problem {
-                        code: "dioptra::duplicate-union-member",
+                        code: Code::DioptraDuplicateUnionMember,
                         pointer: format!("{}/structure/union/{index}", decl.pointer),
                         message: format!(
                             "In definition of type \"{}\": duplicate member types encountered: {}",
@@ -526,7 +527,7 @@ impl TypeRegistry {
                 node.value
             } else {
                 node.key.map_or(node.value, |key| {
-                    if problem.code == "dioptra::undefined-type" {
+                    if problem.code == Code::DioptraUndefinedType {
                         node.value
                     } else {
                         key
@@ -1059,8 +1060,8 @@ mod tests {
         (registry, diagnostics, file)
     }
 
-    fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
-        diagnostics.iter().map(|d| d.code.as_str()).collect()
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
+        diagnostics.iter().map(|d| d.code).collect()
     }
 
     fn line(d: &Diagnostic) -> usize {
@@ -1120,7 +1121,7 @@ structure = { union = ["shape", "null", { list = "integer" }] }
         let (reg, diags, _) = registry(
             "[[plugin_param_types]]\nname = \"a\"\nstructure = { tuple = [\"shap\", \"shap\", \"integer\"] }\n[[plugin_param_types]]\nname = \"shape\"\n",
         );
-        assert_eq!(codes(&diags), vec!["dioptra::undefined-type"]);
+        assert_eq!(codes(&diags), vec![Code::DioptraUndefinedType]);
         assert!(
             diags[0]
                 .message
@@ -1154,7 +1155,7 @@ structure = { list = "self" }
         );
         assert_eq!(
             codes(&diags),
-            vec!["dioptra::type-cycle", "dioptra::type-cycle"]
+            vec![Code::DioptraTypeCycle, Code::DioptraTypeCycle]
         );
         assert_eq!(
             diags[0].message,
@@ -1197,11 +1198,11 @@ structure = { mapping = ["string"] }
         assert_eq!(
             codes(&diags),
             vec![
-                "dioptra::invalid-structure",
-                "dioptra::invalid-structure",
-                "dioptra::invalid-structure",
-                "dioptra::invalid-structure",
-                "dioptra::invalid-structure"
+                Code::DioptraInvalidStructure,
+                Code::DioptraInvalidStructure,
+                Code::DioptraInvalidStructure,
+                Code::DioptraInvalidStructure,
+                Code::DioptraInvalidStructure
             ]
         );
         let all: String = diags.iter().map(|d| d.message.clone() + "\n").collect();
@@ -1219,7 +1220,7 @@ structure = { mapping = ["string"] }
         let (_, diags, _) = registry(
             "[[plugin_param_types]]\nname = \"u\"\nstructure = { union = [\"integer\", \"string\", \"integer\"] }\n",
         );
-        assert_eq!(codes(&diags), vec!["dioptra::duplicate-union-member"]);
+        assert_eq!(codes(&diags), vec![Code::DioptraDuplicateUnionMember]);
         assert!(
             diags[0]
                 .message
@@ -1302,6 +1303,6 @@ structure = { mapping = ["string", "number"] }
         let (_, diags, _) = registry(
             "[[plugin_param_types]]\nname = \"x\"\nstructure = { union = [] }\n[[plugin_param_types]]\nname = \"y\"\nstructure = { tuple = [1] }\n[[plugin_param_types]]\nname = \"z\"\nstructure = { list = \"string\", extra = 1 }\n",
         );
-        assert_eq!(codes(&diags), vec!["dioptra::invalid-structure"; 3]);
+        assert_eq!(codes(&diags), vec![Code::DioptraInvalidStructure; 3]);
     }
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::discover::Repository;
 use crate::environments;
@@ -37,7 +38,7 @@ pub const DEPENDENCIES_MAP: &str = ".domino/dependencies_map.json";
 /// Reads a file of the repository; a missing or unreadable file is a diagnostic.
 pub(crate) fn read_source(
     path: &Path,
-    code: &str,
+    code: Code,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Arc<SourceFile>> {
     match SourceFile::read(path, display_path(path)) {
@@ -85,7 +86,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
 
     let config = read_source(
         &root.join("config.toml"),
-        "domino::unreadable-file",
+        Code::DominoUnreadableFile,
         diagnostics,
     )
     .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
@@ -95,7 +96,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         None => {
             diagnostics.push(
                 Diagnostic::error(
-                    "domino::missing-dependencies-folder",
+                    Code::DominoMissingDependenciesFolder,
                     "Dependencies directory does not exist",
                 )
                 .at_path(display_path(root))
@@ -109,7 +110,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     if names.is_empty() {
         diagnostics.push(
             Diagnostic::error(
-                "domino::no-pieces",
+                Code::DominoNoPieces,
                 "No pieces found in the Pieces Repository",
             )
             .at_path(display_path(&root.join("pieces")))
@@ -148,7 +149,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         Ok(groups) => groups,
         Err(error) => {
             let mut diagnostic = Diagnostic::error(
-                "domino::incomparable-dependency",
+                Code::DominoIncomparableDependency,
                 format!(
                     "the dependency of {} has the key `{}` that {} lacks: the reference crashes with KeyError: '{}' while grouping",
                     error.piece, error.key, error.group, error.key
@@ -323,7 +324,7 @@ fn stale_diagnostic(
     let Some(old) = committed else {
         if path.exists() {
             let diagnostic = Diagnostic::error(
-                "domino::stale-generated-file",
+                Code::DominoStaleGeneratedFile,
                 format!("{shown} is not valid JSON and must be regenerated"),
             )
             .with_help(help);
@@ -336,14 +337,14 @@ fn stale_diagnostic(
             };
         }
         return Diagnostic::error(
-            "domino::stale-generated-file",
+            Code::DominoStaleGeneratedFile,
             format!("{shown} is missing"),
         )
         .at_path(shown)
         .with_help(help);
     };
     let mut diagnostic = Diagnostic::error(
-        "domino::stale-generated-file",
+        Code::DominoStaleGeneratedFile,
         format!("{shown} is out of date"),
     )
     .with_help(help);
@@ -408,7 +409,7 @@ fn unused_dependency_warnings(
         if !used.contains(file) {
             diagnostics.push(
                 Diagnostic::warning(
-                    "domino::unused-dependency-file",
+                    Code::DominoUnusedDependencyFile,
                     format!("{file} is not used by any piece"),
                 )
                 .at_path(display_path(&root.join(file)))

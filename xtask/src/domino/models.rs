@@ -19,14 +19,15 @@ use std::sync::Arc;
 use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
 use serde_json::{Map, Value, json};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::python::{self, PythonModule, span_of};
 use crate::source::{SourceFile, Span};
 
 /// `InputModel` or `OutputModel` is not defined in models.py.
-pub const MISSING_MODEL_CLASS: &str = "domino::missing-model-class";
+pub const MISSING_MODEL_CLASS: Code = Code::DominoMissingModelClass;
 /// A construct the static reader does not understand.
-pub const UNSUPPORTED: &str = "domino::unsupported-model-construct";
+pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
 
 /// The three schemas of one models.py; `None` when the class is missing or unsupported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2580,7 +2581,7 @@ mod tests {
         assert_eq!(schemas, ModelSchemas::default());
         let codes: Vec<_> = diagnostics
             .iter()
-            .map(|d| (d.code.as_str(), d.help.clone().unwrap_or_default()))
+            .map(|d| (d.code, d.help.clone().unwrap_or_default()))
             .collect();
         assert_eq!(codes.len(), 2);
         assert!(codes.iter().all(|(c, _)| *c == MISSING_MODEL_CLASS));

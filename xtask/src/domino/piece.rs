@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::paths::display_path;
@@ -57,8 +58,8 @@ pub fn check(
     };
     let diagnostics = &mut piece.diagnostics;
     for (file_name, code) in [
-        ("models.py", "domino::missing-models"),
-        ("piece.py", "domino::missing-piece"),
+        ("models.py", Code::DominoMissingModels),
+        ("piece.py", Code::DominoMissingPiece),
     ] {
         if !folder.join(file_name).is_file() {
             diagnostics.push(
@@ -73,7 +74,7 @@ pub fn check(
 
     let metadata_path = folder.join("metadata.json");
     if metadata_path.is_file()
-        && let Some(file) = read_source(&metadata_path, "domino::unreadable-file", diagnostics)
+        && let Some(file) = read_source(&metadata_path, Code::DominoUnreadableFile, diagnostics)
     {
         match doc::parse_json(&file) {
             Ok(document) => {
@@ -89,7 +90,7 @@ pub fn check(
             }
             Err(error) => diagnostics.push(
                 Diagnostic::error(
-                    "domino::json-syntax",
+                    Code::DominoJsonSyntax,
                     format!("invalid JSON: {}", error.message),
                 )
                 .at(&file, error.span),
@@ -99,7 +100,7 @@ pub fn check(
 
     let models_path = folder.join("models.py");
     if models_path.is_file()
-        && let Some(file) = read_source(&models_path, "domino::unreadable-file", diagnostics)
+        && let Some(file) = read_source(&models_path, Code::DominoUnreadableFile, diagnostics)
     {
         let (module, syntax) = python::parse(&file);
         match python_schemas.and_then(|p| p.get(&models_path)) {
@@ -112,7 +113,7 @@ pub fn check(
             }
             Some(Err(error)) => diagnostics.push(
                 Diagnostic::error(
-                    "domino::python-import-failed",
+                    Code::DominoPythonImportFailed,
                     format!("importing models.py failed: {error}"),
                 )
                 .at(&file, crate::source::Span::new(0, 0))
@@ -129,7 +130,7 @@ pub fn check(
 
     let piece_path = folder.join("piece.py");
     if piece_path.is_file()
-        && let Some(file) = read_source(&piece_path, "domino::unreadable-file", diagnostics)
+        && let Some(file) = read_source(&piece_path, Code::DominoUnreadableFile, diagnostics)
     {
         let (module, syntax) = python::parse(&file);
         if syntax.is_empty() {
@@ -152,7 +153,7 @@ fn check_metadata(
         metadata_validator(),
         document,
         "",
-        "domino::invalid-metadata",
+        Code::DominoInvalidMetadata,
         "metadata.json",
         &repo_config::python_message,
     ) {
@@ -167,7 +168,7 @@ fn check_metadata(
     {
         diagnostics.push(
             Diagnostic::error(
-                "domino::inconsistent-name",
+                Code::DominoInconsistentName,
                 format!("The following Pieces have inconsistent names: {name}"),
             )
             .at(file, document.span("/name"))
@@ -185,7 +186,7 @@ fn check_metadata(
             && !dependency_files.contains(value)
         {
             let mut diagnostic = Diagnostic::error(
-                "domino::missing-dependency-file",
+                Code::DominoMissingDependencyFile,
                 format!("missing dependency file {value} defined for {name}"),
             )
             .at(file, document.span(&pointer))
@@ -223,7 +224,7 @@ fn check_piece_class(module: &python::PythonModule, name: &str, diagnostics: &mu
             if python::method(class, "piece_function").is_none() {
                 diagnostics.push(
                     Diagnostic::error(
-                        "domino::missing-piece-function",
+                        Code::DominoMissingPieceFunction,
                         format!("class `{name}` has no `piece_function` method"),
                     )
                     .at(file, python::span(class.name.range))
@@ -236,7 +237,7 @@ fn check_piece_class(module: &python::PythonModule, name: &str, diagnostics: &mu
         None => {
             let classes = module.class_names();
             let mut diagnostic = Diagnostic::error(
-                "domino::missing-piece-class",
+                Code::DominoMissingPieceClass,
                 format!("piece.py does not define the class `{name}`"),
             )
             .at(file, crate::source::Span::new(0, 0))

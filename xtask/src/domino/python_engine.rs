@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::models::{self, ModelSchemas};
 use crate::cli::SchemaEngine;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::discover::{Repository, RepositoryKind};
 use crate::progress::Progress;
@@ -20,7 +21,7 @@ use crate::python;
 use crate::source::SourceFile;
 
 /// The diagnostic code of a construct the static reader does not understand.
-pub const UNSUPPORTED: &str = "domino::unsupported-model-construct";
+pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
 
 /// Runs pydantic on the pieces that need it: every piece with `python`, the
 /// pieces the static reader cannot read with `auto`. With `auto`, a missing
@@ -77,7 +78,7 @@ pub fn prepare(
             ));
             Ok(None)
         }
-        Err(message) => Err(Diagnostic::error("env::python", message).with_help(
+        Err(message) => Err(Diagnostic::error(Code::EnvPython, message).with_help(
             "install pydantic==2.4.2 (e.g. `pip install \"domino-py[cli]==0.9.4\"`) or point XTASK_PYTHON at a Python that has it",
         )),
     }

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::source::SourceFile;
@@ -61,7 +62,7 @@ pub fn check(
         Err(errors) => {
             diagnostics.extend(errors.into_iter().map(|error| {
                 Diagnostic::error(
-                    "domino::toml-syntax",
+                    Code::DominoTomlSyntax,
                     format!("invalid TOML: {}", error.message),
                 )
                 .at(file, error.span)
@@ -73,7 +74,7 @@ pub fn check(
         validator(),
         &document,
         "",
-        "domino::invalid-config",
+        Code::DominoInvalidConfig,
         "config.toml",
         &python_message,
     ));
@@ -108,7 +109,7 @@ pub fn check(
                 .join(", ");
             diagnostics.push(
                 Diagnostic::warning(
-                    "domino::missing-config-field",
+                    Code::DominoMissingConfigField,
                     format!("Missing required fields: [{listed}]"),
                 )
                 .at(file, document.key_span("/repository"))
@@ -125,7 +126,7 @@ pub fn check(
             valid = false;
             diagnostics.push(
                 Diagnostic::error(
-                    "domino::invalid-repository-name",
+                    Code::DominoInvalidRepositoryName,
                     "Repository name should not contain blank spaces",
                 )
                 .at(file, span),
@@ -135,7 +136,7 @@ pub fn check(
             valid = false;
             diagnostics.push(
                 Diagnostic::error(
-                    "domino::invalid-repository-name",
+                    Code::DominoInvalidRepositoryName,
                     "Repository name should not contain special characters",
                 )
                 .at(file, span)
@@ -145,7 +146,7 @@ pub fn check(
         if valid && !name.is_empty() && !component_pattern().is_match(name) {
             diagnostics.push(
                 Diagnostic::error(
-                    "domino::invalid-image-reference",
+                    Code::DominoInvalidImageReference,
                     format!(
                         "REPOSITORY_NAME {} cannot be part of an image reference (the reference uses it verbatim in `source_image`)",
                         pyjson::str_repr(name)
@@ -164,7 +165,7 @@ pub fn check(
         if !lowered.split('/').all(|c| component_pattern().is_match(c)) {
             diagnostics.push(
                 Diagnostic::error(
-                    "domino::invalid-image-reference",
+                    Code::DominoInvalidImageReference,
                     format!(
                         "REGISTRY_NAME {} cannot form an image reference",
                         pyjson::str_repr(registry)
@@ -189,7 +190,7 @@ pub fn check(
                     format!("VERSION {}", pyjson::str_repr(&tag))
                 }
             );
-            let diagnostic = Diagnostic::error("domino::invalid-image-reference", message)
+            let diagnostic = Diagnostic::error(Code::DominoInvalidImageReference, message)
                 .with_help("tags use letters, digits, `_`, `.` and `-` (at most 128 characters) and cannot start with `.` or `-`");
             diagnostics.push(if tag_override.is_some() {
                 diagnostic.at(file, document.key_span("/repository"))
@@ -283,7 +284,7 @@ mod tests {
             "[repository]\nREGISTRY_NAME = \"a\"\nREPOSITORY_NAME = \"MyPieces\"\nVERSION = \"1\"\n",
         );
         assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].code, "domino::invalid-image-reference");
+        assert_eq!(diagnostics[0].code, Code::DominoInvalidImageReference);
         assert!(
             diagnostics[0]
                 .help

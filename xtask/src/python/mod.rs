@@ -6,11 +6,12 @@ use std::sync::Arc;
 use ruff_python_ast::{self as ast, ModModule, PySourceType, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 
 /// The code of a Python syntax error.
-pub const SYNTAX_ERROR: &str = "python::syntax-error";
+pub const SYNTAX_ERROR: Code = Code::PythonSyntaxError;
 
 /// A parsed Python module.
 pub struct PythonModule {
