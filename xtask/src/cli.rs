@@ -1,9 +1,14 @@
-//! The command line (clap derive). Parsing only: every command is carried out by
-//! the library.
+//! The command line (clap derive): the flag types, and their conversion into the
+//! library's options. Parsing only: every command is carried out by the library.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::graph::GraphFormat;
+use crate::options::SchemaEngine;
+use crate::pipeline::Options;
+use crate::render::{Color, MessageFormat, Printer};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -87,7 +92,24 @@ pub struct GraphArgs {
 
     /// Output format.
     #[arg(long = "format", value_name = "FMT", default_value = "dot")]
-    pub format: crate::graph::GraphFormat,
+    pub format: GraphFormatFlag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormatFlag {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+impl From<GraphFormatFlag> for GraphFormat {
+    fn from(flag: GraphFormatFlag) -> Self {
+        match flag {
+            GraphFormatFlag::Dot => GraphFormat::Dot,
+            GraphFormatFlag::Mermaid => GraphFormat::Mermaid,
+            GraphFormatFlag::Json => GraphFormat::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,7 +155,7 @@ pub struct CommonArgs {
     /// How diagnostics are printed: `human` (rustc style, on stderr) or `json` (one
     /// object per line on stdout, ending with a summary object).
     #[arg(long = "message-format", value_name = "FMT", default_value = "human")]
-    pub message_format: MessageFormat,
+    pub message_format: MessageFormatFlag,
 
     /// Print only diagnostics (no progress, no summary line).
     #[arg(short = 'q', long = "quiet", conflicts_with = "verbose")]
@@ -152,7 +174,7 @@ pub struct CommonArgs {
         value_name = "ENGINE",
         default_value = "static"
     )]
-    pub schema_engine: SchemaEngine,
+    pub schema_engine: SchemaEngineFlag,
 
     /// Only the repositories affected by files changed since this git revision
     /// (files inside them, or shared files their last build depended on).
@@ -161,7 +183,35 @@ pub struct CommonArgs {
 
     /// When to color human output.
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
-    pub color: ColorChoice,
+    pub color: ColorFlag,
+}
+
+impl CommonArgs {
+    /// The analysis options these flags ask for.
+    pub fn options(&self) -> Options {
+        Options {
+            repos: self.repos.clone(),
+            only: self.only.clone(),
+            jobs: self.jobs.map(usize::from),
+            schema_engine: self.schema_engine.into(),
+            incremental: false,
+            changed_since: self.changed_since.clone(),
+        }
+    }
+
+    /// How these flags ask diagnostics to be printed.
+    pub fn printer(&self) -> Printer {
+        let format = match self.message_format {
+            MessageFormatFlag::Human => MessageFormat::Human,
+            MessageFormatFlag::Json => MessageFormat::Json,
+        };
+        let color = match self.color {
+            ColorFlag::Auto => Color::Auto,
+            ColorFlag::Always => Color::Always,
+            ColorFlag::Never => Color::Never,
+        };
+        Printer::new(format, self.quiet, color)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -195,21 +245,31 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MessageFormat {
+pub enum MessageFormatFlag {
     Human,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum SchemaEngine {
+pub enum SchemaEngineFlag {
     #[default]
     Static,
     Python,
     Auto,
 }
 
+impl From<SchemaEngineFlag> for SchemaEngine {
+    fn from(flag: SchemaEngineFlag) -> Self {
+        match flag {
+            SchemaEngineFlag::Static => SchemaEngine::Static,
+            SchemaEngineFlag::Python => SchemaEngine::Python,
+            SchemaEngineFlag::Auto => SchemaEngine::Auto,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub enum ColorFlag {
     Auto,
     Always,
     Never,
@@ -248,7 +308,7 @@ mod tests {
         };
         assert_eq!(args.common.repos.len(), 2);
         assert_eq!(args.common.jobs, Some(3));
-        assert_eq!(args.common.message_format, MessageFormat::Json);
+        assert_eq!(args.common.message_format, MessageFormatFlag::Json);
         assert_eq!(args.dist, PathBuf::from("out"));
     }
 

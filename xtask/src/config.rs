@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
-use crate::source::SourceFile;
 
 /// The Domino default container registry host.
 pub const DEFAULT_REGISTRY_HOST: &str = "ghcr.io";
@@ -106,8 +105,8 @@ impl Config {
 pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         let manifest = dir.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).ok()?;
-        let value: toml::Table = text.parse().ok()?;
+        let file = crate::input::read_manifest(&manifest).ok()?;
+        let value: toml::Table = file.text.parse().ok()?;
         value.contains_key("workspace").then(|| dir.to_path_buf())
     })
 }
@@ -138,11 +137,11 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
         manifest: Some(manifest.clone()),
         settings: Settings::default(),
     };
-    let file = match SourceFile::read(&manifest, display(&manifest)) {
+    let file = match crate::input::read_manifest(&manifest) {
         Ok(file) => file,
-        Err(message) => {
-            let diagnostic =
-                Diagnostic::error(Code::ConfigUnreadable, message).at_path(display(&manifest));
+        Err(error) => {
+            let diagnostic = Diagnostic::error(Code::ConfigUnreadable, error.to_string())
+                .at_path(display(&manifest));
             return (config, vec![diagnostic]);
         }
     };

@@ -10,7 +10,10 @@ use serde_json::json;
 use crate::codes::Code;
 use crate::source::{LineCol, SourceFile, Span};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
@@ -27,10 +30,39 @@ impl Severity {
 
 /// Where a diagnostic points: a span in a file we read, or just a path (a
 /// missing file, a folder).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Location {
-    Span { file: Arc<SourceFile>, span: Span },
+    Span {
+        /// Serialized as the file's path; read back unloaded.
+        #[serde(with = "file_by_path")]
+        file: Arc<SourceFile>,
+        span: Span,
+    },
     Path(String),
+}
+
+/// A source file serialized by its path (its text is not stored twice).
+mod file_by_path {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::source::SourceFile;
+
+    pub fn serialize<S: Serializer>(
+        file: &Arc<SourceFile>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&file.path, serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<SourceFile>, D::Error> {
+        Ok(SourceFile::unloaded(PathBuf::deserialize(deserializer)?))
+    }
 }
 
 impl Location {
@@ -61,13 +93,16 @@ impl Location {
 }
 
 /// A secondary place that helps explain a diagnostic ("first defined here").
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Related {
     pub location: Location,
     pub message: String,
 }
 
-#[derive(Clone, Debug)]
+/// A problem, as data. It serializes itself (the incremental cache keeps the
+/// diagnostics of fresh repositories): files by path, to be loaded again with
+/// [`Diagnostic::load_sources`].
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code from the registry ([`Code`]), e.g. `domino::missing-models`.
@@ -154,6 +189,27 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Loads the files of a diagnostic read back from the cache (their text is
+    /// needed for positions and snippets). False when a file cannot be loaded.
+    pub fn load_sources(
+        &mut self,
+        load: &dyn Fn(&std::path::Path) -> Option<Arc<SourceFile>>,
+    ) -> bool {
+        let locations = self
+            .location
+            .iter_mut()
+            .chain(self.related.iter_mut().map(|r| &mut r.location));
+        for location in locations {
+            if let Location::Span { file, .. } = location {
+                match load(&file.path) {
+                    Some(loaded) => *file = loaded,
+                    None => return false,
+                }
+            }
+        }
+        true
     }
 
     /// The key diagnostics are sorted by: file, position, severity, code, message.

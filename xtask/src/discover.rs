@@ -8,36 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
+use crate::input::{EntryKind, Workspace};
 use crate::paths::display_path;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RepositoryKind {
-    Domino,
-    Dioptra,
-}
-
-impl RepositoryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RepositoryKind::Domino => "domino",
-            RepositoryKind::Dioptra => "dioptra",
-        }
-    }
-}
-
-/// One repository found under a root.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Repository {
-    pub kind: RepositoryKind,
-    /// The folder name (what `--only` and the per-repository settings use).
-    pub name: String,
-    /// The repository folder.
-    pub root: PathBuf,
-    /// The folder as shown to users.
-    pub display: String,
-    /// Dioptra: the resource TOMLs of the repository, sorted.
-    pub resource_configs: Vec<PathBuf>,
-}
+use crate::report::{Repository, RepositoryKind};
 
 /// Folders never searched.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "__pycache__"];
@@ -54,8 +27,9 @@ pub struct Discovery {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Searches every root at any depth.
-pub fn discover(roots: &[PathBuf]) -> Discovery {
+/// Searches every root at any depth (the files it looks into are read through
+/// the workspace, once).
+pub fn discover(workspace: &Workspace, roots: &[PathBuf]) -> Discovery {
     let mut discovery = Discovery::default();
     let mut resource_tomls: Vec<PathBuf> = Vec::new();
     let mut domino_roots: BTreeMap<PathBuf, ()> = BTreeMap::new();
@@ -71,13 +45,15 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
             });
         for entry in walker.filter_map(Result::ok) {
             if entry.file_type().is_dir() {
-                if classify_domino_folder(entry.path(), &mut discovery.diagnostics) {
+                if classify_domino_folder(workspace, entry.path(), &mut discovery.diagnostics) {
                     domino_roots.insert(entry.path().to_path_buf(), ());
                 }
                 continue;
             }
             let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "toml") && is_resource_toml(path) {
+            if path.extension().is_some_and(|ext| ext == "toml")
+                && is_resource_toml(workspace, path)
+            {
                 resource_tomls.push(path.to_path_buf());
             }
         }
@@ -101,7 +77,10 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
         let repo_root = folder
             .ancestors()
             .take_while(|dir| dir.starts_with(&search_root))
-            .find(|dir| dir.join("dioptra.toml").is_file() || dir.join(".git").exists())
+            .find(|dir| {
+                workspace.kind(&dir.join("dioptra.toml")) == Some(EntryKind::File)
+                    || workspace.exists(&dir.join(".git"))
+            })
             .map_or(folder.clone(), Path::to_path_buf);
         dioptra.entry(repo_root).or_default().push(toml);
     }
@@ -139,11 +118,15 @@ fn repository(kind: RepositoryKind, root: &Path, resource_configs: Vec<PathBuf>)
 }
 
 /// Is this folder a Domino Pieces repository? Warns when it is half one.
-fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool {
+fn classify_domino_folder(
+    workspace: &Workspace,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
     let config = dir.join("config.toml");
-    let has_pieces = dir.join("pieces").is_dir();
-    let has_dependencies = dir.join("dependencies").is_dir();
-    if !config.is_file() {
+    let has_pieces = workspace.is_dir(&dir.join("pieces"));
+    let has_dependencies = workspace.is_dir(&dir.join("dependencies"));
+    if !workspace.is_file(&config) {
         if has_pieces && has_dependencies {
             diagnostics.push(
                 Diagnostic::warning(
@@ -156,7 +139,12 @@ fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool
         }
         return false;
     }
-    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    let text = workspace
+        .file(&config)
+        .ok()
+        .and_then(|file| file.text().ok())
+        .map(|file| file.text.clone())
+        .unwrap_or_default();
     let has_repository_table = match text.parse::<toml::Table>() {
         Ok(table) => table.get("repository").is_some_and(toml::Value::is_table),
         // A config.toml that does not parse, next to `pieces/`, is a broken Domino
@@ -193,7 +181,7 @@ fn classify_domino_folder(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> bool
 
 /// `dioptra.toml`, or any TOML whose top level has `plugins`,
 /// `plugin_param_types` or `entrypoints` arrays.
-fn is_resource_toml(path: &Path) -> bool {
+fn is_resource_toml(workspace: &Workspace, path: &Path) -> bool {
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if file_name == "dioptra.toml" {
         return true;
@@ -201,9 +189,10 @@ fn is_resource_toml(path: &Path) -> bool {
     if matches!(file_name, "Cargo.toml" | "config.toml" | "pyproject.toml") {
         return false;
     }
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Some(file) = workspace.file(path).ok().and_then(|file| file.text().ok()) else {
         return false;
     };
+    let text = &file.text;
     const KEYS: [&str; 3] = ["plugins", "plugin_param_types", "entrypoints"];
     match text.parse::<toml::Table>() {
         Ok(table) => KEYS
@@ -244,7 +233,7 @@ mod tests {
         write(root, "a/dio/extra/other.toml", "x = 1\n");
         write(root, "c/.hidden/dioptra.toml", "");
         write(root, "c/target/dioptra.toml", "");
-        let discovery = discover(&[root.to_path_buf()]);
+        let discovery = discover(&Workspace::new(root), &[root.to_path_buf()]);
         let found: Vec<_> = discovery
             .repositories
             .iter()
@@ -264,7 +253,7 @@ mod tests {
     fn a_root_that_is_a_repository_counts() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "dioptra.toml", "[[plugins]]\npath = \"p\"\n");
-        let discovery = discover(&[dir.path().to_path_buf()]);
+        let discovery = discover(&Workspace::new(dir.path()), &[dir.path().to_path_buf()]);
         assert_eq!(discovery.repositories.len(), 1);
     }
 
@@ -277,7 +266,7 @@ mod tests {
         write(root, "notable/config.toml", "[other]\n");
         write(root, "notable/pieces/APiece/models.py", "");
         write(root, "nopieces/config.toml", "[repository]\n");
-        let discovery = discover(&[root.to_path_buf()]);
+        let discovery = discover(&Workspace::new(root), &[root.to_path_buf()]);
         assert!(discovery.repositories.is_empty());
         assert_eq!(
             discovery.diagnostics.len(),
@@ -300,7 +289,7 @@ mod tests {
         write(root, "dom/config.toml", "[repository\n");
         write(root, "dom/pieces/APiece/models.py", "");
         write(root, "dio/resources.toml", "[[plugins]\npath = \n");
-        let discovery = discover(&[root.to_path_buf()]);
+        let discovery = discover(&Workspace::new(root), &[root.to_path_buf()]);
         assert_eq!(discovery.repositories.len(), 2);
     }
 }

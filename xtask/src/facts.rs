@@ -18,6 +18,45 @@ pub struct DominoGroup {
     pub dockerfile_text: String,
 }
 
+/// `-r other.txt` or `-c constraints.txt` in a requirements file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequirementInclude {
+    /// The 0-based line of the include in its file.
+    pub line: usize,
+    /// The included file, relative to the repository root (normalized; starts
+    /// with `../` when the file is outside the repository).
+    pub target: String,
+    /// `-c`: the file constrains instead of adding requirements.
+    pub constraint: bool,
+}
+
+/// A requirements file of the repository, or one it includes from outside.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequirementsFile {
+    /// Relative to the repository root (normalized; `../` when outside).
+    pub path: String,
+    /// The text as read.
+    pub text: String,
+    /// Its `-r`/`-c` lines, in order.
+    pub includes: Vec<RequirementInclude>,
+}
+
+/// A custom Dockerfile of `dependencies/` (the build context is the repository).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DockerfileFacts {
+    /// `dependencies/<file>`.
+    pub path: String,
+    pub text: String,
+    /// Images named by `FROM` lines (stage names excluded).
+    pub from_images: Vec<String>,
+    /// `COPY`/`ADD` sources, relative to the context.
+    pub copy_sources: Vec<String>,
+    /// Files copied from the build context (`COPY`/`ADD` without `--from`):
+    /// path relative to the repository root and blake3 of the bytes (hex), of
+    /// the file as it is once the repository's outputs are written.
+    pub copied: Vec<(String, String)>,
+}
+
 /// A Domino Pieces repository, as far as the graph is concerned.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DominoFacts {
@@ -30,6 +69,20 @@ pub struct DominoFacts {
     pub groups: Vec<DominoGroup>,
     /// Every file of `dependencies/` (`dependencies/<name>`), sorted.
     pub dependency_files: Vec<String>,
+    /// Every requirements file of `dependencies/` and every file they include.
+    pub requirements: Vec<RequirementsFile>,
+    /// Every custom Dockerfile of `dependencies/`.
+    pub dockerfiles: Vec<DockerfileFacts>,
+}
+
+impl DominoFacts {
+    pub fn requirements_file(&self, path: &str) -> Option<&RequirementsFile> {
+        self.requirements.iter().find(|file| file.path == path)
+    }
+
+    pub fn dockerfile(&self, path: &str) -> Option<&DockerfileFacts> {
+        self.dockerfiles.iter().find(|file| file.path == path)
+    }
 }
 
 #[derive(

@@ -2,40 +2,89 @@
 //! blake3 fingerprint over the tool itself, the configuration, and every input
 //! file's path and content, kept under `target/xtask/fingerprints/`. A repository
 //! whose fingerprint and outputs are unchanged is not recompiled (its report is
-//! restored from the cache), and `--explain` says why each other one was.
+//! restored from the cache), and `--explain` says why each other one was, with
+//! typed reasons ([`DirtyReason`]) rendered once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::Code;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location, Severity};
-use crate::discover::Repository;
+use crate::diagnostics::Diagnostic;
 use crate::facts::Facts;
-use crate::fingerprint::{ContentHasher, tree_files};
+use crate::hashing::ContentHasher;
+use crate::input::{Reader, Workspace};
 use crate::output::Output;
-use crate::paths::{absolute, display_path, to_slash};
-use crate::pipeline::{RepositoryReport, Stats};
-use crate::source::{SourceFile, Span};
+use crate::paths::{absolute, display_path, safe_name, to_slash};
+use crate::report::{Repository, RepositoryReport, Stats};
 
 /// Bump when the cache format changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
+
+/// Why a repository must be recompiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DirtyReason {
+    NoPreviousBuild,
+    ToolChanged,
+    ConfigurationChanged,
+    FileAdded(PathBuf),
+    FileChanged(PathBuf),
+    FileRemoved(PathBuf),
+    /// A file the previous build wrote is missing or was modified.
+    OutputModified(PathBuf),
+    /// The cache entry exists but its artifacts or files cannot be restored.
+    CacheUnrestorable,
+}
+
+impl fmt::Display for DirtyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DirtyReason::NoPreviousBuild => write!(f, "no previous build"),
+            DirtyReason::ToolChanged => write!(f, "the tool changed"),
+            DirtyReason::ConfigurationChanged => write!(f, "its configuration changed"),
+            DirtyReason::FileAdded(path) => write!(f, "{} was added", display_path(path)),
+            DirtyReason::FileChanged(path) => write!(f, "{} changed", display_path(path)),
+            DirtyReason::FileRemoved(path) => write!(f, "{} was removed", display_path(path)),
+            DirtyReason::OutputModified(path) => {
+                write!(
+                    f,
+                    "output {} is missing or was modified",
+                    display_path(path)
+                )
+            }
+            DirtyReason::CacheUnrestorable => {
+                write!(f, "its cache entry could not be restored")
+            }
+        }
+    }
+}
+
+/// Whether a repository was recompiled, and why.
+#[derive(Debug)]
+pub enum Freshness {
+    /// Incremental builds are off.
+    Untracked,
+    /// Restored from the cache: nothing changed.
+    Fresh,
+    /// Recompiled, for these reasons.
+    Rebuilt {
+        reasons: Vec<DirtyReason>,
+        /// The image groups of the previous build (name -> hash of what the
+        /// image is built from), to say which groups changed.
+        previous_groups: Option<BTreeMap<String, String>>,
+    },
+}
 
 /// The tool's identity: a hash of the running executable (so a rebuilt tool
 /// invalidates every fingerprint), with the crate version as a fallback.
 pub fn tool_identity() -> &'static str {
     static IDENTITY: OnceLock<String> = OnceLock::new();
-    IDENTITY.get_or_init(|| {
-        let exe = std::env::current_exe()
-            .ok()
-            .and_then(|exe| std::fs::read(exe).ok());
-        match exe {
-            Some(bytes) => blake3::hash(&bytes).to_hex().to_string(),
-            None => env!("CARGO_PKG_VERSION").to_string(),
-        }
+    IDENTITY.get_or_init(|| match crate::input::tool_executable() {
+        Some(bytes) => blake3::hash(&bytes).to_hex().to_string(),
+        None => env!("CARGO_PKG_VERSION").to_string(),
     })
 }
 
@@ -62,21 +111,6 @@ fn config_identity(config: &Config, repository: &Repository) -> String {
     hasher.finish()
 }
 
-/// A diagnostic as cached (warnings of fresh repositories are replayed).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct CachedDiagnostic {
-    severity: String,
-    code: Code,
-    message: String,
-    /// Absolute path of the file, and the byte span in it (when there was one).
-    file: Option<PathBuf>,
-    span: Option<(usize, usize)>,
-    path: Option<String>,
-    label: Option<String>,
-    help: Option<String>,
-    notes: Vec<String>,
-}
-
 /// One repository's cache entry.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
@@ -92,17 +126,11 @@ pub struct Entry {
     groups: BTreeMap<String, String>,
     /// Aggregated artifacts (dist-relative path) and the blake3 of their bytes,
     /// kept as content-addressed blobs beside the entries.
-    #[serde(default)]
     artifacts: BTreeMap<String, String>,
     stats: Stats,
     facts: Facts,
-    diagnostics: Vec<CachedDiagnostic>,
-}
-
-fn hash_file(path: &Path) -> Option<String> {
-    std::fs::read(path)
-        .ok()
-        .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
+    content_hashes: BTreeMap<String, String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// The cache folder of a workspace.
@@ -128,149 +156,136 @@ fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
     .to_string();
     cache_dir(config).join(format!(
         "{}-{}.json",
-        crate::artifacts::images::target_name(&repository.name),
+        safe_name(&repository.name),
         &key[..16]
     ))
 }
 
-/// What the cache says about one repository before it is processed.
-pub struct Freshness {
-    pub fresh: Option<RepositoryReport>,
-    /// Why it must be recompiled (empty when fresh).
-    pub reasons: Vec<String>,
-    /// The previous entry (for group comparisons), if any.
-    pub previous: Option<Entry>,
-}
-
-/// The input files of a repository now: its tree (minus its own generated
-/// outputs) plus the files outside it that the previous build depended on.
-fn current_inputs(repository: &Repository, previous: Option<&Entry>) -> BTreeMap<PathBuf, String> {
-    let root = absolute(&repository.root);
-    let outputs: BTreeSet<&PathBuf> = previous
-        .map(|e| e.outputs.keys().collect())
-        .unwrap_or_default();
-    let mut inputs = BTreeMap::new();
-    for (_, path) in tree_files(&root) {
-        let path = absolute(&path);
-        if outputs.contains(&path) {
-            continue;
-        }
-        if let Some(hash) = hash_file(&path) {
-            inputs.insert(path, hash);
-        }
-    }
-    if let Some(previous) = previous {
-        for path in previous.inputs.keys().filter(|p| !p.starts_with(&root)) {
-            inputs.insert(path.clone(), hash_file(path).unwrap_or_default());
-        }
-    }
-    inputs
-}
-
-fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, String>) -> String {
-    let mut hasher = ContentHasher::new("repository-v1");
-    hasher.add("tool", tool.as_bytes());
-    hasher.add("config", config.as_bytes());
-    for (path, hash) in inputs {
-        hasher.add(&to_slash(path), hash.as_bytes());
-    }
-    hasher.finish()
-}
-
-/// Looks the repository up in the cache.
-pub fn freshness(config: &Config, repository: &Repository) -> Freshness {
-    let previous: Option<Entry> = std::fs::read(entry_path(config, repository))
+fn read_entry(workspace: &Workspace, config: &Config, repository: &Repository) -> Option<Entry> {
+    let bytes = workspace.read_once(&entry_path(config, repository)).ok()?;
+    serde_json::from_slice(&bytes)
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|entry: &Entry| entry.format == FORMAT);
-    let Some(entry) = previous else {
-        return Freshness {
-            fresh: None,
-            reasons: vec!["no previous build".to_string()],
-            previous: None,
-        };
+        .filter(|entry: &Entry| entry.format == FORMAT)
+}
+
+/// The state of a repository's inputs at the start of its processing.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Every file of the repository tree (absolute) and its content hash.
+    tree: BTreeMap<PathBuf, String>,
+}
+
+impl Inputs {
+    /// Hashes the repository tree through the reader (the files are read once:
+    /// processing finds them in the reader's cache).
+    pub fn read(reader: &Reader<'_>, repository: &Repository) -> Self {
+        let root = absolute(&repository.root);
+        let tree = reader
+            .tree(&root)
+            .into_iter()
+            .map(|(relative, file)| (root.join(relative), file.hash().to_string()))
+            .collect();
+        Inputs { tree }
+    }
+}
+
+/// What the cache says about one repository before it is processed: its
+/// restored report when nothing changed, else why it must be recompiled.
+pub fn freshness(
+    reader: &Reader<'_>,
+    config: &Config,
+    repository: &Repository,
+    inputs: &Inputs,
+) -> (Option<RepositoryReport>, Freshness) {
+    let Some(entry) = read_entry(reader.workspace(), config, repository) else {
+        return (
+            None,
+            Freshness::Rebuilt {
+                reasons: vec![DirtyReason::NoPreviousBuild],
+                previous_groups: None,
+            },
+        );
     };
     let mut reasons = Vec::new();
     if entry.tool != tool_identity() {
-        reasons.push("the tool changed".to_string());
+        reasons.push(DirtyReason::ToolChanged);
     }
     if entry.config != config_identity(config, repository) {
-        reasons.push("its configuration changed".to_string());
+        reasons.push(DirtyReason::ConfigurationChanged);
     }
-    let inputs = current_inputs(repository, Some(&entry));
-    for (path, hash) in &inputs {
-        match entry.inputs.get(path) {
-            None => reasons.push(format!("{} was added", display_path(path))),
-            Some(old) if old != hash => reasons.push(format!("{} changed", display_path(path))),
+    let root = absolute(&repository.root);
+    let mut current: BTreeMap<&PathBuf, String> = inputs
+        .tree
+        .iter()
+        .filter(|(path, _)| !entry.outputs.contains_key(*path))
+        .map(|(path, hash)| (path, hash.clone()))
+        .collect();
+    for path in entry.inputs.keys().filter(|p| !p.starts_with(&root)) {
+        let hash = reader
+            .file(path)
+            .map(|f| f.hash().to_string())
+            .unwrap_or_default();
+        current.insert(path, hash);
+    }
+    for (path, hash) in &current {
+        match entry.inputs.get(*path) {
+            None => reasons.push(DirtyReason::FileAdded((*path).clone())),
+            Some(old) if old != hash => reasons.push(DirtyReason::FileChanged((*path).clone())),
             _ => {}
         }
     }
-    for path in entry.inputs.keys().filter(|p| !inputs.contains_key(*p)) {
-        reasons.push(format!("{} was removed", display_path(path)));
+    for path in entry.inputs.keys().filter(|p| !current.contains_key(p)) {
+        reasons.push(DirtyReason::FileRemoved(path.clone()));
     }
     for (path, hash) in &entry.outputs {
-        if hash_file(path).as_ref() != Some(hash) {
-            reasons.push(format!(
-                "output {} is missing or was modified",
-                display_path(path)
-            ));
+        if inputs.tree.get(path) != Some(hash) {
+            reasons.push(DirtyReason::OutputModified(path.clone()));
         }
     }
-    if !reasons.is_empty() {
-        return Freshness {
-            fresh: None,
-            reasons,
-            previous: Some(entry),
-        };
+    if reasons.is_empty() {
+        if let Some(report) = restore(reader, config, repository, &entry) {
+            return (Some(report), Freshness::Fresh);
+        }
+        reasons.push(DirtyReason::CacheUnrestorable);
     }
-    match restore(config, repository, &entry) {
-        Some(report) => Freshness {
-            fresh: Some(report),
+    (
+        None,
+        Freshness::Rebuilt {
             reasons,
-            previous: Some(entry),
+            previous_groups: Some(entry.groups),
         },
-        None => Freshness {
-            fresh: None,
-            reasons: vec!["its cache entry could not be restored".to_string()],
-            previous: Some(entry),
-        },
-    }
+    )
 }
 
-fn restore(config: &Config, repository: &Repository, entry: &Entry) -> Option<RepositoryReport> {
+fn restore(
+    reader: &Reader<'_>,
+    config: &Config,
+    repository: &Repository,
+    entry: &Entry,
+) -> Option<RepositoryReport> {
     let mut report = RepositoryReport::new(repository);
     report.stats = entry.stats;
     report.facts = entry.facts.clone();
+    report.content_hashes = entry.content_hashes.clone();
     for (path, hash) in &entry.artifacts {
-        let bytes = std::fs::read(blob_path(config, hash)).ok()?;
+        let bytes = reader
+            .workspace()
+            .read_once(&blob_path(config, hash))
+            .ok()?;
         if blake3::hash(&bytes).to_hex().as_str() != hash {
             return None;
         }
         report.artifacts.push(Output::new(path.clone(), bytes));
     }
     for path in entry.outputs.keys() {
-        report
-            .outputs
-            .push(Output::new(path.clone(), std::fs::read(path).ok()?));
+        let bytes = reader.file(path).ok()?.bytes().to_vec();
+        report.outputs.push(Output::new(path.clone(), bytes));
     }
-    for cached in &entry.diagnostics {
-        let severity = if cached.severity == "error" {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        let mut diagnostic = Diagnostic::new(severity, cached.code, cached.message.clone());
-        diagnostic.label = cached.label.clone();
-        diagnostic.help = cached.help.clone();
-        diagnostic.notes = cached.notes.clone();
-        diagnostic = match (&cached.file, cached.span, &cached.path) {
-            (Some(file), Some((start, end)), _) => {
-                let source = SourceFile::read(file, display_path(file)).ok()?;
-                diagnostic.at(&source, Span::new(start, end))
-            }
-            (_, _, Some(path)) => diagnostic.at_path(path.clone()),
-            _ => diagnostic,
-        };
+    for diagnostic in &entry.diagnostics {
+        let mut diagnostic = diagnostic.clone();
+        if !diagnostic.load_sources(&|path| reader.text(path).ok()) {
+            return None;
+        }
         report.diagnostics.push(diagnostic);
     }
     Some(report)
@@ -301,21 +316,36 @@ pub fn group_hashes(
 }
 
 /// The groups whose build inputs differ from the previous build.
-pub fn changed_groups(previous: Option<&Entry>, now: &BTreeMap<String, String>) -> Vec<String> {
+pub fn changed_groups(
+    previous: Option<&BTreeMap<String, String>>,
+    now: &BTreeMap<String, String>,
+) -> Vec<String> {
     now.iter()
-        .filter(|(name, hash)| previous.and_then(|p| p.groups.get(*name)) != Some(*hash))
+        .filter(|(name, hash)| previous.and_then(|p| p.get(*name)) != Some(*hash))
         .map(|(name, _)| name.clone())
         .collect()
 }
 
-/// Records a repository after a successful build. `external_inputs` are files
+/// A cache entry to record after a successful build, and the blobs it needs
+/// (written through the output gateway by the caller).
+pub struct Record {
+    pub entry_path: PathBuf,
+    pub entry: Vec<u8>,
+    /// Blobs not in the cache yet: (path, bytes).
+    pub blobs: Vec<Output>,
+}
+
+/// The cache entry of a repository after a successful build. `inputs` are its
+/// tree as hashed at the start of processing; `external_inputs` are files
 /// outside the repository it depends on (through the graph).
 pub fn record(
+    workspace: &Workspace,
     config: &Config,
     report: &RepositoryReport,
+    inputs: &Inputs,
     external_inputs: &[PathBuf],
     groups: BTreeMap<String, String>,
-) -> std::io::Result<()> {
+) -> Record {
     let repository = &report.repository;
     let outputs: BTreeMap<PathBuf, String> = report
         .outputs
@@ -328,58 +358,32 @@ pub fn record(
         })
         .collect();
     let root = absolute(&repository.root);
-    let mut inputs = BTreeMap::new();
-    for (_, path) in tree_files(&root) {
-        let path = absolute(&path);
-        if outputs.contains_key(&path) {
-            continue;
-        }
-        if let Some(hash) = hash_file(&path) {
-            inputs.insert(path, hash);
-        }
-    }
+    let mut input_hashes: BTreeMap<PathBuf, String> = inputs
+        .tree
+        .iter()
+        .filter(|(path, _)| !outputs.contains_key(*path))
+        .map(|(path, hash)| (path.clone(), hash.clone()))
+        .collect();
     for path in external_inputs {
         let path = absolute(path);
         if !path.starts_with(&root) {
-            inputs.insert(path.clone(), hash_file(&path).unwrap_or_default());
+            let hash = workspace
+                .file(&path)
+                .map(|f| f.hash().to_string())
+                .unwrap_or_default();
+            input_hashes.insert(path, hash);
         }
     }
     let tool = tool_identity().to_string();
     let config_id = config_identity(config, repository);
-    let fingerprint = fingerprint_of(&tool, &config_id, &inputs);
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let (file, span, path) = match &d.location {
-                Some(Location::Span { file, span }) => {
-                    (Some(file.path.clone()), Some((span.start, span.end)), None)
-                }
-                Some(Location::Path(path)) => (None, None, Some(path.clone())),
-                None => (None, None, None),
-            };
-            CachedDiagnostic {
-                severity: d.severity.as_str().to_string(),
-                code: d.code,
-                message: d.message.clone(),
-                file,
-                span,
-                path,
-                label: d.label.clone(),
-                help: d.help.clone(),
-                notes: d.notes.clone(),
-            }
-        })
-        .collect();
+    let fingerprint = fingerprint_of(&tool, &config_id, &input_hashes);
     let mut artifacts = BTreeMap::new();
+    let mut blobs = Vec::new();
     for artifact in &report.artifacts {
         let hash = blake3::hash(&artifact.bytes).to_hex().to_string();
         let blob = blob_path(config, &hash);
-        if !blob.is_file() {
-            if let Some(parent) = blob.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            crate::output::write_atomic(&blob, &artifact.bytes)?;
+        if !workspace.exists(&blob) {
+            blobs.push(Output::new(blob, artifact.bytes.clone()));
         }
         artifacts.insert(to_slash(&artifact.path), hash);
     }
@@ -389,15 +393,29 @@ pub fn record(
         tool,
         config: config_id,
         fingerprint,
-        inputs,
+        inputs: input_hashes,
         outputs,
         groups,
         stats: report.stats,
         facts: report.facts.clone(),
-        diagnostics,
+        content_hashes: report.content_hashes.clone(),
+        diagnostics: report.diagnostics.clone(),
     };
-    let bytes = serde_json::to_vec_pretty(&entry).map_err(std::io::Error::other)?;
-    crate::output::write_atomic(&entry_path(config, repository), &bytes).map(|_| ())
+    Record {
+        entry_path: entry_path(config, repository),
+        entry: serde_json::to_vec_pretty(&entry).expect("cache entries serialize"),
+        blobs,
+    }
+}
+
+fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, String>) -> String {
+    let mut hasher = ContentHasher::new("repository-v1");
+    hasher.add("tool", tool.as_bytes());
+    hasher.add("config", config.as_bytes());
+    for (path, hash) in inputs {
+        hasher.add(&to_slash(path), hash.as_bytes());
+    }
+    hasher.finish()
 }
 
 /// Files changed since a git revision (committed, staged, unstaged and
@@ -438,15 +456,17 @@ pub fn changed_since(workspace_root: &Path, revision: &str) -> Result<Vec<PathBu
 
 /// Is the repository affected by these changed files: one of them is inside it,
 /// or was an input of its previous build?
-pub fn is_affected(config: &Config, repository: &Repository, changed: &[PathBuf]) -> bool {
+pub fn is_affected(
+    workspace: &Workspace,
+    config: &Config,
+    repository: &Repository,
+    changed: &[PathBuf],
+) -> bool {
     let root = absolute(&repository.root);
     if changed.iter().any(|path| absolute(path).starts_with(&root)) {
         return true;
     }
-    let previous: Option<Entry> = std::fs::read(entry_path(config, repository))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    previous.is_some_and(|entry| {
+    read_entry(workspace, config, repository).is_some_and(|entry| {
         changed
             .iter()
             .any(|path| entry.inputs.contains_key(&absolute(path)))

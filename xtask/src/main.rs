@@ -4,5 +4,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = xtask::cli::Cli::parse();
-    xtask::run(&cli).into()
+    xtask::commands::run(&cli).into()
 }

@@ -4,11 +4,15 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Write files, or only compare them with what is on disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Write,
-    Check,
+use crate::codes::Code;
+use crate::diagnostics::Diagnostic;
+use crate::paths::display_path;
+
+/// Pretty JSON with a trailing newline (every JSON artifact).
+pub fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// A file to produce: where, and its exact bytes.
@@ -59,6 +63,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|err| err.error)?;
     Ok(WriteStatus::Written)
+}
+
+/// A file that could not be written, as a diagnostic (exit status 2).
+pub fn write_failure(path: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::EnvWriteFailed, format!("cannot write file: {err}"))
+        .at_path(display_path(path))
+}
+
+/// Writes outputs (absolute paths) atomically; failures come back as
+/// diagnostics.
+pub fn write_all(outputs: &[Output]) -> Vec<Diagnostic> {
+    outputs
+        .iter()
+        .filter_map(|output| {
+            write_atomic(&output.path, &output.bytes)
+                .err()
+                .map(|err| write_failure(&output.path, &err))
+        })
+        .collect()
 }
 
 /// Makes `dir` hold exactly `outputs` (paths relative to it): everything is

@@ -71,6 +71,26 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// `text` with every character outside `[A-Za-z0-9_-]` replaced by `_` (never
+/// empty): safe as a file name, a bake target or an identifier.
+pub fn safe_name(text: &str) -> String {
+    let name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "_".to_string()
+    } else {
+        name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +99,7 @@ mod tests {
     fn slashes_and_dots() {
         assert_eq!(to_slash(Path::new("./a/b/../c")), "a/b/../c");
         assert_eq!(absolute(Path::new("/x/./y/../z")), PathBuf::from("/x/z"));
+        assert_eq!(safe_name("weather.pieces v2"), "weather_pieces_v2");
+        assert_eq!(safe_name(""), "_");
     }
 }

@@ -1,82 +1,27 @@
-//! The one-way pipeline shared by every command:
-//! discover -> parse (in parallel) -> graph -> validate -> emit.
+//! The one-way pipeline shared by every command: discover -> read (through the
+//! input gateway) -> parse (in parallel) -> graph -> validate, and for
+//! `build-all`: emit -> write (through the output gateway).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cli::SchemaEngine;
+use crate::analysis::Analysis;
 use crate::codes::Code;
-use crate::config::{self, Config};
+use crate::config;
+use crate::context::Context;
 use crate::diagnostics::{self, Diagnostic};
-use crate::discover::{self, Repository, RepositoryKind};
-use crate::facts::Facts;
-use crate::graph::{self, MonorepoGraph};
-use crate::incremental;
-use crate::output::{Mode, Output};
+use crate::discover;
+use crate::emit;
+use crate::graph;
+use crate::incremental::{self, Freshness, Inputs};
+use crate::input::Workspace;
+use crate::options::{Mode, SchemaEngine};
+use crate::output::{self, Output, WriteStatus};
 use crate::paths::{absolute, display_path};
 use crate::progress::Progress;
+use crate::report::{Repository, RepositoryKind, RepositoryReport};
 use crate::{dioptra, domino};
-
-/// What every per-repository step can see.
-pub struct Context<'a> {
-    pub config: &'a Config,
-    pub mode: Mode,
-    pub schema_engine: SchemaEngine,
-    pub progress: &'a Progress,
-    /// Schemas computed by pydantic (`--schema-engine python|auto`), by models.py.
-    pub python_schemas: Option<&'a domino::python_engine::PythonSchemas>,
-}
-
-/// Counts for the summary line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stats {
-    pub pieces: usize,
-    pub plugins: usize,
-    pub tasks: usize,
-    pub param_types: usize,
-    pub entrypoints: usize,
-}
-
-impl std::ops::AddAssign for Stats {
-    fn add_assign(&mut self, other: Stats) {
-        self.pieces += other.pieces;
-        self.plugins += other.plugins;
-        self.tasks += other.tasks;
-        self.param_types += other.param_types;
-        self.entrypoints += other.entrypoints;
-    }
-}
-
-/// Everything one repository produced.
-#[derive(Debug)]
-pub struct RepositoryReport {
-    pub repository: Repository,
-    pub diagnostics: Vec<Diagnostic>,
-    pub stats: Stats,
-    /// Files that belong inside the repository (e.g. `.domino/*.json`), with
-    /// absolute paths: written by `build-all`. (`check` compares them itself and
-    /// reports drift as diagnostics.)
-    pub outputs: Vec<Output>,
-    /// Aggregated artifacts, with paths relative to the dist folder
-    /// (e.g. `dioptra/<repo>/bundle.tar.gz`): written by `build-all` only.
-    pub artifacts: Vec<Output>,
-    /// What the graph needs to know (filled by the ecosystem modules).
-    pub facts: Facts,
-}
-
-impl RepositoryReport {
-    pub fn new(repository: &Repository) -> Self {
-        RepositoryReport {
-            repository: repository.clone(),
-            diagnostics: Vec::new(),
-            stats: Stats::default(),
-            outputs: Vec::new(),
-            artifacts: Vec::new(),
-            facts: Facts::None,
-        }
-    }
-}
 
 /// The options of the analysis, independent of the command line.
 #[derive(Clone, Debug, Default)]
@@ -93,62 +38,6 @@ pub struct Options {
     pub changed_since: Option<String>,
 }
 
-/// Whether a repository was recompiled, and why.
-#[derive(Debug)]
-pub enum Freshness {
-    /// Incremental builds are off.
-    Untracked,
-    /// Restored from the cache: nothing changed.
-    Fresh,
-    /// Recompiled, for these reasons.
-    Rebuilt {
-        reasons: Vec<String>,
-        previous: Option<Box<incremental::Entry>>,
-    },
-}
-
-/// The analysis of the whole monorepo.
-#[derive(Debug)]
-pub struct Analysis {
-    pub config: Config,
-    pub reports: Vec<RepositoryReport>,
-    /// The monorepo graph, built once from the reports' facts.
-    pub graph: MonorepoGraph,
-    /// Diagnostics that belong to no single repository (discovery, cross-repository).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Per report (same order): was it recompiled?
-    pub freshness: Vec<Freshness>,
-}
-
-impl Analysis {
-    /// All diagnostics, sorted and deduplicated.
-    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self
-            .diagnostics
-            .iter()
-            .chain(self.reports.iter().flat_map(|r| &r.diagnostics))
-            .cloned()
-            .collect();
-        diagnostics::sort_and_dedup(&mut all);
-        all
-    }
-
-    pub fn stats(&self) -> Stats {
-        let mut stats = Stats::default();
-        for report in &self.reports {
-            stats += report.stats;
-        }
-        stats
-    }
-
-    pub fn count(&self, kind: RepositoryKind) -> usize {
-        self.reports
-            .iter()
-            .filter(|r| r.repository.kind == kind)
-            .count()
-    }
-}
-
 /// A problem with the command line or the environment (exit status 2).
 #[derive(Debug)]
 pub struct EnvironmentError {
@@ -163,12 +52,29 @@ impl EnvironmentError {
     }
 }
 
-/// Runs discover -> parse -> validate for every repository.
+/// What the incremental machinery knows of one repository (build-all).
+#[derive(Debug)]
+pub struct Tracking {
+    pub freshness: Freshness,
+    /// The repository tree as hashed at the start of its processing.
+    pub inputs: Inputs,
+}
+
+/// An analysis and how it was made.
+pub struct Run {
+    pub analysis: Analysis,
+    /// The input gateway of the run.
+    pub workspace: Workspace,
+    /// Per report (same order), in `build-all` only.
+    pub tracking: Vec<Tracking>,
+}
+
+/// Runs discover -> read -> parse -> graph -> validate for every repository.
 pub fn analyze(
     options: &Options,
     mode: Mode,
     progress: &Progress,
-) -> Result<Analysis, EnvironmentError> {
+) -> Result<Run, EnvironmentError> {
     let cwd = std::env::current_dir().map_err(|err| {
         EnvironmentError::new(Diagnostic::error(
             Code::EnvCwd,
@@ -181,6 +87,7 @@ pub fn analyze(
             diagnostics: config_diagnostics,
         });
     }
+    let workspace = Workspace::new(&config.workspace_root);
 
     let roots: Vec<PathBuf> = if options.repos.is_empty() {
         config.roots()
@@ -189,7 +96,7 @@ pub fn analyze(
     };
     let missing: Vec<Diagnostic> = roots
         .iter()
-        .filter(|root| !root.is_dir())
+        .filter(|root| !workspace.is_dir(root))
         .map(|root| {
             Diagnostic::error(Code::EnvMissingRoot, "repository root is not a folder")
                 .at_path(display_path(root))
@@ -210,37 +117,9 @@ pub fn analyze(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let discovery = discover::discover(&roots);
+    let discovery = discover::discover(&workspace, &roots);
     let mut repositories = discovery.repositories;
-    if !options.only.is_empty() {
-        let unknown: Vec<&String> = options
-            .only
-            .iter()
-            .filter(|name| !repositories.iter().any(|r| &r.name == *name))
-            .collect();
-        if !unknown.is_empty() {
-            let mut names: Vec<&str> = repositories.iter().map(|r| r.name.as_str()).collect();
-            names.dedup();
-            let diagnostics = unknown
-                .into_iter()
-                .map(|name| {
-                    let candidates: Vec<&str> = names.clone();
-                    let mut diagnostic = Diagnostic::error(
-                        Code::EnvUnknownRepository,
-                        format!("no repository named `{name}` was found"),
-                    );
-                    diagnostic = match config::did_you_mean(name, &candidates) {
-                        Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
-                        None => diagnostic
-                            .with_help(format!("repositories found: {}", names.join(", "))),
-                    };
-                    diagnostic
-                })
-                .collect();
-            return Err(EnvironmentError { diagnostics });
-        }
-        repositories.retain(|r| options.only.contains(&r.name));
-    }
+    select_only(&mut repositories, &options.only)?;
     if let Some(revision) = &options.changed_since {
         let changed =
             incremental::changed_since(&config.workspace_root, revision).map_err(|message| {
@@ -251,7 +130,7 @@ pub fn analyze(
                 )
             })?;
         let before = repositories.len();
-        repositories.retain(|r| incremental::is_affected(&config, r, &changed));
+        repositories.retain(|r| incremental::is_affected(&workspace, &config, r, &changed));
         progress.log(format!(
             "{} of {} affected by {} changed since {revision}",
             diagnostics::plural(repositories.len(), "repository"),
@@ -277,54 +156,51 @@ pub fn analyze(
     // process for all pieces of all repositories, before the parallel work.
     let python_schemas = match options.schema_engine {
         SchemaEngine::Static => None,
-        engine => domino::python_engine::prepare(engine, &repositories, progress)
+        engine => domino::python_engine::prepare(&workspace, engine, &repositories, progress)
             .map_err(EnvironmentError::new)?,
     };
     let context = Context {
         config: &config,
         mode,
-        schema_engine: options.schema_engine,
         progress,
-        python_schemas: python_schemas.as_ref(),
     };
     // Cached reports were made by the static reader.
-    let incremental = options.incremental && options.schema_engine == SchemaEngine::Static;
+    let use_cache = options.incremental && options.schema_engine == SchemaEngine::Static;
     progress.stage("checking", repositories.len());
-    let (reports, freshness): (Vec<RepositoryReport>, Vec<Freshness>) = pool.install(|| {
+    let processed: Vec<(RepositoryReport, Option<Tracking>)> = pool.install(|| {
         repositories
             .par_iter()
             .map(|repository| {
-                let cached = incremental.then(|| incremental::freshness(&config, repository));
-                let (report, freshness) = match cached {
-                    Some(incremental::Freshness {
-                        fresh: Some(report),
-                        ..
-                    }) => (report, Freshness::Fresh),
-                    other => {
-                        context.progress.verbose(format!(
-                            "checking {} ({})",
-                            repository.display,
-                            repository.kind.as_str()
-                        ));
-                        let report = match repository.kind {
-                            RepositoryKind::Domino => domino::process(repository, &context),
-                            RepositoryKind::Dioptra => dioptra::process(repository, &context),
-                        };
-                        let freshness = match other {
-                            Some(state) => Freshness::Rebuilt {
-                                reasons: state.reasons,
-                                previous: state.previous.map(Box::new),
-                            },
-                            None => Freshness::Untracked,
-                        };
-                        (report, freshness)
+                let reader = workspace.reader(&repository.root);
+                // build-all hashes every input (for the fingerprint it records).
+                let inputs = (mode == Mode::Write).then(|| Inputs::read(&reader, repository));
+                let (cached, freshness) = match &inputs {
+                    Some(inputs) if use_cache => {
+                        incremental::freshness(&reader, &config, repository, inputs)
                     }
+                    _ => (None, Freshness::Untracked),
                 };
-                context.progress.step(&repository.name);
-                (report, freshness)
+                let report = cached.unwrap_or_else(|| {
+                    progress.verbose(format!(
+                        "checking {} ({})",
+                        repository.display,
+                        repository.kind.as_str()
+                    ));
+                    match repository.kind {
+                        RepositoryKind::Domino => {
+                            domino::process(repository, &reader, &context, python_schemas.as_ref())
+                        }
+                        RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
+                    }
+                });
+                progress.step(&repository.name);
+                let tracking = inputs.map(|inputs| Tracking { freshness, inputs });
+                (report, tracking)
             })
-            .unzip()
+            .collect()
     });
+    let (reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
+        processed.into_iter().unzip();
 
     progress.verbose("building the monorepo graph");
     let mut graph = graph::build(&reports, &config.domino_base_image());
@@ -334,11 +210,237 @@ pub fn analyze(
         config.dioptra_group(name).to_string()
     }));
 
-    Ok(Analysis {
-        config,
-        reports,
-        graph,
-        diagnostics,
-        freshness,
+    Ok(Run {
+        analysis: Analysis {
+            config,
+            reports,
+            graph,
+            diagnostics,
+        },
+        workspace,
+        tracking: tracking.into_iter().flatten().collect(),
     })
+}
+
+/// Keeps the repositories named by `--only` (all when empty); an unknown name
+/// is a usage error with a hint.
+fn select_only(
+    repositories: &mut Vec<Repository>,
+    only: &[String],
+) -> Result<(), EnvironmentError> {
+    if only.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = repositories.iter().map(|r| r.name.as_str()).collect();
+    names.dedup();
+    let diagnostics: Vec<Diagnostic> = only
+        .iter()
+        .filter(|name| !names.contains(&name.as_str()))
+        .map(|name| unknown_repository(name, &names))
+        .collect();
+    if !diagnostics.is_empty() {
+        return Err(EnvironmentError { diagnostics });
+    }
+    repositories.retain(|r| only.contains(&r.name));
+    Ok(())
+}
+
+/// `--only NAME` names no repository.
+pub fn unknown_repository(name: &str, names: &[&str]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        Code::EnvUnknownRepository,
+        format!("no repository named `{name}` was found"),
+    );
+    match config::did_you_mean(name, names) {
+        Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+        None => diagnostic.with_help(format!("repositories found: {}", names.join(", "))),
+    }
+}
+
+/// `report.json`, `junit.xml` and `report.sarif` in `dir`.
+pub fn report_outputs(analysis: &Analysis, dir: &Path) -> Vec<Output> {
+    emit::reports::all(analysis)
+        .into_iter()
+        .map(|output| Output::new(dir.join(&output.path), output.bytes))
+        .collect()
+}
+
+/// What `build-all` did.
+pub struct Build {
+    pub run: Run,
+    /// Every diagnostic of the analysis, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when errors were found: only the reports were written.
+    pub artifacts_written: bool,
+    /// Files written inside the repositories.
+    pub written: usize,
+    /// Files of the dist folder.
+    pub dist_files: usize,
+    pub dist_status: WriteStatus,
+    /// Files that could not be written (exit status 2).
+    pub failures: Vec<Diagnostic>,
+    pub rebuilt: usize,
+    pub fresh: usize,
+}
+
+/// `build-all`: analyze; when nothing is wrong, write the repositories'
+/// generated files and replace the dist folder with every artifact (else only
+/// the reports); record the fingerprints. With `explain`, say why each
+/// repository was recompiled.
+pub fn build(
+    options: &Options,
+    dist: &Path,
+    explain: bool,
+    progress: &Progress,
+) -> Result<Build, EnvironmentError> {
+    let run = analyze(options, Mode::Write, progress)?;
+    let analysis = &run.analysis;
+    let diagnostics = analysis.all_diagnostics();
+    let reports = report_outputs(analysis, dist);
+    let mut build = Build {
+        diagnostics,
+        artifacts_written: false,
+        written: 0,
+        dist_files: 0,
+        dist_status: WriteStatus::Unchanged,
+        failures: Vec::new(),
+        rebuilt: 0,
+        fresh: 0,
+        run,
+    };
+    if build.diagnostics.iter().any(Diagnostic::is_error) {
+        build.failures = output::write_all(&reports);
+        return Ok(build);
+    }
+    let analysis = &build.run.analysis;
+    let mut dist_outputs = emit::dist_outputs(analysis, dist);
+    dist_outputs.extend(
+        reports
+            .into_iter()
+            .map(|r| Output::new(r.path.strip_prefix(dist).unwrap_or(&r.path), r.bytes)),
+    );
+
+    // Files inside the repositories: one by one, atomically.
+    let repository_outputs: Vec<&Output> =
+        analysis.reports.iter().flat_map(|r| &r.outputs).collect();
+    progress.stage("writing", repository_outputs.len());
+    for output in &repository_outputs {
+        match output::write_atomic(&output.path, &output.bytes) {
+            Ok(WriteStatus::Written) => {
+                build.written += 1;
+                progress.verbose(format!("wrote {}", display_path(&output.path)));
+            }
+            Ok(WriteStatus::Unchanged) => {}
+            Err(err) => build
+                .failures
+                .push(output::write_failure(&output.path, &err)),
+        }
+        progress.step(&display_path(&output.path));
+    }
+    // The dist folder: replaced as a whole, so it never mixes two runs.
+    build.dist_files = dist_outputs.len();
+    match output::replace_dir(dist, &dist_outputs) {
+        Ok(status) => build.dist_status = status,
+        Err(err) => build.failures.push(
+            Diagnostic::error(
+                Code::EnvWriteFailed,
+                format!("cannot write the dist folder: {err}"),
+            )
+            .at_path(display_path(dist)),
+        ),
+    }
+    if !build.failures.is_empty() {
+        return Ok(build);
+    }
+    build.artifacts_written = true;
+    let (rebuilt, fresh) = record_fingerprints(&build.run, progress, explain);
+    build.rebuilt = rebuilt;
+    build.fresh = fresh;
+    Ok(build)
+}
+
+/// Records the fingerprint of every recompiled repository and, with `explain`,
+/// says why it was recompiled and which image groups changed. Returns the
+/// counts of recompiled and fresh repositories.
+fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize, usize) {
+    let analysis = &run.analysis;
+    let mut rebuilt = 0;
+    let mut fresh = 0;
+    for (report, tracking) in analysis.reports.iter().zip(&run.tracking) {
+        let environment_of = |group: &str| {
+            analysis
+                .graph
+                .group_environments
+                .get(&(report.repository.display.clone(), group.to_string()))
+                .cloned()
+                .flatten()
+        };
+        let groups = incremental::group_hashes(report, &environment_of);
+        let external: Vec<PathBuf> = groups
+            .keys()
+            .filter_map(|group| environment_of(group))
+            .filter_map(|hash| analysis.graph.environments.get(&hash))
+            .flat_map(|environment| environment.files.iter().cloned())
+            .collect();
+        match &tracking.freshness {
+            Freshness::Fresh => {
+                fresh += 1;
+                if explain {
+                    progress.log(format!(
+                        "fresh {}: nothing changed",
+                        report.repository.display
+                    ));
+                }
+                continue;
+            }
+            Freshness::Rebuilt {
+                reasons,
+                previous_groups,
+            } => {
+                rebuilt += 1;
+                if explain {
+                    let shown: Vec<String> =
+                        reasons.iter().take(8).map(ToString::to_string).collect();
+                    let more = reasons.len().saturating_sub(shown.len());
+                    let mut line = format!(
+                        "recompiled {}: {}",
+                        report.repository.display,
+                        shown.join("; ")
+                    );
+                    if more > 0 {
+                        line.push_str(&format!(" (and {more} more)"));
+                    }
+                    let changed = incremental::changed_groups(previous_groups.as_ref(), &groups);
+                    if !changed.is_empty() {
+                        line.push_str(&format!(
+                            "; image groups to rebuild: {}",
+                            changed.join(", ")
+                        ));
+                    }
+                    progress.log(line);
+                }
+            }
+            Freshness::Untracked => rebuilt += 1,
+        }
+        let record = incremental::record(
+            &run.workspace,
+            &analysis.config,
+            report,
+            &tracking.inputs,
+            &external,
+            groups,
+        );
+        let written = record
+            .blobs
+            .iter()
+            .try_for_each(|blob| output::write_atomic(&blob.path, &blob.bytes).map(drop))
+            .and_then(|()| output::write_atomic(&record.entry_path, &record.entry).map(drop));
+        if let Err(err) = written {
+            progress.log(format!(
+                "warning: cannot record the fingerprint of {}: {err}",
+                report.repository.display
+            ));
+        }
+    }
+    (rebuilt, fresh)
 }

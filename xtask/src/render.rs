@@ -4,10 +4,26 @@ use std::io::{IsTerminal, Write};
 
 use serde_json::json;
 
-use crate::cli::{ColorChoice, CommonArgs, MessageFormat};
+use crate::analysis::Analysis;
 use crate::diagnostics::{self, Diagnostic, plural};
-use crate::discover::RepositoryKind;
-use crate::pipeline::Analysis;
+use crate::report::RepositoryKind;
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageFormat {
+    /// rustc style, on stderr.
+    Human,
+    /// One JSON object per line on stdout, ending with a summary object.
+    Json,
+}
+
+/// When to color human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
 
 /// How to print.
 #[derive(Clone, Copy, Debug)]
@@ -18,17 +34,17 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn from_args(args: &CommonArgs) -> Self {
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
+    pub fn new(format: MessageFormat, quiet: bool, color: Color) -> Self {
+        let color = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
                 std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
         Printer {
-            format: args.message_format,
-            quiet: args.quiet,
+            format,
+            quiet,
             color,
         }
     }

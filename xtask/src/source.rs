@@ -2,11 +2,23 @@
 //! and show a snippet.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A byte range in a [`SourceFile`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -72,17 +84,20 @@ impl SourceFile {
         })
     }
 
-    /// Reads a file as UTF-8 text. A file that is not UTF-8 is an error whose
-    /// message says where the first bad byte is.
-    pub fn read(path: &Path, display: String) -> Result<Arc<SourceFile>, String> {
+    /// A file known by its path only, its text not loaded yet (a diagnostic
+    /// read back from the cache; see `Diagnostic::load_sources`).
+    pub fn unloaded(path: PathBuf) -> Arc<SourceFile> {
+        let display = crate::paths::display_path(&path);
+        SourceFile::new(path, display, String::new())
+    }
+
+    /// Reads a file directly (tests only: the tool reads through the input
+    /// gateway, `crate::input`).
+    #[cfg(test)]
+    pub fn read(path: &std::path::Path, display: String) -> Result<Arc<SourceFile>, String> {
         let bytes = std::fs::read(path).map_err(|err| format!("cannot read file: {err}"))?;
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
-            Err(err) => Err(format!(
-                "file is not valid UTF-8 (first invalid byte at offset {})",
-                err.utf8_error().valid_up_to()
-            )),
-        }
+        let text = String::from_utf8(bytes).map_err(|err| err.to_string())?;
+        Ok(SourceFile::new(path.to_path_buf(), display, text))
     }
 
     /// The 1-based line and character column of a byte offset (clamped to the text).

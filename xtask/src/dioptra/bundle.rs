@@ -9,11 +9,11 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::artifacts::archive::{self, Entry};
-use crate::artifacts::json_bytes;
-use crate::discover::Repository;
+use crate::archive::{self, Entry};
 use crate::facts::TaskKind;
-use crate::output::Output;
+use crate::input::Reader;
+use crate::output::{Output, json_bytes};
+use crate::report::Repository;
 
 use super::Checked;
 use super::schema::Dialect;
@@ -38,7 +38,7 @@ fn is_bundled(relative: &Path) -> bool {
 }
 
 /// The files of the bundle, relative to the repository root, sorted.
-pub fn bundle_files(root: &Path, checked: &Checked) -> Vec<String> {
+pub fn bundle_files(reader: &Reader<'_>, root: &Path, checked: &Checked) -> Vec<String> {
     let mut files = BTreeSet::new();
     files.insert(checked.config_path.clone());
     for plugin in checked.plugins.iter().flatten() {
@@ -47,17 +47,8 @@ pub fn bundle_files(root: &Path, checked: &Checked) -> Vec<String> {
         } else {
             root.join(&plugin.folder)
         };
-        for entry in walkdir::WalkDir::new(&folder)
-            .follow_links(false)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let Ok(relative) = entry.path().strip_prefix(&folder) else {
-                continue;
-            };
-            if is_bundled(relative) {
-                let relative = crate::paths::to_slash(relative);
+        for (relative, _) in reader.walk_files(&folder, &|_| false, &|_| true) {
+            if is_bundled(Path::new(&relative)) {
                 files.insert(if plugin.folder.is_empty() {
                     relative
                 } else {
@@ -76,10 +67,14 @@ pub fn bundle_files(root: &Path, checked: &Checked) -> Vec<String> {
 /// seed-dialect config goes into the bundle translated (`[[plugins.tasks]]` ->
 /// `tasks.functions`, a missing entrypoint `name` -> the file stem, as the
 /// importer itself defaults it), at the same path; everything else is verbatim.
-pub fn bundle(root: &Path, checked: &Checked) -> std::io::Result<Vec<u8>> {
+pub fn bundle(reader: &Reader<'_>, root: &Path, checked: &Checked) -> std::io::Result<Vec<u8>> {
     let mut entries = Vec::new();
-    for path in bundle_files(root, checked) {
-        let mut bytes = std::fs::read(root.join(&path))?;
+    for path in bundle_files(reader, root, checked) {
+        let mut bytes = reader
+            .file(&root.join(&path))
+            .map_err(|err| std::io::Error::other(format!("{path}: {err}")))?
+            .bytes()
+            .to_vec();
         if path == checked.config_path
             && checked.model.dialect == Dialect::Seed
             && let Some(translated) = translate_seed(&checked.document.value, &path)
@@ -237,7 +232,11 @@ pub fn manifest(repository: &str, checked: &Checked, bundle_name: &str) -> Value
 }
 
 /// Both artifacts of one clean config.
-pub fn artifacts(repository: &Repository, checked: &Checked) -> std::io::Result<Vec<Output>> {
+pub fn artifacts(
+    reader: &Reader<'_>,
+    repository: &Repository,
+    checked: &Checked,
+) -> std::io::Result<Vec<Output>> {
     let stem = artifact_stem(&repository.name, &checked.config_path);
     let bundle_path = format!("{stem}.tar.gz");
     let bundle_name = bundle_path
@@ -245,7 +244,7 @@ pub fn artifacts(repository: &Repository, checked: &Checked) -> std::io::Result<
         .next()
         .unwrap_or(&bundle_path)
         .to_string();
-    let bytes = bundle(&repository.root, checked)?;
+    let bytes = bundle(reader, &repository.root, checked)?;
     let manifest = manifest(&repository.name, checked, &bundle_name);
     Ok(vec![
         Output::new(bundle_path, bytes),

@@ -22,16 +22,16 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::codes::Code;
+use crate::context::Context;
 use crate::diagnostics::Diagnostic;
-use crate::discover::Repository;
 use crate::doc::{self, Document};
-use crate::domino::read_source;
 use crate::facts::{
     DioptraConfig, DioptraEntrypoint, DioptraFacts, DioptraPlugin, DioptraType, Facts, TaskKind,
 };
-use crate::output::Mode;
+use crate::input::Reader;
+use crate::options::Mode;
 use crate::paths::display_path;
-use crate::pipeline::{Context, RepositoryReport, Stats};
+use crate::report::{Repository, RepositoryReport, Stats};
 use crate::source::{SourceFile, Span};
 
 use model::{Entrypoint, Model, Plugin};
@@ -42,11 +42,16 @@ use taskgraph::{
 use types::TypeRegistry;
 
 /// Validates one repository.
-pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryReport {
+pub fn process(
+    repository: &Repository,
+    reader: &Reader<'_>,
+    context: &Context<'_>,
+) -> RepositoryReport {
     let mut report = RepositoryReport::new(repository);
     let mut facts = DioptraFacts::default();
     for config in &repository.resource_configs {
-        let Some(file) = read_source(config, Code::DioptraUnreadableFile, &mut report.diagnostics)
+        let Some(file) =
+            reader.source(config, Code::DioptraUnreadableFile, &mut report.diagnostics)
         else {
             continue;
         };
@@ -64,13 +69,13 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
             }
         };
         report.stats += count(&document.value);
-        let checked = check_config(&repository.root, config, &document);
+        let checked = check_config(reader, &repository.root, config, &document);
         let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
         report
             .diagnostics
             .extend(checked.diagnostics.iter().cloned());
         if clean && context.mode == Mode::Write {
-            match bundle::artifacts(repository, &checked) {
+            match bundle::artifacts(reader, repository, &checked) {
                 Ok(outputs) => report.artifacts.extend(outputs),
                 Err(err) => report.diagnostics.push(
                     Diagnostic::error(
@@ -83,8 +88,31 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         }
         facts.configs.push(checked.facts);
     }
+    if context.mode == Mode::Write && !report.diagnostics.iter().any(Diagnostic::is_error) {
+        record_content_hashes(reader, &mut report, &facts);
+    }
     report.facts = Facts::Dioptra(facts);
     report
+}
+
+/// The content hashes the catalog lists: the whole tree, each config, plugin
+/// folder and entrypoint file.
+fn record_content_hashes(reader: &Reader<'_>, report: &mut RepositoryReport, facts: &DioptraFacts) {
+    let tree = reader.tree(&report.repository.root);
+    let files: Vec<(&str, &[u8])> = tree
+        .iter()
+        .map(|(relative, file)| (relative.as_str(), file.bytes()))
+        .collect();
+    let mut paths = vec![String::new()];
+    for config in &facts.configs {
+        paths.push(config.path.clone());
+        paths.extend(config.plugins.iter().map(|p| p.path.clone()));
+        paths.extend(config.entrypoints.iter().map(|e| e.path.clone()));
+    }
+    for path in paths {
+        let hash = crate::hashing::subtree_hash(&files, &path);
+        report.content_hashes.insert(path, hash);
+    }
 }
 
 /// The summary counts of one resource TOML.
@@ -156,98 +184,109 @@ enum Expected {
     File,
 }
 
-/// [`resolve_path`], then checks that the path names an existing folder or file.
-fn resolve_existing(
-    root: &Path,
-    config_dir: &[String],
-    document: &Document,
-    pointer: &str,
-    path: &str,
-    expected: Expected,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(String, PathBuf)> {
-    let (what, code) = match expected {
-        Expected::Folder => ("plugin", Code::DioptraMissingPluginFolder),
-        Expected::File => ("entrypoint", Code::DioptraMissingEntrypointFile),
-    };
-    let (relative, on_disk) =
-        resolve_path(root, config_dir, document, pointer, path, what, diagnostics)?;
-    let problem = match expected {
-        Expected::Folder if on_disk.is_dir() => return Some((relative, on_disk)),
-        Expected::File if on_disk.is_file() => return Some((relative, on_disk)),
-        Expected::Folder if on_disk.exists() => "is not a folder",
-        Expected::File if on_disk.is_dir() => "is a folder, not a file",
-        _ => "does not exist",
-    };
-    let noun = match expected {
-        Expected::Folder => "plugin folder",
-        Expected::File => "entrypoint file",
-    };
-    diagnostics.push(
-        Diagnostic::error(
-            code,
-            format!("{noun} `{}` {problem}", display_path(&on_disk)),
-        )
-        .at(&document.file, document.span(pointer))
-        .with_help(format!(
-            "{what} paths are relative to the folder of the config file"
-        )),
-    );
-    None
+/// Where the paths of one config are resolved: relative to its folder, inside
+/// the repository.
+struct ConfigPaths<'a> {
+    reader: &'a Reader<'a>,
+    root: &'a Path,
+    /// The config's folder, relative to the repository root.
+    config_dir: &'a [String],
+    document: &'a Document,
 }
 
-/// Resolves a path of the config (relative to the config's folder), or reports
-/// why Dioptra would reject it.
-fn resolve_path(
-    root: &Path,
-    config_dir: &[String],
-    document: &Document,
-    pointer: &str,
-    path: &str,
-    what: &str,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(String, PathBuf)> {
-    let span = document.span(pointer);
-    let parts = match rules::safe_relative_parts(path) {
-        Ok(parts) => parts,
-        Err(reason) => {
+impl ConfigPaths<'_> {
+    /// [`ConfigPaths::resolve`], then checks that the path names an existing
+    /// folder or file.
+    fn existing(
+        &self,
+        pointer: &str,
+        path: &str,
+        expected: Expected,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(String, PathBuf)> {
+        let (what, code) = match expected {
+            Expected::Folder => ("plugin", Code::DioptraMissingPluginFolder),
+            Expected::File => ("entrypoint", Code::DioptraMissingEntrypointFile),
+        };
+        let (relative, on_disk) = self.resolve(pointer, path, what, diagnostics)?;
+        let reader = self.reader;
+        let problem = match expected {
+            Expected::Folder if reader.is_dir(&on_disk) => return Some((relative, on_disk)),
+            Expected::File if reader.is_file(&on_disk) => return Some((relative, on_disk)),
+            Expected::Folder if reader.kind(&on_disk).is_some() => "is not a folder",
+            Expected::File if reader.is_dir(&on_disk) => "is a folder, not a file",
+            _ => "does not exist",
+        };
+        let noun = match expected {
+            Expected::Folder => "plugin folder",
+            Expected::File => "entrypoint file",
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                code,
+                format!("{noun} `{}` {problem}", display_path(&on_disk)),
+            )
+            .at(&self.document.file, self.document.span(pointer))
+            .with_help(format!(
+                "{what} paths are relative to the folder of the config file"
+            )),
+        );
+        None
+    }
+
+    /// Resolves a path of the config (relative to the config's folder), or
+    /// reports why Dioptra would reject it.
+    fn resolve(
+        &self,
+        pointer: &str,
+        path: &str,
+        what: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(String, PathBuf)> {
+        let (reader, root, config_dir, document) =
+            (self.reader, self.root, self.config_dir, self.document);
+        let span = document.span(pointer);
+        let parts = match rules::safe_relative_parts(path) {
+            Ok(parts) => parts,
+            Err(reason) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DioptraInvalidPath,
+                        format!("invalid {what} path `{path}`: {reason}"),
+                    )
+                    .at(&document.file, span)
+                    .with_help("paths are relative to the config's folder and use `/` separators"),
+                );
+                return None;
+            }
+        };
+        let Some(resolved) = rules::join_inside(config_dir, &parts) else {
             diagnostics.push(
                 Diagnostic::error(
                     Code::DioptraInvalidPath,
-                    format!("invalid {what} path `{path}`: {reason}"),
+                    format!("{what} path `{path}` leaves the repository root"),
                 )
                 .at(&document.file, span)
-                .with_help("paths are relative to the config's folder and use `/` separators"),
+                .with_help("`..` is allowed only while the path stays inside the repository"),
             );
             return None;
-        }
-    };
-    let Some(resolved) = rules::join_inside(config_dir, &parts) else {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::DioptraInvalidPath,
-                format!("{what} path `{path}` leaves the repository root"),
-            )
-            .at(&document.file, span)
-            .with_help("`..` is allowed only while the path stays inside the repository"),
-        );
-        return None;
-    };
-    let on_disk = resolved.iter().fold(root.to_path_buf(), |p, c| p.join(c));
-    // Symbolic links must not lead outside the repository either.
-    if let (Ok(real), Ok(real_root)) = (on_disk.canonicalize(), root.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        diagnostics.push(
+        };
+        let on_disk = resolved.iter().fold(root.to_path_buf(), |p, c| p.join(c));
+        // Symbolic links must not lead outside the repository either.
+        if let (Some(real), Some(real_root)) = (reader.canonical(&on_disk), reader.canonical(root))
+            && !real.starts_with(&real_root)
+        {
+            diagnostics.push(
             Diagnostic::error(
                 Code::DioptraInvalidPath,
                 format!("{what} path `{path}` leads outside the repository root (through a symbolic link)"),
             )
             .at(&document.file, span),
         );
-        return None;
+            return None;
+        }
+        Some((resolved.join("/"), on_disk))
     }
-    Some((resolved.join("/"), on_disk))
 }
 
 /// Reports the later occurrences of duplicate keys.
@@ -267,7 +306,12 @@ fn duplicates<'a>(
 }
 
 /// Checks one parsed resource TOML.
-pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked {
+pub fn check_config(
+    reader: &Reader<'_>,
+    root: &Path,
+    config: &Path,
+    document: &Document,
+) -> Checked {
     let file = &document.file;
     let dialect = schema::detect(&document.value);
     let mut diagnostics = schema::validate(document, dialect);
@@ -280,6 +324,12 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
         .collect();
     let config_path = config_rel.join("/");
     let config_dir = &config_rel[..config_rel.len().saturating_sub(1)];
+    let paths = ConfigPaths {
+        reader,
+        root,
+        config_dir,
+        document,
+    };
 
     // Parameter types: names, uniqueness, then the registry's own checks.
     for ty in &model.types {
@@ -394,17 +444,13 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             );
         }
         check_tasks(document, plugin, &type_known, &mut diagnostics);
-        let resolved = resolve_existing(
-            root,
-            config_dir,
-            document,
-            &path_pointer,
+        let resolved = paths.existing(&path_pointer,
             &plugin.path,
             Expected::Folder,
             &mut diagnostics,
         )
         .map(|(folder, on_disk)| {
-            let files = pyfiles::plugin_files(&on_disk);
+            let files = pyfiles::plugin_files(reader, &on_disk);
             for name in &files {
                 let problem = if !rules::is_valid_plugin_filename(name) {
                     "Dioptra rejects it as a plugin file name".to_string()
@@ -422,7 +468,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                     .with_help("file and folder names must be Python identifiers; sub-folder names and files in sub-folders must not start with `_`"),
                 );
             }
-            pyfiles::check_plugin(document, plugin, &on_disk, &files, &mut diagnostics);
+            pyfiles::check_plugin(reader, document, plugin, &on_disk, &files, &mut diagnostics);
             ResolvedPlugin { folder, files }
         });
         resolved_plugins.push(resolved);
@@ -510,27 +556,23 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
             }
         }
         let path_pointer = format!("{}/path", entrypoint.pointer);
-        let resolved = resolve_existing(
-            root,
-            config_dir,
-            document,
-            &path_pointer,
-            &entrypoint.path,
-            Expected::File,
-            &mut diagnostics,
-        )
-        .and_then(|(path, on_disk)| {
-            match SourceFile::read(&on_disk, display_path(&on_disk)) {
+        let resolved = paths
+            .existing(
+                &path_pointer,
+                &entrypoint.path,
+                Expected::File,
+                &mut diagnostics,
+            )
+            .and_then(|(path, on_disk)| match reader.text(&on_disk) {
                 Ok(yaml) => Some(ResolvedEntrypoint { path, yaml }),
                 Err(message) => {
                     diagnostics.push(
-                        Diagnostic::error(Code::DioptraUnreadableFile, message)
+                        Diagnostic::error(Code::DioptraUnreadableFile, message.to_string())
                             .at(file, document.span(&path_pointer)),
                     );
                     None
                 }
-            }
-        });
+            });
         let mut task_engine = None;
         if let Some(resolved) = &resolved {
             let outcome = run_graph(

@@ -10,31 +10,23 @@ use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::Document;
 use crate::facts::TaskKind;
+use crate::input::Reader;
 use crate::paths::display_path;
 use crate::python::{self, ParameterKind, PythonModule};
-use crate::source::SourceFile;
 
 use super::model::{Plugin, Task};
 
 /// Every `**/*.py` under the plugin folder whose name does not start with `.`
 /// (Python's `rglob("[!.]*.py")`), relative, with `/`, sorted.
-pub fn plugin_files(folder: &Path) -> Vec<String> {
-    let mut files: Vec<String> = walkdir::WalkDir::new(folder)
-        .follow_links(false)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .filter(|entry| {
-            let name = entry.file_name().to_string_lossy();
+pub fn plugin_files(reader: &Reader<'_>, folder: &Path) -> Vec<String> {
+    reader
+        .walk_files(folder, &|_| false, &|relative| {
+            let name = relative.rsplit('/').next().unwrap_or(relative);
             !name.starts_with('.') && name.ends_with(".py")
         })
-        .filter_map(|entry| {
-            let relative = entry.path().strip_prefix(folder).ok()?;
-            Some(crate::paths::to_slash(relative))
-        })
-        .collect();
-    files.sort();
-    files
+        .into_iter()
+        .map(|(relative, _)| relative)
+        .collect()
 }
 
 /// Names bound at the top level by something other than `def` / `class`
@@ -78,6 +70,7 @@ fn other_bindings(module: &PythonModule) -> Vec<String> {
 
 /// Checks the tasks of one plugin against its files.
 pub fn check_plugin(
+    reader: &Reader<'_>,
     document: &Document,
     plugin: &Plugin,
     folder: &Path,
@@ -124,7 +117,7 @@ pub fn check_plugin(
     }
     for (filename, tasks) in by_file {
         let path = folder.join(filename);
-        let file = match SourceFile::read(&path, display_path(&path)) {
+        let file = match reader.text(&path) {
             Ok(file) => file,
             Err(message) => {
                 let pointer = format!("{}/filename", tasks[0].pointer);

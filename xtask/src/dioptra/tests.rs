@@ -20,7 +20,8 @@ fn check_at(dir: &Path, config: &str) -> Checked {
     let path = dir.join(config);
     let file = SourceFile::read(&path, config.to_string()).unwrap();
     let document = doc::parse_toml(&file).unwrap();
-    check_config(dir, &path, &document)
+    let workspace = crate::input::Workspace::new(dir);
+    check_config(&workspace.reader(dir), dir, &path, &document)
 }
 
 fn check(files: &[(&str, &str)]) -> (tempfile::TempDir, Checked) {
@@ -535,8 +536,10 @@ fn the_manifest_matches_its_schema_and_the_bundle_holds_exactly_the_named_files(
     let engine = &manifest["entrypoints"][0]["task_engine"];
     assert!(engine["graph"].is_object(), "{engine:#}");
     assert!(engine["tasks"]["load"].is_object(), "{engine:#}");
+    let workspace = crate::input::Workspace::new(dir.path());
+    let reader = workspace.reader(dir.path());
     assert_eq!(
-        bundle::bundle_files(dir.path(), &checked),
+        bundle::bundle_files(&reader, dir.path(), &checked),
         [
             "dioptra.toml",
             "entrypoints/run.yml",
@@ -544,8 +547,8 @@ fn the_manifest_matches_its_schema_and_the_bundle_holds_exactly_the_named_files(
             "plugins/io/tasks.py"
         ]
     );
-    let a = bundle::bundle(dir.path(), &checked).unwrap();
-    let b = bundle::bundle(dir.path(), &checked).unwrap();
+    let a = bundle::bundle(&reader, dir.path(), &checked).unwrap();
+    let b = bundle::bundle(&reader, dir.path(), &checked).unwrap();
     assert_eq!(a, b, "bundles are deterministic");
     assert_eq!(
         bundle::artifact_stem("repo", "extra/dioptra_optic.toml"),

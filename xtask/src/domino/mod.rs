@@ -3,96 +3,80 @@
 //!
 //! Flow per repository: config.toml -> piece folders (in parallel: metadata.json,
 //! models.py, piece.py) -> compiled metadata in a stable piece order ->
-//! dependency groups -> outputs, drift check and the facts for the graph.
+//! dependency groups -> outputs, drift check and the facts for the graph; in
+//! `build-all`, the release archive and the content hashes of the tree. Every
+//! file is read through the repository's [`Reader`].
 
 pub mod compile;
+pub mod dependencies;
 pub mod models;
 pub mod piece;
 pub mod pyjson;
 pub mod python_engine;
+pub mod release;
 pub mod repo_config;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::codes::Code;
+use crate::context::Context;
 use crate::diagnostics::Diagnostic;
-use crate::discover::Repository;
-use crate::environments;
 use crate::facts::{DominoFacts, DominoGroup, Facts};
-use crate::output::{Mode, Output};
-use crate::paths::{display_path, to_slash};
-use crate::pipeline::{Context, RepositoryReport};
-use crate::source::SourceFile;
+use crate::input::{EntryKind, Reader};
+use crate::options::Mode;
+use crate::output::Output;
+use crate::paths::display_path;
+use crate::report::{Repository, RepositoryReport};
 
 use piece::Piece;
+use python_engine::PythonSchemas;
 
 /// The generated files, relative to the repository root.
 pub const COMPILED_METADATA: &str = ".domino/compiled_metadata.json";
 pub const DEPENDENCIES_MAP: &str = ".domino/dependencies_map.json";
 
-/// Reads a file of the repository; a missing or unreadable file is a diagnostic.
-pub(crate) fn read_source(
-    path: &Path,
-    code: Code,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Arc<SourceFile>> {
-    match SourceFile::read(path, display_path(path)) {
-        Ok(file) => Some(file),
-        Err(message) => {
-            diagnostics.push(Diagnostic::error(code, message).at_path(display_path(path)));
-            None
-        }
-    }
-}
-
 /// Pieces are exactly the direct child folders of `pieces/` whose names end in
 /// `Piece`, sorted by name.
-pub fn piece_folders(repository_root: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(repository_root.join("pieces"))
+pub fn piece_folders(reader: &Reader<'_>, repository_root: &Path) -> Vec<String> {
+    reader
+        .list_dir(&repository_root.join("pieces"))
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|name| name.ends_with("Piece"))
-        .collect();
-    names.sort();
-    names
+        .filter(|entry| entry.kind == EntryKind::Dir && entry.name.ends_with("Piece"))
+        .map(|entry| entry.name)
+        .collect()
 }
 
-/// The top-level entries of `dependencies/` (what the reference matches
-/// `requirements_file` and `dockerfile` against), or None without the folder.
-fn dependency_entries(root: &Path) -> Option<BTreeSet<String>> {
-    let entries = std::fs::read_dir(root.join("dependencies")).ok()?;
-    Some(
-        entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect(),
-    )
-}
-
-/// Validates one repository and produces its `.domino/` files.
-pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryReport {
+/// Validates one repository and produces its `.domino/` files (and, in
+/// `build-all`, its release archive).
+pub fn process(
+    repository: &Repository,
+    reader: &Reader<'_>,
+    context: &Context<'_>,
+    python_schemas: Option<&PythonSchemas>,
+) -> RepositoryReport {
     let mut report = RepositoryReport::new(repository);
     let root = &repository.root;
     let diagnostics = &mut report.diagnostics;
     let tag_override = context.config.tag_override(&repository.name);
 
-    let config = read_source(
-        &root.join("config.toml"),
-        Code::DominoUnreadableFile,
-        diagnostics,
-    )
-    .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
+    let config = reader
+        .source(
+            &root.join("config.toml"),
+            Code::DominoUnreadableFile,
+            diagnostics,
+        )
+        .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
 
-    let dependency_files = match dependency_entries(root) {
-        Some(entries) => entries,
+    // The top-level entries of `dependencies/` (what the reference matches
+    // `requirements_file` and `dockerfile` against).
+    let dependency_listing = reader.list_dir(&root.join("dependencies"));
+    let dependency_files: BTreeSet<String> = match &dependency_listing {
+        Some(entries) => entries.iter().map(|e| e.name.clone()).collect(),
         None => {
             diagnostics.push(
                 Diagnostic::error(
@@ -106,7 +90,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         }
     };
 
-    let names = piece_folders(root);
+    let names = piece_folders(reader, root);
     if names.is_empty() {
         diagnostics.push(
             Diagnostic::error(
@@ -121,10 +105,11 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         .par_iter()
         .map(|name| {
             piece::check(
+                reader,
                 &root.join("pieces").join(name),
                 name,
                 &dependency_files,
-                context.python_schemas,
+                python_schemas,
             )
         })
         .collect();
@@ -133,7 +118,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
     }
     report.stats.pieces = pieces.len();
 
-    let committed_metadata = read_committed(root, COMPILED_METADATA);
+    let committed_metadata = read_committed(reader, root, COMPILED_METADATA);
     let order = compile::piece_order(
         &names,
         committed_metadata.as_ref().and_then(|c| c.value.as_ref()),
@@ -188,12 +173,28 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         source_url: source_url.map(str::to_string),
         pieces: order.clone(),
         groups: Vec::new(),
-        dependency_files: dependency_files
+        dependency_files: dependency_listing
             .iter()
-            .filter(|f| root.join("dependencies").join(f).is_file())
-            .map(|f| format!("dependencies/{f}"))
+            .flatten()
+            .filter(|entry| entry.kind == EntryKind::File)
+            .map(|entry| format!("dependencies/{}", entry.name))
             .collect(),
+        requirements: Vec::new(),
+        dockerfiles: Vec::new(),
     };
+    facts.requirements =
+        dependencies::read_requirements(reader, root, &facts.dependency_files, diagnostics);
+    facts.dockerfiles = facts
+        .dependency_files
+        .iter()
+        .filter(|file| dependencies::is_dockerfile(file))
+        .filter_map(|file| {
+            let text = reader.text(&root.join(file)).ok()?;
+            Some(dependencies::dockerfile_facts(
+                reader, root, file, &text.text,
+            ))
+        })
+        .collect();
     for (group_name, group) in groups.iter_mut() {
         let image = compile::source_image(
             host,
@@ -212,9 +213,10 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         };
         let (dockerfile, requirements) = (text_of("dockerfile"), text_of("requirements_file"));
         let dockerfile_text = match (&dockerfile, &requirements) {
-            (Some(file), _) => {
-                std::fs::read_to_string(root.join("dependencies").join(file)).unwrap_or_default()
-            }
+            (Some(file), _) => facts
+                .dockerfile(&format!("dependencies/{file}"))
+                .map(|facts| facts.text.clone())
+                .unwrap_or_default(),
             (None, requirements) => {
                 compile::generated_dockerfile(&base_image, requirements.as_deref())
             }
@@ -248,10 +250,25 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
             group.insert("source_image".into(), Value::String(image));
         }
     }
+    for group in &facts.groups {
+        if let Some(file) = &group.requirements_file
+            && facts.requirements_file(file).is_none()
+        {
+            let path = root.join(file);
+            let message = match reader.text(&path) {
+                Err(error) => format!("cannot read requirements file: {error}"),
+                Ok(_) => "cannot read requirements file".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(Code::GraphUnreadableDependency, message)
+                    .at_path(display_path(&path)),
+            );
+        }
+    }
     unused_dependency_warnings(root, &facts, &pieces, diagnostics);
-    report.facts = Facts::Domino(facts);
 
     if report.diagnostics.iter().any(Diagnostic::is_error) {
+        report.facts = Facts::Domino(facts);
         return report;
     }
     let generated = [
@@ -263,7 +280,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         (
             DEPENDENCIES_MAP,
             Value::Object(groups),
-            read_committed(root, DEPENDENCIES_MAP),
+            read_committed(reader, root, DEPENDENCIES_MAP),
         ),
     ];
     for (relative, value, committed) in generated {
@@ -287,6 +304,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         if context.mode == Mode::Check && !same {
             report.diagnostics.push(stale_diagnostic(
                 repository,
+                reader,
                 &path,
                 committed.as_ref(),
                 &value,
@@ -294,6 +312,54 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         }
         report.outputs.push(Output::new(path, bytes));
     }
+    // Files a Dockerfile copies count as they will be once the outputs are written.
+    let generated: BTreeMap<String, Vec<u8>> = report
+        .outputs
+        .iter()
+        .filter_map(|output| {
+            let relative = output.path.strip_prefix(root).ok()?;
+            Some((crate::paths::to_slash(relative), output.bytes.clone()))
+        })
+        .collect();
+    for dockerfile in &mut facts.dockerfiles {
+        dependencies::count_generated(dockerfile, &generated);
+    }
+    if context.mode == Mode::Write {
+        let tree = reader.tree(root);
+        let files: Vec<(&str, &[u8])> = tree
+            .iter()
+            .filter(|(relative, _)| !generated.contains_key(relative))
+            .map(|(relative, file)| (relative.as_str(), file.bytes()))
+            .chain(
+                generated
+                    .iter()
+                    .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+            )
+            .collect();
+        report
+            .content_hashes
+            .insert(String::new(), crate::hashing::subtree_hash(&files, ""));
+        for piece in &facts.pieces {
+            let path = format!("pieces/{piece}");
+            let hash = crate::hashing::subtree_hash(&files, &path);
+            report.content_hashes.insert(path, hash);
+        }
+        let tree_files: Vec<release::TreeFile<'_>> = tree
+            .iter()
+            .map(|(relative, file)| (relative.as_str(), file.bytes(), file.executable))
+            .collect();
+        match release::release_archive(&facts, &tree_files, &generated) {
+            Ok(archive) => report.artifacts.push(archive),
+            Err(err) => report.diagnostics.push(
+                Diagnostic::error(
+                    Code::EnvArchiveFailed,
+                    format!("cannot build the release archive: {err}"),
+                )
+                .at_path(repository.display.clone()),
+            ),
+        }
+    }
+    report.facts = Facts::Domino(facts);
     report
 }
 
@@ -304,14 +370,15 @@ struct Committed {
 }
 
 /// Reads a committed generated file once (None when absent).
-fn read_committed(root: &Path, relative: &str) -> Option<Committed> {
-    let bytes = std::fs::read(root.join(relative)).ok()?;
+fn read_committed(reader: &Reader<'_>, root: &Path, relative: &str) -> Option<Committed> {
+    let bytes = reader.file(&root.join(relative)).ok()?.bytes().to_vec();
     let value = serde_json::from_slice(&bytes).ok();
     Some(Committed { bytes, value })
 }
 
 fn stale_diagnostic(
     repository: &Repository,
+    reader: &Reader<'_>,
     path: &Path,
     committed: Option<&Value>,
     generated: &Value,
@@ -322,13 +389,13 @@ fn stale_diagnostic(
         repository.name
     );
     let Some(old) = committed else {
-        if path.exists() {
+        if reader.kind(path).is_some() {
             let diagnostic = Diagnostic::error(
                 Code::DominoStaleGeneratedFile,
                 format!("{shown} is not valid JSON and must be regenerated"),
             )
             .with_help(help);
-            let file = SourceFile::read(path, shown.clone());
+            let file = reader.text(path);
             return match file.as_ref().map(|f| (f, crate::doc::parse_json(f))) {
                 Ok((file, Err(error))) => diagnostic
                     .at(file, error.span)
@@ -349,7 +416,8 @@ fn stale_diagnostic(
     )
     .with_help(help);
     // Point at the first difference in the committed file.
-    let located = SourceFile::read(path, shown.clone())
+    let located = reader
+        .text(path)
         .ok()
         .and_then(|file| crate::doc::parse_json(&file).ok());
     match (compile::first_difference(old, generated, ""), located) {
@@ -383,23 +451,27 @@ fn unused_dependency_warnings(
         .collect();
     let mut pending: Vec<String> = used.iter().cloned().collect();
     while let Some(file) = pending.pop() {
-        let path = root.join(&file);
-        let mut found = Vec::new();
-        if let Some(group) = facts
+        let found: Vec<String> = if let Some(dockerfile) = facts
             .groups
             .iter()
             .find(|g| g.dockerfile.as_deref() == Some(&file))
+            .and_then(|_| facts.dockerfile(&file))
         {
-            found.extend(environments::copied_paths(root, &group.dockerfile_text).into_keys());
+            dockerfile
+                .copied
+                .iter()
+                .map(|(name, _)| name.clone())
+                .collect()
+        } else if let Some(requirements) = facts.requirements_file(&file) {
+            requirements
+                .includes
+                .iter()
+                .map(|include| include.target.clone())
+                .collect()
         } else {
-            for include in environments::requirement_includes(&path) {
-                if let Ok(relative) = include.path.strip_prefix(root) {
-                    found.push(to_slash(relative));
-                }
-            }
-        }
+            Vec::new()
+        };
         for file in found {
-            let file = normalize(&file);
             if used.insert(file.clone()) {
                 pending.push(file);
             }
@@ -417,19 +489,4 @@ fn unused_dependency_warnings(
             );
         }
     }
-}
-
-/// `dependencies/./a/../b.txt` -> `dependencies/b.txt`.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
 }

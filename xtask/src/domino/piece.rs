@@ -14,7 +14,8 @@ use crate::python;
 
 use super::models::{self, ModelSchemas};
 use super::python_engine::PythonSchemas;
-use super::{pyjson, read_source, repo_config};
+use super::{pyjson, repo_config};
+use crate::input::Reader;
 
 pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
 
@@ -44,6 +45,7 @@ pub struct Piece {
 /// Checks one piece folder. `dependency_files` are the top-level entries of
 /// `dependencies/`.
 pub fn check(
+    reader: &Reader<'_>,
     folder: &Path,
     name: &str,
     dependency_files: &BTreeSet<String>,
@@ -61,7 +63,7 @@ pub fn check(
         ("models.py", Code::DominoMissingModels),
         ("piece.py", Code::DominoMissingPiece),
     ] {
-        if !folder.join(file_name).is_file() {
+        if !reader.is_file(&folder.join(file_name)) {
             diagnostics.push(
                 Diagnostic::error(code, format!("missing '{file_name}' for {name}"))
                     .at_path(display_path(folder))
@@ -73,8 +75,8 @@ pub fn check(
     }
 
     let metadata_path = folder.join("metadata.json");
-    if metadata_path.is_file()
-        && let Some(file) = read_source(&metadata_path, Code::DominoUnreadableFile, diagnostics)
+    if reader.is_file(&metadata_path)
+        && let Some(file) = reader.source(&metadata_path, Code::DominoUnreadableFile, diagnostics)
     {
         match doc::parse_json(&file) {
             Ok(document) => {
@@ -99,8 +101,8 @@ pub fn check(
     }
 
     let models_path = folder.join("models.py");
-    if models_path.is_file()
-        && let Some(file) = read_source(&models_path, Code::DominoUnreadableFile, diagnostics)
+    if reader.is_file(&models_path)
+        && let Some(file) = reader.source(&models_path, Code::DominoUnreadableFile, diagnostics)
     {
         let (module, syntax) = python::parse(&file);
         match python_schemas.and_then(|p| p.get(&models_path)) {
@@ -129,8 +131,8 @@ pub fn check(
     }
 
     let piece_path = folder.join("piece.py");
-    if piece_path.is_file()
-        && let Some(file) = read_source(&piece_path, Code::DominoUnreadableFile, diagnostics)
+    if reader.is_file(&piece_path)
+        && let Some(file) = reader.source(&piece_path, Code::DominoUnreadableFile, diagnostics)
     {
         let (module, syntax) = python::parse(&file);
         if syntax.is_empty() {

@@ -12,13 +12,13 @@ use serde_json::Value;
 use rayon::prelude::*;
 
 use super::models::{self, ModelSchemas};
-use crate::cli::SchemaEngine;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::discover::{Repository, RepositoryKind};
+use crate::input::Workspace;
+use crate::options::SchemaEngine;
 use crate::progress::Progress;
 use crate::python;
-use crate::source::SourceFile;
+use crate::report::{Repository, RepositoryKind};
 
 /// The diagnostic code of a construct the static reader does not understand.
 pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
@@ -27,6 +27,7 @@ pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
 /// pieces the static reader cannot read with `auto`. With `auto`, a missing
 /// Python only leaves the static diagnostics in place.
 pub fn prepare(
+    workspace: &Workspace,
     engine: SchemaEngine,
     repositories: &[Repository],
     progress: &Progress,
@@ -35,17 +36,17 @@ pub fn prepare(
         .iter()
         .filter(|r| r.kind == RepositoryKind::Domino)
         .flat_map(|r| {
-            super::piece_folders(&r.root)
+            super::piece_folders(&workspace.reader(&r.root), &r.root)
                 .into_iter()
                 .map(|name| r.root.join("pieces").join(name))
                 .collect::<Vec<_>>()
         })
-        .filter(|folder| folder.join("models.py").is_file())
+        .filter(|folder| workspace.is_file(&folder.join("models.py")))
         .collect();
     if engine == SchemaEngine::Auto {
         folders = folders
             .into_par_iter()
-            .filter(|folder| needs_python(&folder.join("models.py")))
+            .filter(|folder| needs_python(workspace, &folder.join("models.py")))
             .collect();
     }
     if folders.is_empty() {
@@ -85,8 +86,8 @@ pub fn prepare(
 }
 
 /// Does the static reader give up on this models.py?
-fn needs_python(models_path: &Path) -> bool {
-    let Ok(file) = SourceFile::read(models_path, models_path.display().to_string()) else {
+fn needs_python(workspace: &Workspace, models_path: &Path) -> bool {
+    let Ok(file) = workspace.reader(models_path).text(models_path) else {
         return false;
     };
     let (module, syntax) = python::parse(&file);

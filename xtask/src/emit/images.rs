@@ -8,33 +8,19 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::environments::{Environment, EnvironmentSource};
 use crate::facts::{DominoFacts, DominoGroup, Facts};
 use crate::graph::MonorepoGraph;
+use crate::graph::environments::{Environment, EnvironmentSource};
 use crate::output::Output;
 use crate::paths::to_slash;
-use crate::pipeline::RepositoryReport;
+use crate::report::RepositoryReport;
 
 /// GitHub Actions refuses matrices of more than 256 jobs.
 pub const GHA_MATRIX_LIMIT: usize = 256;
 
 /// A bake target name: `[A-Za-z0-9_-]+`.
 pub fn target_name(text: &str) -> String {
-    let name: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() {
-        "_".to_string()
-    } else {
-        name
-    }
+    crate::paths::safe_name(text)
 }
 
 /// A path as written in the bake file: relative to the workspace root (bake is
@@ -175,15 +161,15 @@ pub fn plan(
             EnvironmentSource::Dockerfile {
                 context,
                 dockerfile,
+                from_images,
             } => {
                 target.insert("context".into(), json!(bake_path(workspace_root, context)));
                 target.insert("dockerfile".into(), json!(dockerfile));
                 // A FROM naming an image built here is linked to its target.
-                let text = std::fs::read_to_string(context.join(dockerfile)).unwrap_or_default();
                 let mut contexts = Map::new();
-                for image in crate::environments::dockerfile_from_images(&text) {
-                    if let Some(target_name) = built_images.get(&image) {
-                        contexts.insert(image, json!(format!("target:{target_name}")));
+                for image in from_images {
+                    if let Some(target_name) = built_images.get(image) {
+                        contexts.insert(image.clone(), json!(format!("target:{target_name}")));
                     }
                 }
                 if !contexts.is_empty() {
@@ -341,7 +327,7 @@ mod tests {
 #[cfg(test)]
 mod plan_tests {
     use super::*;
-    use crate::discover::{Repository, RepositoryKind};
+    use crate::report::{Repository, RepositoryKind};
 
     fn domino(
         root: &Path,
@@ -349,8 +335,6 @@ mod plan_tests {
         requirements: &str,
         groups: Vec<DominoGroup>,
     ) -> RepositoryReport {
-        std::fs::create_dir_all(root.join("dependencies")).unwrap();
-        std::fs::write(root.join("dependencies/requirements.txt"), requirements).unwrap();
         let mut report = RepositoryReport::new(&Repository {
             kind: RepositoryKind::Domino,
             name: name.into(),
@@ -366,6 +350,12 @@ mod plan_tests {
             pieces: groups.iter().flat_map(|g| g.pieces.clone()).collect(),
             groups,
             dependency_files: vec!["dependencies/requirements.txt".into()],
+            requirements: vec![crate::facts::RequirementsFile {
+                path: "dependencies/requirements.txt".into(),
+                text: requirements.into(),
+                includes: vec![],
+            }],
+            dockerfiles: vec![],
         });
         report
     }

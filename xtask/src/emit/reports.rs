@@ -7,11 +7,22 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::analysis::Analysis;
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::pipeline::Analysis;
+use crate::output::Output;
 
 pub const TOOL_NAME: &str = "pieces-xtask";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `report.json`, `junit.xml` and `report.sarif` (paths relative to the folder
+/// they go in).
+pub fn all(analysis: &Analysis) -> Vec<Output> {
+    vec![
+        Output::new("report.json", report_json(analysis)),
+        Output::new("junit.xml", junit_xml(analysis)),
+        Output::new("report.sarif", sarif(analysis)),
+    ]
+}
 
 /// The diagnostics of one repository (or of the monorepo as a whole), sorted.
 struct Suite<'a> {

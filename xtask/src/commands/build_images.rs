@@ -1,20 +1,20 @@
 //! `cargo xtask build-images`: `build-all`, then `docker buildx bake` on the plan
 //! (through xshell), or a GitHub Actions matrix.
 
-use crate::artifacts::images;
+use super::ExitStatus;
 use crate::cli::{ImagesArgs, ImagesFormat};
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
+use crate::emit::images;
 use crate::paths::{absolute, display_path};
-use crate::render::Printer;
-use crate::{ExitStatus, build_all};
 
 pub fn run(args: &ImagesArgs) -> ExitStatus {
-    let printer = Printer::from_args(&args.build.common);
-    let (status, analysis) = build_all::build(&args.build);
-    let Some(analysis) = analysis else {
+    let printer = args.build.common.printer();
+    let (status, build) = super::build(&args.build);
+    let Some(build) = build else {
         return status;
     };
+    let analysis = &build.run.analysis;
     if status != ExitStatus::Success {
         return status;
     }

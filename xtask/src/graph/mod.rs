@@ -1,9 +1,10 @@
 //! The monorepo graph (petgraph), built once per run from the parsers' facts and
 //! read by the cross-repository rules and every emitter.
 
+pub mod environments;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::path::Path;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -11,10 +12,10 @@ use serde_json::{Value, json};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::environments::{self, Environment, EnvironmentError};
 use crate::facts::{Facts, TaskKind};
 use crate::paths::display_path;
-use crate::pipeline::RepositoryReport;
+use crate::report::{Repository, RepositoryReport};
+use environments::Environment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NodeKind {
@@ -338,45 +339,29 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
             continue;
         };
         let repo = &report.repository;
-        for file in &facts.dependency_files {
-            let path = repo.root.join(file);
-            let from = graph.index[&format!("dependency-file:{}/{file}", repo.display)];
-            if is_requirements_file(file) {
-                for include in environments::requirement_includes(&path) {
-                    let to = match relative_to_repo(&repo.root, &include.path) {
-                        Some(target) => {
-                            dependency_file_node(&mut graph, &repo.display, &repo.name, &target)
-                        }
-                        // A file shared from outside the repository.
-                        None => {
-                            let shown = display_path(&crate::paths::absolute(&include.path));
-                            graph.node(
-                                NodeKind::DependencyFile,
-                                format!("dependency-file:{shown}"),
-                                &shown,
-                                None,
-                                Some(shown.clone()),
-                            )
-                        }
-                    };
-                    let kind = if include.constraint {
-                        EdgeKind::Constrains
-                    } else {
-                        EdgeKind::Includes
-                    };
-                    graph.edge(from, to, kind);
-                }
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                for image in environments::dockerfile_from_images(&text) {
-                    if let Some(to) = images.get(&image).copied() {
-                        graph.edge(from, to, EdgeKind::BuildsFrom);
-                    }
+        for file in &facts.requirements {
+            let from = file_node(&mut graph, repo, &file.path);
+            for include in &file.includes {
+                let to = file_node(&mut graph, repo, &include.target);
+                let kind = if include.constraint {
+                    EdgeKind::Constrains
+                } else {
+                    EdgeKind::Includes
+                };
+                graph.edge(from, to, kind);
+            }
+        }
+        for dockerfile in &facts.dockerfiles {
+            let from = file_node(&mut graph, repo, &dockerfile.path);
+            for image in &dockerfile.from_images {
+                if let Some(to) = images.get(image).copied() {
+                    graph.edge(from, to, EdgeKind::BuildsFrom);
                 }
             }
         }
         for group in &facts.groups {
             let group_node = graph.index[&format!("group:{}/{}", repo.display, group.name)];
-            let environment = environments::environment_of(&repo.root, group, base_image);
+            let environment = environments::environment_of(&repo.root, facts, group, base_image);
             let key = (repo.display.clone(), group.name.clone());
             match environment {
                 Ok(Some(environment)) => {
@@ -395,14 +380,11 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                         .or_insert(environment);
                     graph.group_environments.insert(key, Some(hash));
                 }
-                Ok(None) => {
+                // Include cycles are reported once, by the cycle check below;
+                // unreadable files by the parser.
+                Ok(None) | Err(_) => {
                     graph.group_environments.insert(key, None);
                 }
-                // Include cycles are reported once, by the graph's cycle check.
-                Err(EnvironmentError::IncludeCycle(_)) => {
-                    graph.group_environments.insert(key, None);
-                }
-                Err(EnvironmentError::Unreadable(diagnostic)) => graph.diagnostics.push(diagnostic),
             }
         }
     }
@@ -411,15 +393,20 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
     graph
 }
 
-fn is_requirements_file(name: &str) -> bool {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    !file.to_ascii_lowercase().starts_with("dockerfile")
-}
-
-fn relative_to_repo(root: &Path, path: &Path) -> Option<String> {
-    let root = crate::paths::absolute(root);
-    let path = crate::paths::absolute(path);
-    path.strip_prefix(&root).ok().map(crate::paths::to_slash)
+/// The node of a dependency file given relative to the repository root: the
+/// repository's own, or a shared one when the path leads outside it.
+fn file_node(graph: &mut MonorepoGraph, repo: &Repository, path: &str) -> NodeIndex {
+    if !path.starts_with("../") {
+        return dependency_file_node(graph, &repo.display, &repo.name, path);
+    }
+    let shown = display_path(&crate::paths::absolute(&repo.root.join(path)));
+    graph.node(
+        NodeKind::DependencyFile,
+        format!("dependency-file:{shown}"),
+        &shown,
+        None,
+        Some(shown.clone()),
+    )
 }
 
 fn dependency_file_node(
@@ -535,7 +522,7 @@ fn shortest_cycle_through(
 }
 
 /// Graph output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -727,10 +714,12 @@ pub fn cross_repository_diagnostics(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::{Repository, RepositoryKind};
     use crate::facts::{
         DioptraConfig, DioptraFacts, DioptraPlugin, DioptraType, DominoFacts, DominoGroup,
+        RequirementInclude, RequirementsFile,
     };
+    use crate::report::{Repository, RepositoryKind};
+    use std::path::Path;
 
     fn report(kind: RepositoryKind, root: &Path, facts: Facts) -> RepositoryReport {
         let mut report = RepositoryReport::new(&Repository {
@@ -803,16 +792,25 @@ mod tests {
 
     #[test]
     fn requirement_include_cycles_print_their_whole_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("pieces");
-        std::fs::create_dir_all(root.join("dependencies")).unwrap();
-        std::fs::write(root.join("dependencies/a.txt"), "-r b.txt\nrequests\n").unwrap();
-        std::fs::write(root.join("dependencies/b.txt"), "-c c.txt\n").unwrap();
-        std::fs::write(root.join("dependencies/c.txt"), "-r a.txt\n").unwrap();
+        let root = Path::new("/monorepo/pieces");
+        let file = |name: &str, text: &str, target: &str, constraint: bool| RequirementsFile {
+            path: format!("dependencies/{name}"),
+            text: text.into(),
+            includes: vec![RequirementInclude {
+                line: 0,
+                target: format!("dependencies/{target}"),
+                constraint,
+            }],
+        };
         let reports = vec![report(
             RepositoryKind::Domino,
-            &root,
+            root,
             Facts::Domino(DominoFacts {
+                requirements: vec![
+                    file("a.txt", "-r b.txt\nrequests\n", "b.txt", false),
+                    file("b.txt", "-c c.txt\n", "c.txt", true),
+                    file("c.txt", "-r a.txt\n", "a.txt", false),
+                ],
                 groups: vec![DominoGroup {
                     name: "group0".into(),
                     requirements_file: Some("dependencies/a.txt".into()),

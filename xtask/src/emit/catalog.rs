@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::environments::EnvironmentSource;
 use crate::facts::{Facts, TaskKind};
-use crate::fingerprint::{hash_path, hash_tree_with_outputs};
 use crate::graph::MonorepoGraph;
-use crate::pipeline::RepositoryReport;
+use crate::graph::environments::EnvironmentSource;
+use crate::report::RepositoryReport;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -19,6 +18,12 @@ fn task_kind(kind: TaskKind) -> &'static str {
         TaskKind::Function => "function",
         TaskKind::Artifact => "artifact",
     }
+}
+
+/// The content hash the repository recorded for a path of its tree (`""` for
+/// the whole tree).
+fn content_hash(report: &RepositoryReport, path: &str) -> Option<String> {
+    report.content_hashes.get(path).cloned()
 }
 
 pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
@@ -31,7 +36,7 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
             "name": repo.name,
             "kind": repo.kind.as_str(),
             "path": repo.display,
-            "content_hash": hash_tree_with_outputs(&repo.root, &report.outputs),
+            "content_hash": content_hash(report, ""),
         });
         match &report.facts {
             Facts::Domino(facts) => {
@@ -49,7 +54,7 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
                         json!({
                             "name": piece,
                             "path": format!("{}/pieces/{piece}", repo.display),
-                            "content_hash": hash_path(&repo.root.join("pieces").join(piece)),
+                            "content_hash": content_hash(report, &format!("pieces/{piece}")),
                             "group": group.map(|g| g.name.clone()),
                             "image": group.map(|g| g.source_image.clone()),
                         })
@@ -95,11 +100,11 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
                     .map(|config| {
                         json!({
                             "path": format!("{}/{}", repo.display, config.path),
-                            "content_hash": hash_path(&repo.root.join(&config.path)),
+                            "content_hash": content_hash(report, &config.path),
                             "plugins": config.plugins.iter().map(|plugin| json!({
                                 "name": plugin.name,
                                 "path": format!("{}/{}", repo.display, plugin.path),
-                                "content_hash": hash_path(&repo.root.join(&plugin.path)),
+                                "content_hash": content_hash(report, &plugin.path),
                                 "tasks": plugin.tasks.iter().map(|(name, kind)| json!({"name": name, "kind": task_kind(*kind)})).collect::<Vec<_>>(),
                             })).collect::<Vec<_>>(),
                             "parameter_types": config.types.iter().map(|ty| json!({
@@ -109,7 +114,7 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
                             "entrypoints": config.entrypoints.iter().map(|entrypoint| json!({
                                 "name": entrypoint.name,
                                 "path": format!("{}/{}", repo.display, entrypoint.path),
-                                "content_hash": hash_path(&repo.root.join(&entrypoint.path)),
+                                "content_hash": content_hash(report, &entrypoint.path),
                                 "plugins": entrypoint.plugins,
                                 "artifact_plugins": entrypoint.artifact_plugins,
                             })).collect::<Vec<_>>(),
@@ -141,7 +146,7 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
         .collect();
     json!({
         "schema_version": SCHEMA_VERSION,
-        "tool": { "name": crate::artifacts::reports::TOOL_NAME, "version": crate::artifacts::reports::TOOL_VERSION },
+        "tool": { "name": crate::emit::reports::TOOL_NAME, "version": crate::emit::reports::TOOL_VERSION },
         "repositories": repositories,
         "environments": environments,
         "images": images,
@@ -151,11 +156,11 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::{Repository, RepositoryKind};
     use crate::facts::{
         DioptraConfig, DioptraEntrypoint, DioptraFacts, DioptraPlugin, DioptraType, DominoFacts,
         DominoGroup,
     };
+    use crate::report::{Repository, RepositoryKind};
 
     const SCHEMA: &str = include_str!("../../../schemas/catalog.schema.json");
 
@@ -173,13 +178,6 @@ mod tests {
     fn the_catalog_matches_its_schema() {
         let dir = tempfile::tempdir().unwrap();
         let domino_root = dir.path().join("dom");
-        std::fs::create_dir_all(domino_root.join("dependencies")).unwrap();
-        std::fs::create_dir_all(domino_root.join("pieces/APiece")).unwrap();
-        std::fs::write(
-            domino_root.join("dependencies/requirements.txt"),
-            "pandas\n",
-        )
-        .unwrap();
         let mut domino = RepositoryReport::new(&repository(RepositoryKind::Domino, &domino_root));
         domino.facts = Facts::Domino(DominoFacts {
             repository_name: "dom".into(),
@@ -196,6 +194,12 @@ mod tests {
                 dockerfile_text: "FROM base\n".into(),
             }],
             dependency_files: vec!["dependencies/requirements.txt".into()],
+            requirements: vec![crate::facts::RequirementsFile {
+                path: "dependencies/requirements.txt".into(),
+                text: "pandas\n".into(),
+                includes: vec![],
+            }],
+            dockerfiles: vec![],
         });
         let dioptra_root = dir.path().join("dio");
         std::fs::create_dir_all(dioptra_root.join("p")).unwrap();
@@ -221,6 +225,16 @@ mod tests {
                 }],
             }],
         });
+        for (report, paths) in [
+            (&mut domino, &["", "pieces/APiece"][..]),
+            (&mut dioptra, &["", "dioptra.toml", "p", "e.yml"][..]),
+        ] {
+            for path in paths {
+                report
+                    .content_hashes
+                    .insert(path.to_string(), crate::hashing::tree_hash([]));
+            }
+        }
         let reports = vec![domino, dioptra];
         let graph = crate::graph::build(&reports, "base");
         assert_eq!(graph.environments.len(), 1);

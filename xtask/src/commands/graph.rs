@@ -1,23 +1,23 @@
 //! `cargo xtask graph`: print the monorepo graph as DOT, Mermaid or JSON.
 
+use super::ExitStatus;
 use crate::cli::GraphArgs;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::output::Mode;
+use crate::graph;
+use crate::options::Mode;
 use crate::pipeline;
 use crate::progress::Progress;
-use crate::render::Printer;
-use crate::{ExitStatus, graph, options_from};
 
 pub fn run(args: &GraphArgs) -> ExitStatus {
-    let printer = Printer::from_args(&args.common);
+    let printer = args.common.printer();
     let progress = Progress::new(args.common.quiet, args.common.verbose);
     // All repositories are analyzed (edges cross repositories); `--only` filters
     // what is printed.
-    let mut options = options_from(&args.common);
+    let mut options = args.common.options();
     let only = std::mem::take(&mut options.only);
     let analysis = match pipeline::analyze(&options, Mode::Check, &progress) {
-        Ok(analysis) => analysis,
+        Ok(run) => run.analysis,
         Err(error) => {
             progress.finish();
             printer.diagnostics(&error.diagnostics);
@@ -39,7 +39,10 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         printer.diagnostics(&unknown);
         return ExitStatus::Environment;
     }
-    print!("{}", graph::render(&analysis.graph, args.format, &only));
+    print!(
+        "{}",
+        graph::render(&analysis.graph, args.format.into(), &only)
+    );
     let diagnostics = analysis.all_diagnostics();
     let errors: Vec<Diagnostic> = diagnostics
         .iter()

@@ -1,56 +1,28 @@
-//! Aggregated artifacts of `build-all`: pure functions from the analysis to bytes.
-//! Writing them is `output::write_atomic`'s job.
+//! Aggregated artifacts of `build-all`: pure functions from the analysis to
+//! bytes (they read no file). Writing them is the output gateway's job.
 
-pub mod archive;
 pub mod catalog;
 pub mod images;
-pub mod release;
 pub mod reports;
 
 use std::path::Path;
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::codes::Code;
-use crate::diagnostics::Diagnostic;
-use crate::output::Output;
-use crate::pipeline::Analysis;
-
-/// Pretty JSON with a trailing newline.
-pub fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
-    bytes.push(b'\n');
-    bytes
-}
+use crate::analysis::Analysis;
+use crate::output::{Output, json_bytes};
 
 /// Every aggregated artifact of `build-all` (paths relative to `dist`), except
-/// the reports: Dioptra bundles and manifests, Domino release archives,
-/// `SHA256SUMS`, `docker-bake.json` with the rendered Dockerfiles and
-/// environment contexts, `catalog.json` and `graph.dot`.
-pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Result<Vec<Output>, Diagnostic> {
+/// the reports: the per-repository artifacts (Dioptra bundles and manifests,
+/// Domino release archives and group Dockerfiles), `SHA256SUMS`,
+/// `docker-bake.json` with the rendered Dockerfiles and environment contexts,
+/// `catalog.json` and `graph.dot`.
+pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Vec<Output> {
     let mut outputs: Vec<Output> = analysis
         .reports
         .iter()
         .flat_map(|r| r.artifacts.iter().cloned())
         .collect();
-    let releases: Vec<std::io::Result<Option<Output>>> = analysis
-        .reports
-        .par_iter()
-        .map(release::domino_release)
-        .collect();
-    for release in releases {
-        match release {
-            Ok(Some(output)) => outputs.push(output),
-            Ok(None) => {}
-            Err(err) => {
-                return Err(Diagnostic::error(
-                    Code::EnvArchiveFailed,
-                    format!("cannot build a release archive: {err}"),
-                ));
-            }
-        }
-    }
     let archives: Vec<&Output> = outputs
         .iter()
         .filter(|o| o.path.to_string_lossy().ends_with(".tar.gz"))
@@ -76,7 +48,7 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Result<Vec<Output>, Dia
         crate::graph::render(&analysis.graph, crate::graph::GraphFormat::Dot, &[]),
     ));
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    outputs
 }
 
 /// Lower-case hex SHA-256 of some bytes.

@@ -5,16 +5,16 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::artifacts;
+use super::ExitStatus;
+use crate::analysis::Analysis;
 use crate::cli::BenchArgs;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::discover::RepositoryKind;
-use crate::output::Mode;
-use crate::pipeline::{self, Analysis};
+use crate::emit;
+use crate::options::Mode;
+use crate::pipeline;
 use crate::progress::Progress;
-use crate::render::Printer;
-use crate::{ExitStatus, options_from};
+use crate::report::{Repository, RepositoryKind};
 
 /// Median, minimum and maximum of some durations.
 pub fn summarize(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
@@ -45,13 +45,13 @@ fn line(name: &str, samples: Vec<Duration>) -> Duration {
 }
 
 pub fn run(args: &BenchArgs) -> ExitStatus {
-    let printer = Printer::from_args(&args.common);
+    let printer = args.common.printer();
     let progress = Progress::hidden();
-    let options = options_from(&args.common);
+    let options = args.common.options();
     let analyze = |mode| pipeline::analyze(&options, mode, &progress);
     // Warm-up (file system cache), and a sanity check of the input.
     let analysis: Analysis = match analyze(Mode::Check) {
-        Ok(analysis) => analysis,
+        Ok(run) => run.analysis,
         Err(error) => {
             printer.diagnostics(&error.diagnostics);
             return ExitStatus::Environment;
@@ -78,8 +78,8 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         let _ = analyze(Mode::Check);
         check.push(start.elapsed());
         let start = Instant::now();
-        if let Ok(analysis) = analyze(Mode::Write) {
-            let _ = artifacts::dist_outputs(&analysis, &dist);
+        if let Ok(run) = analyze(Mode::Write) {
+            let _ = emit::dist_outputs(&run.analysis, &dist);
         }
         build.push(start.elapsed());
     }
@@ -205,7 +205,7 @@ fn reference_domino(
 /// of the import request alone (app start-up and database set-up excluded).
 fn reference_dioptra(
     analysis: &Analysis,
-    repos: &[crate::discover::Repository],
+    repos: &[Repository],
     runs: u32,
 ) -> Result<Duration, String> {
     let root = &analysis.config.workspace_root;
@@ -250,15 +250,15 @@ fn reference_dioptra(
     Ok(Duration::from_secs_f64(total))
 }
 
+/// Copies a repository (read through the input gateway, written through the
+/// output gateway) for the reference tool to work on.
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry?;
-        let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
+    let workspace = crate::input::Workspace::new(from);
+    for (relative, path) in workspace.walk_files(from, &|_| false, &|_| true) {
+        let bytes = workspace
+            .read_once(&path)
+            .map_err(|err| std::io::Error::other(format!("{relative}: {err}")))?;
+        crate::output::write_atomic(&to.join(&relative), &bytes)?;
     }
     Ok(())
 }

@@ -1,0 +1,39 @@
+//! `cargo xtask check`: validate everything; writes nothing but the optional
+//! reports.
+
+use super::ExitStatus;
+use crate::cli::CheckArgs;
+use crate::options::Mode;
+use crate::output;
+use crate::paths::{absolute, display_path};
+use crate::pipeline;
+use crate::progress::Progress;
+
+pub fn run(args: &CheckArgs) -> ExitStatus {
+    let printer = args.common.printer();
+    let progress = Progress::new(args.common.quiet, args.common.verbose);
+    let run = match pipeline::analyze(&args.common.options(), Mode::Check, &progress) {
+        Ok(run) => run,
+        Err(error) => {
+            progress.finish();
+            printer.diagnostics(&error.diagnostics);
+            return ExitStatus::Environment;
+        }
+    };
+    progress.finish();
+    let analysis = &run.analysis;
+    let diagnostics = analysis.all_diagnostics();
+    printer.diagnostics(&diagnostics);
+    let mut note = None;
+    if let Some(dir) = &args.report_dir {
+        let dir = absolute(dir);
+        let failures = output::write_all(&pipeline::report_outputs(analysis, &dir));
+        if !failures.is_empty() {
+            printer.diagnostics(&failures);
+            return ExitStatus::Environment;
+        }
+        note = Some(format!("reports in {}", display_path(&dir)));
+    }
+    printer.summary("checked", analysis, &diagnostics, note.as_deref());
+    ExitStatus::from_diagnostics(&diagnostics)
+}

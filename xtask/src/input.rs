@@ -1,0 +1,570 @@
+//! The input gateway: the only code that opens repository or workspace files.
+//!
+//! A [`Workspace`] knows the folders the user trusts (the workspace root and the
+//! repository roots) and the limits of a run; a [`Reader`] reads the files of one
+//! repository through it. Every file is read at most once per run: a reader
+//! caches what it read (text, bytes and content hash) for as long as its
+//! repository is processed, and files outside the repository (shared
+//! requirements, say) are cached by the workspace for the whole run.
+//!
+//! Only regular files are read (a FIFO, a device or a socket is refused without
+//! being opened for reading), files larger than the limit are refused, and an
+//! unreadable file becomes a [`ReadError`] that the caller turns into a
+//! diagnostic with its own code.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::codes::Code;
+use crate::diagnostics::Diagnostic;
+use crate::paths::{absolute, display_path, to_slash};
+use crate::source::SourceFile;
+
+/// The default limit on the size of one input file.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Why a file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    NotFound,
+    /// A folder, a FIFO, a device, a socket: never opened for reading.
+    NotARegularFile(&'static str),
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// Not UTF-8 text; the offset of the first invalid byte.
+    NotUtf8 {
+        offset: usize,
+    },
+    Io(String),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotFound => write!(f, "cannot read file: No such file or directory"),
+            ReadError::NotARegularFile(kind) => {
+                write!(f, "cannot read file: it is {kind}, not a regular file")
+            }
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "file is too large ({size} bytes; the limit is {limit} bytes)"
+            ),
+            ReadError::NotUtf8 { offset } => write!(
+                f,
+                "file is not valid UTF-8 (first invalid byte at offset {offset})"
+            ),
+            ReadError::Io(message) => write!(f, "cannot read file: {message}"),
+        }
+    }
+}
+
+/// What a path names, without following a final symbolic link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+/// One entry of a folder listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub kind: EntryKind,
+}
+
+/// A file as read: its bytes, its text when it is UTF-8, and its content hash.
+#[derive(Debug)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// Any execute bit is set (Unix).
+    pub executable: bool,
+    bytes: Vec<u8>,
+    text: OnceLock<Result<Arc<SourceFile>, ReadError>>,
+    hash: OnceLock<String>,
+}
+
+impl InputFile {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file as UTF-8 text (decoded once).
+    pub fn text(&self) -> Result<Arc<SourceFile>, ReadError> {
+        self.text
+            .get_or_init(|| match std::str::from_utf8(&self.bytes) {
+                Ok(text) => Ok(SourceFile::new(
+                    self.path.clone(),
+                    display_path(&self.path),
+                    text.to_string(),
+                )),
+                Err(err) => Err(ReadError::NotUtf8 {
+                    offset: err.valid_up_to(),
+                }),
+            })
+            .clone()
+    }
+
+    /// blake3 of the bytes, hex (computed once).
+    pub fn hash(&self) -> &str {
+        self.hash
+            .get_or_init(|| blake3::hash(&self.bytes).to_hex().to_string())
+    }
+}
+
+type Cell = Arc<OnceLock<Result<Arc<InputFile>, ReadError>>>;
+
+/// Files read once, by absolute path.
+#[derive(Default)]
+struct FileCache {
+    cells: Mutex<HashMap<PathBuf, Cell>>,
+}
+
+impl FileCache {
+    /// The file if it was read already.
+    fn peek(&self, path: &Path) -> Option<Result<Arc<InputFile>, ReadError>> {
+        let cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        cells.get(path).and_then(|cell| cell.get().cloned())
+    }
+
+    fn get(&self, path: &Path, limit: u64) -> Result<Arc<InputFile>, ReadError> {
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(cells.entry(path.to_path_buf()).or_default())
+        };
+        cell.get_or_init(|| {
+            read_regular_file(path, limit).map(|(bytes, executable)| {
+                Arc::new(InputFile {
+                    path: path.to_path_buf(),
+                    executable,
+                    bytes,
+                    text: OnceLock::new(),
+                    hash: OnceLock::new(),
+                })
+            })
+        })
+        .clone()
+    }
+}
+
+/// The folders of a run and its limits; reads files outside any repository.
+pub struct Workspace {
+    root: PathBuf,
+    max_file_size: u64,
+    shared: FileCache,
+}
+
+impl Workspace {
+    /// `root` is the workspace root (the folder of the workspace `Cargo.toml`).
+    pub fn new(root: &Path) -> Self {
+        Workspace {
+            root: absolute(root),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            shared: FileCache::default(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A reader for the files of one repository (cached while it lives).
+    pub fn reader(&self, scope: &Path) -> Reader<'_> {
+        Reader {
+            workspace: self,
+            scope: absolute(scope),
+            cache: FileCache::default(),
+        }
+    }
+
+    /// Reads a file that belongs to no repository (cached for the whole run).
+    pub fn file(&self, path: &Path) -> Result<Arc<InputFile>, ReadError> {
+        self.shared.get(&absolute(path), self.max_file_size)
+    }
+
+    /// Reads a file that is read once by design (an entry or a blob of the
+    /// incremental cache), without keeping it.
+    pub fn read_once(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        read_regular_file(&absolute(path), u64::MAX).map(|(bytes, _)| bytes)
+    }
+
+    /// What `path` names (None when nothing is there).
+    pub fn kind(&self, path: &Path) -> Option<EntryKind> {
+        kind_of(path)
+    }
+
+    /// The path with every symbolic link resolved (None when it does not exist).
+    pub fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok()
+    }
+
+    pub fn is_file(&self, path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    }
+
+    pub fn is_dir(&self, path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+    }
+
+    /// The entries of a folder, sorted by name (names that are not UTF-8 are
+    /// left out). None when the folder cannot be listed.
+    pub fn list_dir(&self, dir: &Path) -> Option<Vec<DirEntry>> {
+        list_dir(dir)
+    }
+
+    /// Every regular file under `root` (relative paths with `/`, sorted), not
+    /// descending into folders `skip_dir` refuses and leaving out files
+    /// `keep_file` refuses.
+    pub fn walk_files(
+        &self,
+        root: &Path,
+        skip_dir: &dyn Fn(&str) -> bool,
+        keep_file: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, PathBuf)> {
+        walk_files(root, skip_dir, keep_file)
+    }
+
+    /// Is something at `path` (not following a final symbolic link)?
+    pub fn exists(&self, path: &Path) -> bool {
+        kind_of(path).is_some()
+    }
+}
+
+/// Reads a text file before the workspace is known (the `Cargo.toml` files of
+/// the folders around the working directory, to find the workspace root).
+pub fn read_manifest(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+    let path = absolute(path);
+    let (bytes, _) = read_regular_file(&path, DEFAULT_MAX_FILE_SIZE)?;
+    let text = String::from_utf8(bytes).map_err(|err| ReadError::NotUtf8 {
+        offset: err.utf8_error().valid_up_to(),
+    })?;
+    let display = display_path(&path);
+    Ok(SourceFile::new(path, display, text))
+}
+
+/// The bytes of the running executable (the tool's identity for incremental
+/// builds), if it can be read.
+pub fn tool_executable() -> Option<Vec<u8>> {
+    let exe = std::env::current_exe().ok()?;
+    read_regular_file(&exe, u64::MAX)
+        .ok()
+        .map(|(bytes, _)| bytes)
+}
+
+/// Reads the files of one repository (and, through the workspace, the shared
+/// files it names).
+pub struct Reader<'w> {
+    workspace: &'w Workspace,
+    scope: PathBuf,
+    cache: FileCache,
+}
+
+impl Reader<'_> {
+    pub fn workspace(&self) -> &Workspace {
+        self.workspace
+    }
+
+    /// The folder this reader reads (the repository root).
+    pub fn scope(&self) -> &Path {
+        &self.scope
+    }
+
+    /// A file, read once.
+    pub fn file(&self, path: &Path) -> Result<Arc<InputFile>, ReadError> {
+        let path = absolute(path);
+        // Files read before the repository was processed (by discovery) are
+        // in the workspace's cache.
+        if let Some(read) = self.workspace.shared.peek(&path) {
+            return read;
+        }
+        if path.starts_with(&self.scope) {
+            self.cache.get(&path, self.workspace.max_file_size)
+        } else {
+            self.workspace.file(&path)
+        }
+    }
+
+    /// A file as UTF-8 text, read once.
+    pub fn text(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        self.file(path)?.text()
+    }
+
+    /// A text file; an unreadable one becomes an error diagnostic with `code`
+    /// (pointing at the file).
+    pub fn source(
+        &self,
+        path: &Path,
+        code: Code,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Arc<SourceFile>> {
+        match self.text(path) {
+            Ok(file) => Some(file),
+            Err(error) => {
+                diagnostics
+                    .push(Diagnostic::error(code, error.to_string()).at_path(display_path(path)));
+                None
+            }
+        }
+    }
+
+    /// The files of a repository tree (relative paths, sorted) as read, without
+    /// VCS and cache folders, compiled Python or temporary files
+    /// ([`crate::hashing::is_tree_file`]). Files that cannot be read are left
+    /// out.
+    pub fn tree(&self, root: &Path) -> Vec<(String, Arc<InputFile>)> {
+        self.walk_files(
+            root,
+            &crate::hashing::is_ignored_dir,
+            &crate::hashing::is_tree_file,
+        )
+        .into_iter()
+        .filter_map(|(relative, path)| Some((relative, self.file(&path).ok()?)))
+        .collect()
+    }
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Workspace;
+
+    /// The folder queries of the workspace (`kind`, `is_dir`, `list_dir`, ...).
+    fn deref(&self) -> &Workspace {
+        self.workspace
+    }
+}
+
+fn kind_of(path: &Path) -> Option<EntryKind> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    let file_type = metadata.file_type();
+    Some(if file_type.is_symlink() {
+        EntryKind::Symlink
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    })
+}
+
+/// Lists a folder (sorted by name).
+fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
+    let mut entries: Vec<DirEntry> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let file_type = entry.file_type().ok()?;
+            let kind = if file_type.is_symlink() {
+                // A link to a folder or file counts as what it names.
+                match std::fs::metadata(entry.path()) {
+                    Ok(m) if m.is_dir() => EntryKind::Dir,
+                    Ok(m) if m.is_file() => EntryKind::File,
+                    _ => EntryKind::Symlink,
+                }
+            } else if file_type.is_dir() {
+                EntryKind::Dir
+            } else if file_type.is_file() {
+                EntryKind::File
+            } else {
+                EntryKind::Other
+            };
+            Some(DirEntry { name, kind })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Some(entries)
+}
+
+/// Every regular file under `root`, sorted by relative path.
+fn walk_files(
+    root: &Path,
+    skip_dir: &dyn Fn(&str) -> bool,
+    keep_file: &dyn Fn(&str) -> bool,
+) -> Vec<(String, PathBuf)> {
+    let mut files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_dir()
+                || !skip_dir(&entry.file_name().to_string_lossy())
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = to_slash(entry.path().strip_prefix(root).ok()?);
+            keep_file(&relative).then(|| (relative, entry.into_path()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads a regular file of at most `limit` bytes. Anything else is refused
+/// before it is opened for reading (a FIFO would block, a device never ends).
+fn read_regular_file(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
+    let metadata = std::fs::metadata(path).map_err(|err| io_error(&err))?;
+    check_metadata(&metadata, limit)?;
+    let file = open_nonblocking(path).map_err(|err| io_error(&err))?;
+    // The file may have been replaced between the two looks.
+    let metadata = file.metadata().map_err(|err| io_error(&err))?;
+    check_metadata(&metadata, limit)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| io_error(&err))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok((bytes, is_executable(&metadata)))
+}
+
+#[cfg(unix)]
+fn is_executable(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+fn check_metadata(metadata: &std::fs::Metadata, limit: u64) -> Result<(), ReadError> {
+    let file_type = metadata.file_type();
+    if !file_type.is_file() {
+        return Err(ReadError::NotARegularFile(describe(&file_type)));
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn describe(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn describe(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn io_error(err: &std::io::Error) -> ReadError {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_read_once_and_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "one").unwrap();
+        let workspace = Workspace::new(dir.path());
+        let reader = workspace.reader(dir.path());
+        let first = reader.text(&path).unwrap();
+        std::fs::write(&path, "two").unwrap();
+        let again = reader.text(&path).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "read once, served from the cache"
+        );
+        assert_eq!(again.text, "one");
+        assert_eq!(
+            reader.file(&path).unwrap().hash(),
+            blake3::hash(b"one").to_hex().as_str()
+        );
+    }
+
+    #[test]
+    fn only_regular_utf8_files_within_the_limit_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::new(dir.path());
+        let reader = workspace.reader(dir.path());
+        assert_eq!(
+            reader.text(&dir.path().join("missing")).unwrap_err(),
+            ReadError::NotFound
+        );
+        assert!(matches!(
+            reader.text(dir.path()).unwrap_err(),
+            ReadError::NotARegularFile("a folder")
+        ));
+        std::fs::write(dir.path().join("bad"), b"ok\xff").unwrap();
+        assert_eq!(
+            reader.text(&dir.path().join("bad")).unwrap_err(),
+            ReadError::NotUtf8 { offset: 2 }
+        );
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 10]).unwrap();
+        assert_eq!(
+            read_regular_file(&big, 4).unwrap_err(),
+            ReadError::TooLarge { size: 10, limit: 4 }
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let workspace = Workspace::new(dir.path());
+        assert_eq!(
+            workspace.reader(dir.path()).text(&fifo).unwrap_err(),
+            ReadError::NotARegularFile("a named pipe (FIFO)")
+        );
+    }
+}
