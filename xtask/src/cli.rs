@@ -196,6 +196,7 @@ impl CommonArgs {
             schema_engine: self.schema_engine.into(),
             incremental: false,
             changed_since: self.changed_since.clone(),
+            start: None,
         }
     }
 

@@ -133,6 +133,22 @@ pub struct DioptraFacts {
     pub configs: Vec<DioptraConfig>,
 }
 
+impl Facts {
+    /// Files outside the repository it was built from (shared requirements
+    /// files it includes), absolute.
+    pub fn external_files(&self, root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        match self {
+            Facts::Domino(facts) => facts
+                .requirements
+                .iter()
+                .filter(|file| file.path.starts_with("../"))
+                .map(|file| crate::paths::absolute(&root.join(&file.path)))
+                .collect(),
+            Facts::Dioptra(_) | Facts::None => Vec::new(),
+        }
+    }
+}
+
 /// The facts of one repository (absent when it could not be parsed far enough).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Facts {

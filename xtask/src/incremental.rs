@@ -279,7 +279,7 @@ fn restore(
     }
     for path in entry.outputs.keys() {
         let bytes = reader.file(path).ok()?.bytes().to_vec();
-        report.outputs.push(Output::new(path.clone(), bytes));
+        report.outputs.push(Output::current(path.clone(), bytes));
     }
     for diagnostic in &entry.diagnostics {
         let mut diagnostic = diagnostic.clone();

@@ -12,7 +12,7 @@
 //! unreadable file becomes a [`ReadError`] that the caller turns into a
 //! diagnostic with its own code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -126,6 +126,25 @@ struct FileCache {
     cells: Mutex<HashMap<PathBuf, Cell>>,
 }
 
+/// How often each file was read from disk (a file is read once per run; the
+/// counts show it).
+#[derive(Default)]
+struct ReadLog {
+    counts: Mutex<HashMap<PathBuf, usize>>,
+}
+
+impl ReadLog {
+    fn read(&self, path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
+        *self
+            .counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+        read_regular_file(path, limit)
+    }
+}
+
 impl FileCache {
     /// The file if it was read already.
     fn peek(&self, path: &Path) -> Option<Result<Arc<InputFile>, ReadError>> {
@@ -133,13 +152,13 @@ impl FileCache {
         cells.get(path).and_then(|cell| cell.get().cloned())
     }
 
-    fn get(&self, path: &Path, limit: u64) -> Result<Arc<InputFile>, ReadError> {
+    fn get(&self, log: &ReadLog, path: &Path, limit: u64) -> Result<Arc<InputFile>, ReadError> {
         let cell = {
             let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(cells.entry(path.to_path_buf()).or_default())
         };
         cell.get_or_init(|| {
-            read_regular_file(path, limit).map(|(bytes, executable)| {
+            log.read(path, limit).map(|(bytes, executable)| {
                 Arc::new(InputFile {
                     path: path.to_path_buf(),
                     executable,
@@ -158,6 +177,7 @@ pub struct Workspace {
     root: PathBuf,
     max_file_size: u64,
     shared: FileCache,
+    log: ReadLog,
 }
 
 impl Workspace {
@@ -167,6 +187,7 @@ impl Workspace {
             root: absolute(root),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             shared: FileCache::default(),
+            log: ReadLog::default(),
         }
     }
 
@@ -185,13 +206,25 @@ impl Workspace {
 
     /// Reads a file that belongs to no repository (cached for the whole run).
     pub fn file(&self, path: &Path) -> Result<Arc<InputFile>, ReadError> {
-        self.shared.get(&absolute(path), self.max_file_size)
+        self.shared
+            .get(&self.log, &absolute(path), self.max_file_size)
+    }
+
+    /// How often each file was read from disk so far (absolute paths).
+    pub fn read_counts(&self) -> BTreeMap<PathBuf, usize> {
+        let counts = self.log.counts.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .iter()
+            .map(|(path, count)| (path.clone(), *count))
+            .collect()
     }
 
     /// Reads a file that is read once by design (an entry or a blob of the
     /// incremental cache), without keeping it.
     pub fn read_once(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        read_regular_file(&absolute(path), u64::MAX).map(|(bytes, _)| bytes)
+        self.log
+            .read(&absolute(path), u64::MAX)
+            .map(|(bytes, _)| bytes)
     }
 
     /// What `path` names (None when nothing is there).
@@ -284,7 +317,8 @@ impl Reader<'_> {
             return read;
         }
         if path.starts_with(&self.scope) {
-            self.cache.get(&path, self.workspace.max_file_size)
+            self.cache
+                .get(&self.workspace.log, &path, self.workspace.max_file_size)
         } else {
             self.workspace.file(&path)
         }

@@ -36,6 +36,8 @@ pub struct Options {
     pub incremental: bool,
     /// Only the repositories affected by files changed since this git revision.
     pub changed_since: Option<String>,
+    /// Where the workspace is looked for (default: the working directory).
+    pub start: Option<PathBuf>,
 }
 
 /// A problem with the command line or the environment (exit status 2).
@@ -75,13 +77,16 @@ pub fn analyze(
     mode: Mode,
     progress: &Progress,
 ) -> Result<Run, EnvironmentError> {
-    let cwd = std::env::current_dir().map_err(|err| {
-        EnvironmentError::new(Diagnostic::error(
-            Code::EnvCwd,
-            format!("cannot read the working directory: {err}"),
-        ))
-    })?;
-    let (config, config_diagnostics) = config::load(&cwd, &|path| display_path(path));
+    let start = match &options.start {
+        Some(start) => absolute(start),
+        None => std::env::current_dir().map_err(|err| {
+            EnvironmentError::new(Diagnostic::error(
+                Code::EnvCwd,
+                format!("cannot read the working directory: {err}"),
+            ))
+        })?,
+    };
+    let (config, config_diagnostics) = config::load(&start, &|path| display_path(path));
     if !config_diagnostics.is_empty() {
         return Err(EnvironmentError {
             diagnostics: config_diagnostics,
@@ -325,7 +330,7 @@ pub fn build(
         analysis.reports.iter().flat_map(|r| &r.outputs).collect();
     progress.stage("writing", repository_outputs.len());
     for output in &repository_outputs {
-        match output::write_atomic(&output.path, &output.bytes) {
+        match output.write() {
             Ok(WriteStatus::Written) => {
                 build.written += 1;
                 progress.verbose(format!("wrote {}", display_path(&output.path)));
@@ -376,12 +381,7 @@ fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize,
                 .flatten()
         };
         let groups = incremental::group_hashes(report, &environment_of);
-        let external: Vec<PathBuf> = groups
-            .keys()
-            .filter_map(|group| environment_of(group))
-            .filter_map(|hash| analysis.graph.environments.get(&hash))
-            .flat_map(|environment| environment.files.iter().cloned())
-            .collect();
+        let external = report.facts.external_files(&report.repository.root);
         match &tracking.freshness {
             Freshness::Fresh => {
                 fresh += 1;
@@ -443,4 +443,119 @@ fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize,
         }
     }
     (rebuilt, fresh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace in a temporary folder holding a copy of `pieces-repos/`, with
+    /// `edit` applied to the copy.
+    fn workspace(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pieces-repos");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = dir
+                .path()
+                .join("pieces-repos")
+                .join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").unwrap();
+        edit(&dir.path().join("pieces-repos"));
+        dir
+    }
+
+    fn options(dir: &Path) -> Options {
+        Options {
+            start: Some(dir.to_path_buf()),
+            incremental: true,
+            jobs: Some(2),
+            ..Options::default()
+        }
+    }
+
+    fn build_in(dir: &Path) -> Build {
+        let build = build(
+            &options(dir),
+            &dir.join("target/dist"),
+            false,
+            &Progress::hidden(),
+        )
+        .unwrap();
+        assert!(build.failures.is_empty(), "{:?}", build.failures);
+        assert!(build.artifacts_written, "{:?}", build.diagnostics);
+        build
+    }
+
+    #[test]
+    fn every_input_is_read_once_per_run() {
+        let dir = workspace(|_| {});
+        let inputs: Vec<PathBuf> = walkdir::WalkDir::new(dir.path().join("pieces-repos"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        for run in ["cold", "no-op"] {
+            let build = build_in(dir.path());
+            let counts = build.run.workspace.read_counts();
+            let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+            assert!(
+                twice.is_empty(),
+                "{run} build-all read files again: {twice:?}"
+            );
+            let unread: Vec<_> = inputs.iter().filter(|p| !counts.contains_key(*p)).collect();
+            assert!(unread.is_empty(), "{run} build-all did not read {unread:?}");
+        }
+        let check = analyze(&options(dir.path()), Mode::Check, &Progress::hidden()).unwrap();
+        let counts = check.workspace.read_counts();
+        assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    }
+
+    #[test]
+    fn a_no_op_build_gives_the_same_reports_as_the_cold_one() {
+        // A warning with a related location in another file (the Python task
+        // file): what a fresh repository replays must be complete.
+        let dir = workspace(|repos| {
+            let config = repos.join("tabular-audit-dioptra/dioptra.toml");
+            let text = std::fs::read_to_string(&config).unwrap();
+            let edited = text.replacen(
+                r#"{ name = "path", type = "string", required = true }"#,
+                r#"{ name = "path", type = "string", required = false }"#,
+                1,
+            );
+            assert_ne!(text, edited, "the fixture changed: update the edit");
+            std::fs::write(&config, edited).unwrap();
+        });
+        let cold = build_in(dir.path());
+        let warning = cold
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::DioptraSignatureMismatch)
+            .expect("the edit gives a warning");
+        assert!(!warning.related.is_empty());
+        let reports = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+            ["report.json", "junit.xml", "report.sarif"]
+                .iter()
+                .map(|name| {
+                    let path = dir.join("target/dist").join(name);
+                    (name.to_string(), std::fs::read(path).unwrap())
+                })
+                .collect()
+        };
+        let before = reports(dir.path());
+        let noop = build_in(dir.path());
+        assert_eq!(
+            noop.fresh,
+            noop.run.analysis.reports.len(),
+            "every repository is fresh"
+        );
+        assert_eq!(before, reports(dir.path()));
+    }
 }

@@ -310,7 +310,11 @@ pub fn process(
                 &value,
             ));
         }
-        report.outputs.push(Output::new(path, bytes));
+        report.outputs.push(if same {
+            Output::current(path, bytes)
+        } else {
+            Output::new(path, bytes)
+        });
     }
     // Files a Dockerfile copies count as they will be once the outputs are written.
     let generated: BTreeMap<String, Vec<u8>> = report
