@@ -1,68 +1,10 @@
 //! End-to-end tests of the front door: the real binary on fixture monorepos.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    workspace_root().join("tests/fixtures").join(name)
-}
-
-/// Copies a folder tree (used to break files without touching the fixtures).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// The binary, run from `cwd` (a folder outside any cargo workspace, so the
-/// defaults apply), with progress and colors off.
-fn xtask(cwd: &Path) -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command
-        .current_dir(cwd)
-        .env("CI", "true")
-        .env("NO_COLOR", "1");
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn json_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"))
-        })
-        .collect()
-}
+use crate::helpers::{copy_tree, fixture, run, xtask};
 
 /// A broken copy of the mini monorepo in a temporary folder.
 fn broken_copy(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
@@ -144,7 +86,7 @@ fn only_selects_repositories_by_folder_name() {
         .args(["check", "--message-format", "json", "--repos"])
         .arg(fixture("monorepo"))
         .args(["--only", "dioptra-mini"]));
-    let summary = json_lines(&result.stdout).pop().unwrap();
+    let summary = result.json_lines().pop().unwrap();
     assert_eq!(summary["reason"], "summary");
     assert_eq!(summary["repositories"], 1);
     assert_eq!(summary["dioptra_repositories"], 1);
@@ -244,7 +186,7 @@ fn json_messages_are_one_valid_object_per_line() {
     let result =
         run(xtask(dir.path()).args(["check", "--message-format", "json", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
-    let messages = json_lines(&result.stdout);
+    let messages = result.json_lines();
     let (summary, diagnostics) = messages.split_last().unwrap();
     assert_eq!(summary["reason"], "summary");
     assert!(summary["errors"].as_u64().unwrap() >= 1);
@@ -363,7 +305,6 @@ fn check_can_write_reports() {
     assert!(dir.path().join("out/report.sarif").is_file());
 }
 
-/// Every file under `dir`, with its bytes, sorted.
 /// Every file under `dir`: its relative name and a hash of its bytes.
 fn snapshot(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
@@ -520,7 +461,7 @@ fn changed_since_selects_affected_repositories() {
         "--changed-since",
         "HEAD",
     ]));
-    let summary = json_lines(&result.stdout).pop().unwrap();
+    let summary = result.json_lines().pop().unwrap();
     assert_eq!(summary["repositories"], 1, "{}", result.stderr);
     assert_eq!(summary["dioptra_repositories"], 1);
     let bad = run(xtask(dir.path()).args([

@@ -3,83 +3,36 @@
 //! `file:line:col`, and the `build-all` bundle and manifest.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("tests/fixtures/dioptra")
-        .join(name)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use crate::helpers::{Run, copy_tree, fixture, run, xtask};
 
 /// A temporary folder (outside any cargo workspace) holding `repos/<name>`.
 fn workspace(names: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for name in names {
-        copy_tree(&fixture(name), &dir.path().join("repos").join(name));
+        copy_tree(
+            &fixture("dioptra").join(name),
+            &dir.path().join("repos").join(name),
+        );
     }
     dir
 }
 
-fn xtask(cwd: &Path) -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command
-        .current_dir(cwd)
-        .env("CI", "true")
-        .env("NO_COLOR", "1");
-    command
-}
-
-struct Run {
-    code: i32,
-    diagnostics: Vec<Value>,
-    summary: Value,
-}
-
+/// `check --message-format json --repos repos`, run in `cwd`.
+/// Its stdout must be JSON lines ending with the summary.
 fn check(cwd: &Path) -> Run {
-    let output = xtask(cwd)
-        .args(["check", "--message-format", "json", "--repos", "repos"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let lines: Vec<Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect();
-    let summary = lines
-        .iter()
-        .find(|l| l["reason"] == "summary")
-        .cloned()
-        .expect("a summary line");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        diagnostics: lines
-            .into_iter()
-            .filter(|l| l["reason"] == "diagnostic")
-            .collect(),
-        summary,
-    }
+    let report = run(xtask(cwd).args(["check", "--message-format", "json", "--repos", "repos"]));
+    report.summary();
+    report
 }
 
 /// `code file:line:col` of every diagnostic.
-fn located(run: &Run) -> BTreeSet<String> {
-    run.diagnostics
+fn located(report: &Run) -> BTreeSet<String> {
+    report
+        .diagnostics()
         .iter()
         .map(|d| {
             format!(
@@ -93,8 +46,8 @@ fn located(run: &Run) -> BTreeSet<String> {
         .collect()
 }
 
-fn assert_contains(run: &Run, expected: &[&str]) {
-    let found = located(run);
+fn assert_contains(report: &Run, expected: &[&str]) {
+    let found = located(report);
     for item in expected {
         assert!(found.contains(*item), "missing {item}\nfound: {found:#?}");
     }
@@ -103,21 +56,22 @@ fn assert_contains(run: &Run, expected: &[&str]) {
 #[test]
 fn both_dialects_validate_cleanly() {
     let dir = workspace(&["seed-ok", "v11-ok"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 0, "{:#?}", run.diagnostics);
-    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
-    assert_eq!(run.summary["dioptra_repositories"], 2);
-    assert_eq!(run.summary["entrypoints"], 3);
-    assert_eq!(run.summary["tasks"], 4);
-    assert_eq!(run.summary["parameter_types"], 1);
+    let report = check(dir.path());
+    let (diagnostics, summary) = (report.diagnostics(), report.summary());
+    assert_eq!(report.code, 0, "{diagnostics:#?}");
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(summary["dioptra_repositories"], 2);
+    assert_eq!(summary["entrypoints"], 3);
+    assert_eq!(summary["tasks"], 4);
+    assert_eq!(summary["parameter_types"], 1);
 }
 
 #[test]
 fn every_diagnostic_has_a_position() {
     let dir = workspace(&["bad-toml", "bad-schema", "bad-import", "bad-python"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 1);
-    for diagnostic in &run.diagnostics {
+    let report = check(dir.path());
+    assert_eq!(report.code, 1);
+    for diagnostic in &report.diagnostics() {
         assert!(
             diagnostic["line"].as_u64().is_some_and(|l| l > 0)
                 && diagnostic["column"].as_u64().is_some_and(|c| c > 0),
@@ -129,10 +83,10 @@ fn every_diagnostic_has_a_position() {
 #[test]
 fn toml_syntax_errors() {
     let dir = workspace(&["bad-toml"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 1);
+    let report = check(dir.path());
+    assert_eq!(report.code, 1);
     assert_contains(
-        &run,
+        &report,
         &["dioptra::toml-syntax repos/bad-toml/dioptra.toml:3:17"],
     );
 }
@@ -140,19 +94,19 @@ fn toml_syntax_errors() {
 #[test]
 fn every_schema_violation_is_reported_with_the_dialect() {
     let dir = workspace(&["bad-schema"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 1);
+    let report = check(dir.path());
+    assert_eq!(report.code, 1);
     assert_contains(
-        &run,
+        &report,
         &[
             "dioptra::schema repos/bad-schema/dioptra.toml:3:1",
             "dioptra::schema repos/bad-schema/dioptra.toml:6:14",
             "dioptra::schema repos/bad-schema/dioptra.toml:8:1",
         ],
     );
-    let schema: Vec<&Value> = run
-        .diagnostics
-        .iter()
+    let schema: Vec<Value> = report
+        .diagnostics()
+        .into_iter()
         .filter(|d| d["code"] == "dioptra::schema")
         .collect();
     assert_eq!(schema.len(), 3, "{schema:#?}");
@@ -167,8 +121,8 @@ fn every_schema_violation_is_reported_with_the_dialect() {
 #[test]
 fn import_rules() {
     let dir = workspace(&["bad-import"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 1);
+    let report = check(dir.path());
+    assert_eq!(report.code, 1);
     let toml = "repos/bad-import/dioptra.toml";
     let expected: Vec<String> = [
         ("builtin-type-redefined", 2, 8),
@@ -187,10 +141,10 @@ fn import_rules() {
     .map(|(code, line, column)| format!("dioptra::{code} {toml}:{line}:{column}"))
     .collect();
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-    assert_contains(&run, &expected);
-    let hint = run
-        .diagnostics
-        .iter()
+    assert_contains(&report, &expected);
+    let hint = report
+        .diagnostics()
+        .into_iter()
         .find(|d| d["code"] == "dioptra::non-string-default")
         .unwrap();
     assert_eq!(
@@ -202,8 +156,8 @@ fn import_rules() {
 #[test]
 fn python_task_files_are_read_statically() {
     let dir = workspace(&["bad-python"]);
-    let run = check(dir.path());
-    assert_eq!(run.code, 1);
+    let report = check(dir.path());
+    assert_eq!(report.code, 1);
     let toml = "repos/bad-python/dioptra.toml";
     let py = "repos/bad-python/plugins/tools/tools.py";
     let expected = [
@@ -215,7 +169,7 @@ fn python_task_files_are_read_statically() {
         format!("dioptra::signature-mismatch {py}:1:23"),
     ];
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-    assert_contains(&run, &expected);
+    assert_contains(&report, &expected);
 }
 
 fn archive_names(bytes: &[u8]) -> Vec<String> {
@@ -239,16 +193,8 @@ fn build_all_writes_a_bundle_and_a_manifest_per_config() {
         "junk",
     )
     .unwrap();
-    let output = xtask(dir.path())
-        .args(["build-all", "--repos", "repos", "--dist", "dist"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let build = run(xtask(dir.path()).args(["build-all", "--repos", "repos", "--dist", "dist"]));
+    assert_eq!(build.code, 0, "{}", build.stderr);
     let dist = dir.path().join("dist/dioptra");
     let bundle = std::fs::read(dist.join("v11-ok/dioptra.tar.gz")).unwrap();
     assert_eq!(
@@ -304,11 +250,8 @@ fn build_all_writes_a_bundle_and_a_manifest_per_config() {
     // Deterministic: a second build gives the same bytes.
     let again = workspace(&["v11-ok"]);
     std::fs::write(again.path().join("repos/v11-ok/notes.txt"), "y").unwrap();
-    let output = xtask(again.path())
-        .args(["build-all", "--repos", "repos", "--dist", "dist"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let build = run(xtask(again.path()).args(["build-all", "--repos", "repos", "--dist", "dist"]));
+    assert_eq!(build.code, 0);
     assert_eq!(
         std::fs::read(again.path().join("dist/dioptra/v11-ok/dioptra.tar.gz")).unwrap(),
         bundle
@@ -318,11 +261,8 @@ fn build_all_writes_a_bundle_and_a_manifest_per_config() {
 #[test]
 fn a_config_with_errors_gets_no_artifacts() {
     let dir = workspace(&["bad-import"]);
-    let output = xtask(dir.path())
-        .args(["build-all", "--repos", "repos", "--dist", "dist"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let build = run(xtask(dir.path()).args(["build-all", "--repos", "repos", "--dist", "dist"]));
+    assert_eq!(build.code, 1);
     assert!(
         !dir.path()
             .join("dist/dioptra/bad-import/dioptra.tar.gz")

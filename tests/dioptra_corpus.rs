@@ -6,14 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::helpers::{run, workspace_root, xtask};
+
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("tests/dioptra-corpus")
+    workspace_root().join("tests/dioptra-corpus")
 }
 
 struct Outcome {
@@ -23,24 +21,15 @@ struct Outcome {
 }
 
 fn check(case: &Path, cwd: &Path) -> Outcome {
-    let output = Command::cargo_bin("xtask")
-        .unwrap()
-        .current_dir(cwd)
-        .env("CI", "true")
+    let result = run(xtask(cwd)
         .args(["check", "--message-format", "json", "--repos"])
-        .arg(case)
-        .output()
-        .unwrap();
+        .arg(case));
     let mut outcome = Outcome {
         errors: Vec::new(),
         warnings: Vec::new(),
         unlocated_errors: Vec::new(),
     };
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let message: Value = serde_json::from_str(line).expect("one JSON object per line");
-        if message["reason"] != "diagnostic" {
-            continue;
-        }
+    for message in result.diagnostics() {
         let code = message["code"].as_str().unwrap().to_string();
         if message["severity"] == "error" {
             if message["line"].as_u64().is_none() || message["column"].as_u64().is_none() {
@@ -53,10 +42,9 @@ fn check(case: &Path, cwd: &Path) -> Outcome {
             outcome.warnings.push(code);
         }
     }
-    let status = output.status.code();
     assert_eq!(
-        status,
-        Some(if outcome.errors.is_empty() { 0 } else { 1 }),
+        result.code,
+        if outcome.errors.is_empty() { 0 } else { 1 },
         "exit status of {}",
         case.display()
     );

@@ -4,43 +4,13 @@
 //! (`tests/oracle/domino_goldens.sh` made them), and broken repositories must be
 //! reported at the right place.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
+use crate::helpers::{Run, copy_tree, run, workspace_root, xtask};
 
 const DOMINO_EXAMPLES: &[&str] = &[
     "data-ops-pieces",
     "geospatial-pieces",
     "text-analytics-pieces",
 ];
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn xtask(cwd: &Path) -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command
-        .current_dir(cwd)
-        .env("CI", "true")
-        .env("NO_COLOR", "1");
-    command
-}
 
 /// A temporary monorepo with the workspace's Cargo.toml (for the source URLs)
 /// and copies of the Domino examples.
@@ -60,19 +30,14 @@ fn examples_copy() -> tempfile::TempDir {
     dir
 }
 
-fn output(command: &mut Command) -> (i32, String, String) {
-    let output = command.output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn examples_pass_check_including_the_drift_check() {
     let dir = examples_copy();
-    let (code, stdout, stderr) = output(xtask(dir.path()).arg("check"));
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(xtask(dir.path()).arg("check"));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
 }
@@ -85,7 +50,7 @@ fn regenerated_files_are_byte_identical_to_the_reference() {
             .unwrap();
     }
     // Without the committed files, check reports them missing...
-    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         stderr.matches("domino::stale-generated-file").count(),
@@ -94,8 +59,11 @@ fn regenerated_files_are_byte_identical_to_the_reference() {
     );
     // ...and build-all writes them exactly as the reference did.
     let dist = dir.path().join("dist");
-    let (code, stdout, stderr) =
-        output(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let mut mismatches = Vec::new();
     for name in DOMINO_EXAMPLES {
@@ -147,7 +115,7 @@ fn regenerated_files_are_byte_identical_to_the_reference() {
         "differs from the reference: {mismatches:#?}"
     );
     // A second check is clean.
-    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
     assert_eq!(code, 0, "{stderr}");
 }
 
@@ -161,7 +129,7 @@ fn stale_outputs_are_reported_with_the_fixing_command() {
         .unwrap()
         .replace("default=1.0", "default=2.0");
     std::fs::write(&metadata, text).unwrap();
-    let (code, _, stderr) = output(xtask(dir.path()).arg("check"));
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("error[domino::stale-generated-file]: pieces-repos/data-ops-pieces/.domino/compiled_metadata.json is out of date"), "{stderr}");
     assert!(stderr.contains("/SleepPiece/input_schema/properties/sleep_time/default: committed 1.0 but generated 2.0"), "{stderr}");
@@ -205,18 +173,17 @@ fn every_reference_error_is_reported_at_once_with_positions() {
         .unwrap()
         .replace("\"geospatial_pieces\"", "\"Geospatial_Pieces\"");
     std::fs::write(repo.join("config.toml"), config).unwrap();
-    let (code, stdout, stderr) = output(xtask(dir.path()).args([
+    let result = run(xtask(dir.path()).args([
         "check",
         "--message-format",
         "json",
         "--only",
         "geospatial-pieces",
     ]));
-    assert_eq!(code, 1, "{stderr}");
-    let found: Vec<(String, String, String)> = stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|m| m["reason"] == "diagnostic")
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let found: Vec<(String, String, String)> = result
+        .diagnostics()
+        .into_iter()
         .map(|m| {
             let location = format!(
                 "{}:{}:{}",
@@ -290,11 +257,13 @@ fn every_reference_error_is_reported_at_once_with_positions() {
 fn shared_requirements_build_one_environment_and_dirty_exactly_their_groups() {
     let dir = examples_copy();
     let build = |extra: &[&str]| {
-        let (code, stdout, stderr) = output(
-            xtask(dir.path())
-                .args(["build-all", "--explain", "--dist", "dist"])
-                .args(extra),
-        );
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = run(xtask(dir.path())
+            .args(["build-all", "--explain", "--dist", "dist"])
+            .args(extra));
         assert_eq!(code, 0, "{stdout}{stderr}");
         stderr
     };
@@ -355,7 +324,8 @@ fn a_dependency_file_nothing_uses_is_a_warning() {
     let dir = examples_copy();
     let deps = dir.path().join("pieces-repos/data-ops-pieces/dependencies");
     std::fs::write(deps.join("requirements_old.txt"), "flask==1.0\n").unwrap();
-    let (code, _, stderr) = output(xtask(dir.path()).args(["check", "--only", "data-ops-pieces"]));
+    let Run { code, stderr, .. } =
+        run(xtask(dir.path()).args(["check", "--only", "data-ops-pieces"]));
     assert_eq!(code, 0, "warnings do not fail the run: {stderr}");
     assert!(
         stderr.contains("warning[domino::unused-dependency-file]: dependencies/requirements_old.txt is not used by any piece"),

@@ -3,29 +3,9 @@
 //! report it — exit status 1 with errors located at file:line:col — or accept
 //! it (exit 0, e.g. a truncated requirements file), and never panic.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use crate::helpers::{copy_tree, run, workspace_root, xtask};
 
 #[test]
 fn every_truncated_file_is_reported_without_a_panic() {
@@ -65,25 +45,18 @@ fn every_truncated_file_is_reported_without_a_panic() {
             .components()
             .next()
             .unwrap();
-        let output = Command::cargo_bin("xtask")
-            .unwrap()
-            .current_dir(dir.path())
-            .env("CI", "true")
+        let result = run(xtask(dir.path())
             .args(["check", "--message-format", "json", "--only"])
-            .arg(repository.as_os_str())
-            .output()
-            .unwrap();
+            .arg(repository.as_os_str()));
         std::fs::write(file, &original).unwrap();
         let name = file.strip_prefix(&repos).unwrap().display().to_string();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let code = output.status.code();
-        if stderr.contains("panicked") || !matches!(code, Some(0 | 1)) {
-            failures.push(format!("{name}: exit {code:?}\n{stderr}"));
+        let (code, stderr) = (result.code, &result.stderr);
+        if stderr.contains("panicked") || !matches!(code, 0 | 1) {
+            failures.push(format!("{name}: exit {code}\n{stderr}"));
             continue;
         }
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let message: Value = serde_json::from_str(line).unwrap();
-            if message["reason"] == "diagnostic" && message["severity"] == "error" {
+        for message in result.diagnostics() {
+            if message["severity"] == "error" {
                 if message["file"].as_str().is_none() {
                     failures.push(format!("{name}: an error without a file: {message}"));
                 }
@@ -92,7 +65,7 @@ fn every_truncated_file_is_reported_without_a_panic() {
                 }
             }
         }
-        if code == Some(1) && !String::from_utf8_lossy(&output.stdout).contains("\"line\"") {
+        if code == 1 && !result.stdout.contains("\"line\"") {
             failures.push(format!("{name}: errors but none with line:col"));
         }
     }

@@ -1,0 +1,13 @@
+//! The integration tests: ONE test binary (`cargo test --workspace` runs it as
+//! `integration`) that runs the real `xtask` binary on fixture monorepos. Each
+//! module is one area; they share the helpers of `helpers.rs`.
+//!
+//! Run one area with e.g. `cargo test --test integration cli::`.
+
+mod helpers;
+
+mod cli;
+mod dioptra;
+mod dioptra_corpus;
+mod domino;
+mod robustness;
