@@ -1,11 +1,15 @@
-//! Putting bytes on disk: one writer, atomic (temp file in the same folder, then
-//! rename), and a check mode that compares instead of writing.
+//! The output gateway: the only code that writes. Every file is written
+//! atomically (a temporary file in the same folder, then a rename), an
+//! unchanged file is not touched, and in check mode ([`Mode::Check`]) nothing
+//! is written: the gateway only says what would change, as rust-analyzer's
+//! codegen check does.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
+use crate::options::Mode;
 use crate::paths::display_path;
 
 /// Pretty JSON with a trailing newline (every JSON artifact).
@@ -43,28 +47,34 @@ impl Output {
         }
     }
 
-    /// Writes it atomically unless it is current.
-    pub fn write(&self) -> std::io::Result<WriteStatus> {
+    /// Writes it (or, in check mode, compares it) unless it is current.
+    pub fn ensure(&self, mode: Mode) -> std::io::Result<WriteStatus> {
         if self.current {
             return Ok(WriteStatus::Unchanged);
         }
-        write_atomic(&self.path, &self.bytes)
+        ensure(&self.path, &self.bytes, mode)
     }
 }
 
-/// What happened to one output.
+/// What happened to one output (or, in check mode, would happen).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteStatus {
     Unchanged,
     Written,
+    /// Check mode: the file is missing or differs; nothing was written.
+    Stale,
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed, then renamed over the target. An unchanged file is not touched (its
-/// modification time stays).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
+/// Makes `path` hold `bytes`: in write mode atomically (a temporary file in the
+/// same folder, flushed, then renamed over the target); an unchanged file is
+/// not touched (its modification time stays). In check mode nothing is
+/// written.
+pub fn ensure(path: &Path, bytes: &[u8], mode: Mode) -> std::io::Result<WriteStatus> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(WriteStatus::Unchanged);
+    }
+    if mode == Mode::Check {
+        return Ok(WriteStatus::Stale);
     }
     let folder = path
         .parent()
@@ -94,7 +104,7 @@ pub fn write_all(outputs: &[Output]) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|output| {
             output
-                .write()
+                .ensure(Mode::Write)
                 .err()
                 .map(|err| write_failure(&output.path, &err))
         })
@@ -104,10 +114,14 @@ pub fn write_all(outputs: &[Output]) -> Vec<Diagnostic> {
 /// Makes `dir` hold exactly `outputs` (paths relative to it): everything is
 /// written to a sibling staging folder first, which then replaces `dir` with two
 /// renames, so an interrupted run leaves the previous folder intact. When the
-/// folder already holds exactly these bytes nothing is touched.
-pub fn replace_dir(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStatus> {
+/// folder already holds exactly these bytes nothing is touched; in check mode
+/// nothing is written.
+pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> std::io::Result<WriteStatus> {
     if dir_matches(dir, outputs) {
         return Ok(WriteStatus::Unchanged);
+    }
+    if mode == Mode::Check {
+        return Ok(WriteStatus::Stale);
     }
     let parent = dir
         .parent()
@@ -148,6 +162,12 @@ pub fn replace_dir(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStatu
     Ok(WriteStatus::Written)
 }
 
+/// A temporary folder, removed when dropped (scratch space for the reference
+/// tools in `bench`).
+pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
+    tempfile::tempdir()
+}
+
 /// Does `dir` hold exactly these files with these bytes?
 fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
     let existing: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -170,14 +190,23 @@ mod tests {
     fn writes_atomically_and_skips_unchanged_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b.json");
-        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteStatus::Written);
-        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteStatus::Unchanged);
-        assert_eq!(write_atomic(&path, b"two").unwrap(), WriteStatus::Written);
+        assert_eq!(
+            ensure(&path, b"one", Mode::Write).unwrap(),
+            WriteStatus::Written
+        );
+        assert_eq!(
+            ensure(&path, b"one", Mode::Write).unwrap(),
+            WriteStatus::Unchanged
+        );
+        assert_eq!(
+            ensure(&path, b"two", Mode::Write).unwrap(),
+            WriteStatus::Written
+        );
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path().join("a")).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary files are left behind");
         assert_eq!(
-            Output::current(&path, "stale").write().unwrap(),
+            Output::current(&path, "stale").ensure(Mode::Write).unwrap(),
             WriteStatus::Unchanged,
             "a current output is not written"
         );
@@ -191,11 +220,14 @@ mod tests {
         std::fs::create_dir_all(dist.join("old")).unwrap();
         std::fs::write(dist.join("old/stale.txt"), "stale").unwrap();
         let outputs = [Output::new("a/b.txt", "b"), Output::new("c.txt", "c")];
-        assert_eq!(replace_dir(&dist, &outputs).unwrap(), WriteStatus::Written);
+        assert_eq!(
+            replace_dir(&dist, &outputs, Mode::Write).unwrap(),
+            WriteStatus::Written
+        );
         assert!(!dist.join("old").exists(), "files of earlier runs are gone");
         assert_eq!(std::fs::read(dist.join("a/b.txt")).unwrap(), b"b");
         assert_eq!(
-            replace_dir(&dist, &outputs).unwrap(),
+            replace_dir(&dist, &outputs, Mode::Write).unwrap(),
             WriteStatus::Unchanged
         );
         let siblings = std::fs::read_dir(dir.path()).unwrap().count();

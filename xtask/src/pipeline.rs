@@ -330,12 +330,12 @@ pub fn build(
         analysis.reports.iter().flat_map(|r| &r.outputs).collect();
     progress.stage("writing", repository_outputs.len());
     for output in &repository_outputs {
-        match output.write() {
+        match output.ensure(Mode::Write) {
             Ok(WriteStatus::Written) => {
                 build.written += 1;
                 progress.verbose(format!("wrote {}", display_path(&output.path)));
             }
-            Ok(WriteStatus::Unchanged) => {}
+            Ok(WriteStatus::Unchanged | WriteStatus::Stale) => {}
             Err(err) => build
                 .failures
                 .push(output::write_failure(&output.path, &err)),
@@ -344,7 +344,7 @@ pub fn build(
     }
     // The dist folder: replaced as a whole, so it never mixes two runs.
     build.dist_files = dist_outputs.len();
-    match output::replace_dir(dist, &dist_outputs) {
+    match output::replace_dir(dist, &dist_outputs, Mode::Write) {
         Ok(status) => build.dist_status = status,
         Err(err) => build.failures.push(
             Diagnostic::error(
@@ -433,8 +433,10 @@ fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize,
         let written = record
             .blobs
             .iter()
-            .try_for_each(|blob| output::write_atomic(&blob.path, &blob.bytes).map(drop))
-            .and_then(|()| output::write_atomic(&record.entry_path, &record.entry).map(drop));
+            .try_for_each(|blob| blob.ensure(Mode::Write).map(drop))
+            .and_then(|()| {
+                output::ensure(&record.entry_path, &record.entry, Mode::Write).map(drop)
+            });
         if let Err(err) = written {
             progress.log(format!(
                 "warning: cannot record the fingerprint of {}: {err}",

@@ -79,7 +79,9 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         check.push(start.elapsed());
         let start = Instant::now();
         if let Ok(run) = analyze(Mode::Write) {
-            let _ = emit::dist_outputs(&run.analysis, &dist);
+            // The dist is compared, not written (the output gateway's check mode).
+            let outputs = emit::dist_outputs(&run.analysis, &dist);
+            let _ = crate::output::replace_dir(&dist, &outputs, Mode::Check);
         }
         build.push(start.elapsed());
     }
@@ -173,7 +175,7 @@ fn reference_domino(
         ));
     }
     let shell = xshell::Shell::new().map_err(|err| err.to_string())?;
-    let scratch = tempfile::tempdir().map_err(|err| err.to_string())?;
+    let scratch = crate::output::scratch_dir().map_err(|err| err.to_string())?;
     let mut samples = Vec::new();
     for run in 0..runs {
         let mut total = Duration::ZERO;
@@ -258,7 +260,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         let bytes = workspace
             .read_once(&path)
             .map_err(|err| std::io::Error::other(format!("{relative}: {err}")))?;
-        crate::output::write_atomic(&to.join(&relative), &bytes)?;
+        crate::output::ensure(&to.join(&relative), &bytes, Mode::Write)?;
     }
     Ok(())
 }

@@ -87,7 +87,7 @@ pub(super) fn build(args: &BuildArgs) -> (ExitStatus, Option<Build>) {
     }
     let dist_message = match build.dist_status {
         WriteStatus::Written => "updated",
-        WriteStatus::Unchanged => "unchanged",
+        WriteStatus::Unchanged | WriteStatus::Stale => "unchanged",
     };
     let mut message = format!(
         "{} recompiled, {} fresh; {} written in repositories; {} {dist_message} ({} files)",
