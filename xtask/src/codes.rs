@@ -784,6 +784,30 @@ codes! {
     /// unreadable (typically a `-r` line naming a file that does not exist). The reference's
     /// image build reads the same files and fails on them. Fix the include or add the file.
     GraphUnreadableDependency = "graph::unreadable-dependency", Error, Reference;
+    /// A file resolves outside the workspace and the repository roots
+    ///
+    /// Every path a repository makes the tool read (a `-r`/`-c` include, a symbolic
+    /// link, a Dioptra path, a Dockerfile `COPY` source) is resolved with its symbolic
+    /// links, and must stay inside the folders the user trusts: the workspace root and
+    /// the repository roots. A file outside them is never opened, so a hostile
+    /// repository cannot copy `/etc/passwd` or `/proc/self/environ` into an artifact.
+    /// This guards safety and cannot be allowed. Fix: keep the file inside the
+    /// workspace, or add its folder to `roots`.
+    InputOutsideTrustedFolders = "input::outside-trusted-folders", Error, Extra, safety;
+    /// An input is too large, too deeply nested, or expands beyond its budget
+    ///
+    /// Inputs are bounded: a file larger than the limit (16 MiB), Python or TOML
+    /// nested deeper than CPython or the readers accept, a YAML document whose aliases
+    /// expand beyond the node budget. Such a file is not processed further, so one
+    /// hostile file cannot exhaust the memory or the stack of the whole run. This
+    /// guards safety and cannot be allowed. Fix: shrink or flatten the file.
+    InputResourceLimit = "input::resource-limit", Error, Extra, safety;
+    /// An input is a FIFO, a device, a socket or a folder instead of a regular file
+    ///
+    /// Only regular files are read; anything else is refused without being opened for
+    /// reading (a named pipe would block the run forever, a device never ends). This
+    /// guards safety and cannot be allowed. Fix: commit a regular file.
+    InputSpecialFile = "input::special-file", Error, Extra, safety;
     /// A Python file does not parse
     ///
     /// Fires for a piece's models.py or piece.py and for a Dioptra task file named by a task;

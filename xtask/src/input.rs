@@ -7,10 +7,14 @@
 //! repository is processed, and files outside the repository (shared
 //! requirements, say) are cached by the workspace for the whole run.
 //!
-//! Only regular files are read (a FIFO, a device or a socket is refused without
-//! being opened for reading), files larger than the limit are refused, and an
-//! unreadable file becomes a [`ReadError`] that the caller turns into a
-//! diagnostic with its own code.
+//! Containment: the user trusts the folders it names (the workspace root and
+//! the repository roots); a repository's content is not trusted. Every path is
+//! resolved, symbolic links included, and a file whose real path is outside the
+//! trusted folders is refused without being opened. Only regular files are read
+//! (a FIFO, a device or a socket is refused without being opened for reading),
+//! files larger than the limit are refused, and an unreadable file becomes a
+//! [`ReadError`] that the caller turns into a diagnostic ([`ReadError::code`]
+//! picks the code of the refusals that guard safety).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -30,6 +34,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError {
     NotFound,
+    /// The real path (symbolic links resolved) is outside the trusted folders.
+    Outside {
+        real: PathBuf,
+    },
     /// A folder, a FIFO, a device, a socket: never opened for reading.
     NotARegularFile(&'static str),
     TooLarge {
@@ -47,6 +55,11 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::NotFound => write!(f, "cannot read file: No such file or directory"),
+            ReadError::Outside { real } => write!(
+                f,
+                "not read: it resolves to `{}`, outside the workspace and the repository roots",
+                display_path(real)
+            ),
             ReadError::NotARegularFile(kind) => {
                 write!(f, "cannot read file: it is {kind}, not a regular file")
             }
@@ -60,6 +73,24 @@ impl fmt::Display for ReadError {
             ),
             ReadError::Io(message) => write!(f, "cannot read file: {message}"),
         }
+    }
+}
+
+impl ReadError {
+    /// The diagnostic code of this error: the refusals that guard safety have
+    /// their own codes; other failures get the caller's `unreadable` code.
+    pub fn code(&self, unreadable: Code) -> Code {
+        match self {
+            ReadError::Outside { .. } => Code::InputOutsideTrustedFolders,
+            ReadError::NotARegularFile(_) => Code::InputSpecialFile,
+            ReadError::TooLarge { .. } => Code::InputResourceLimit,
+            ReadError::NotFound | ReadError::NotUtf8 { .. } | ReadError::Io(_) => unreadable,
+        }
+    }
+
+    /// The error as a diagnostic at `path` (`unreadable`: the caller's code).
+    pub fn diagnostic(&self, path: &Path, unreadable: Code) -> Diagnostic {
+        Diagnostic::error(self.code(unreadable), self.to_string()).at_path(display_path(path))
     }
 }
 
@@ -134,14 +165,13 @@ struct ReadLog {
 }
 
 impl ReadLog {
-    fn read(&self, path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
+    fn count(&self, path: &Path) {
         *self
             .counts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(path.to_path_buf())
             .or_default() += 1;
-        read_regular_file(path, limit)
     }
 }
 
@@ -152,13 +182,17 @@ impl FileCache {
         cells.get(path).and_then(|cell| cell.get().cloned())
     }
 
-    fn get(&self, log: &ReadLog, path: &Path, limit: u64) -> Result<Arc<InputFile>, ReadError> {
+    fn get(
+        &self,
+        path: &Path,
+        read: impl FnOnce() -> Result<(Vec<u8>, bool), ReadError>,
+    ) -> Result<Arc<InputFile>, ReadError> {
         let cell = {
             let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(cells.entry(path.to_path_buf()).or_default())
         };
         cell.get_or_init(|| {
-            log.read(path, limit).map(|(bytes, executable)| {
+            read().map(|(bytes, executable)| {
                 Arc::new(InputFile {
                     path: path.to_path_buf(),
                     executable,
@@ -175,24 +209,85 @@ impl FileCache {
 /// The folders of a run and its limits; reads files outside any repository.
 pub struct Workspace {
     root: PathBuf,
+    /// The trusted folders, with symbolic links resolved.
+    trusted: Vec<PathBuf>,
     max_file_size: u64,
     shared: FileCache,
     log: ReadLog,
+    /// Real paths of folders, resolved once.
+    real_dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Workspace {
-    /// `root` is the workspace root (the folder of the workspace `Cargo.toml`).
+    /// `root` is the workspace root (the folder of the workspace `Cargo.toml`),
+    /// trusted; add the repository roots with [`Workspace::trust`].
     pub fn new(root: &Path) -> Self {
-        Workspace {
-            root: absolute(root),
+        let root = absolute(root);
+        let mut workspace = Workspace {
+            trusted: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             shared: FileCache::default(),
             log: ReadLog::default(),
+            real_dirs: Mutex::new(HashMap::new()),
+            root: root.clone(),
+        };
+        workspace.trust(&root);
+        workspace
+    }
+
+    /// Trusts a folder the user named (a repository root).
+    pub fn trust(&mut self, folder: &Path) {
+        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| absolute(folder));
+        if !self.trusted.contains(&real) {
+            self.trusted.push(real);
         }
+    }
+
+    /// Sets the size limit of one input file.
+    pub fn set_max_file_size(&mut self, limit: u64) {
+        self.max_file_size = limit;
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Is this real path inside a trusted folder?
+    fn is_trusted(&self, real: &Path) -> bool {
+        self.trusted.iter().any(|folder| real.starts_with(folder))
+    }
+
+    /// The real path of a folder (resolved once).
+    fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
+        dirs.entry(dir.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(dir).ok())
+            .clone()
+    }
+
+    /// The real path of a file (its folders and the file itself resolved),
+    /// refused when it is outside the trusted folders.
+    fn contained(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(ReadError::NotARegularFile("a folder"));
+        };
+        let real_parent = self.real_dir(parent).ok_or(ReadError::NotFound)?;
+        let mut real = real_parent.join(name);
+        if std::fs::symlink_metadata(&real).is_ok_and(|m| m.file_type().is_symlink()) {
+            real = std::fs::canonicalize(&real).map_err(|err| io_error(&err))?;
+        }
+        if self.is_trusted(&real) {
+            Ok(real)
+        } else {
+            Err(ReadError::Outside { real })
+        }
+    }
+
+    /// Reads one file from disk: contained, regular, within the size limit.
+    fn read_contained(&self, path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
+        let real = self.contained(path)?;
+        self.log.count(path);
+        read_regular_file(&real, limit)
     }
 
     /// A reader for the files of one repository (cached while it lives).
@@ -206,8 +301,9 @@ impl Workspace {
 
     /// Reads a file that belongs to no repository (cached for the whole run).
     pub fn file(&self, path: &Path) -> Result<Arc<InputFile>, ReadError> {
+        let path = absolute(path);
         self.shared
-            .get(&self.log, &absolute(path), self.max_file_size)
+            .get(&path, || self.read_contained(&path, self.max_file_size))
     }
 
     /// How often each file was read from disk so far (absolute paths).
@@ -222,8 +318,7 @@ impl Workspace {
     /// Reads a file that is read once by design (an entry or a blob of the
     /// incremental cache), without keeping it.
     pub fn read_once(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        self.log
-            .read(&absolute(path), u64::MAX)
+        self.read_contained(&absolute(path), u64::MAX)
             .map(|(bytes, _)| bytes)
     }
 
@@ -248,7 +343,8 @@ impl Workspace {
     /// The entries of a folder, sorted by name (names that are not UTF-8 are
     /// left out). None when the folder cannot be listed.
     pub fn list_dir(&self, dir: &Path) -> Option<Vec<DirEntry>> {
-        list_dir(dir)
+        let real = self.real_dir(&absolute(dir))?;
+        self.is_trusted(&real).then(|| list_dir(&real)).flatten()
     }
 
     /// Every regular file under `root` (relative paths with `/`, sorted), not
@@ -260,7 +356,12 @@ impl Workspace {
         skip_dir: &dyn Fn(&str) -> bool,
         keep_file: &dyn Fn(&str) -> bool,
     ) -> Vec<(String, PathBuf)> {
-        walk_files(root, skip_dir, keep_file)
+        // A root that is a link to a folder outside is not walked (the walk
+        // itself never follows links).
+        match std::fs::canonicalize(root) {
+            Ok(real) if self.is_trusted(&real) => walk_files(root, skip_dir, keep_file),
+            _ => Vec::new(),
+        }
     }
 
     /// Is something at `path` (not following a final symbolic link)?
@@ -273,7 +374,8 @@ impl Workspace {
 /// the folders around the working directory, to find the workspace root).
 pub fn read_manifest(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
     let path = absolute(path);
-    let (bytes, _) = read_regular_file(&path, DEFAULT_MAX_FILE_SIZE)?;
+    let real = std::fs::canonicalize(&path).map_err(|err| io_error(&err))?;
+    let (bytes, _) = read_regular_file(&real, DEFAULT_MAX_FILE_SIZE)?;
     let text = String::from_utf8(bytes).map_err(|err| ReadError::NotUtf8 {
         offset: err.utf8_error().valid_up_to(),
     })?;
@@ -284,7 +386,7 @@ pub fn read_manifest(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
 /// The bytes of the running executable (the tool's identity for incremental
 /// builds), if it can be read.
 pub fn tool_executable() -> Option<Vec<u8>> {
-    let exe = std::env::current_exe().ok()?;
+    let exe = std::fs::canonicalize(std::env::current_exe().ok()?).ok()?;
     read_regular_file(&exe, u64::MAX)
         .ok()
         .map(|(bytes, _)| bytes)
@@ -317,8 +419,10 @@ impl Reader<'_> {
             return read;
         }
         if path.starts_with(&self.scope) {
-            self.cache
-                .get(&self.workspace.log, &path, self.workspace.max_file_size)
+            let workspace = self.workspace;
+            self.cache.get(&path, || {
+                workspace.read_contained(&path, workspace.max_file_size)
+            })
         } else {
             self.workspace.file(&path)
         }
@@ -340,8 +444,7 @@ impl Reader<'_> {
         match self.text(path) {
             Ok(file) => Some(file),
             Err(error) => {
-                diagnostics
-                    .push(Diagnostic::error(code, error.to_string()).at_path(display_path(path)));
+                diagnostics.push(error.diagnostic(path, code));
                 None
             }
         }
@@ -441,10 +544,11 @@ fn walk_files(
     files
 }
 
-/// Reads a regular file of at most `limit` bytes. Anything else is refused
-/// before it is opened for reading (a FIFO would block, a device never ends).
+/// Reads a regular file of at most `limit` bytes (`path` is a real path: a
+/// final symbolic link is refused). Anything else is refused before it is
+/// opened for reading (a FIFO would block, a device never ends).
 fn read_regular_file(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
-    let metadata = std::fs::metadata(path).map_err(|err| io_error(&err))?;
+    let metadata = std::fs::symlink_metadata(path).map_err(|err| io_error(&err))?;
     check_metadata(&metadata, limit)?;
     let file = open_nonblocking(path).map_err(|err| io_error(&err))?;
     // The file may have been replaced between the two looks.
@@ -493,6 +597,8 @@ fn describe(file_type: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if file_type.is_dir() {
         "a folder"
+    } else if file_type.is_symlink() {
+        "a symbolic link"
     } else if file_type.is_fifo() {
         "a named pipe (FIFO)"
     } else if file_type.is_socket() {
@@ -518,7 +624,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
         .open(path)
 }
 
