@@ -1,0 +1,248 @@
+//! Name resolution: what each module defines and imports, what a name refers to, and
+//! whether a class is a pydantic model or an enum (through its base classes).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+
+use crate::source::SourceFile;
+
+use super::{Generator, Kind, R, unsupported};
+
+pub(super) struct ModuleInfo<'a> {
+    pub(super) file: &'a Arc<SourceFile>,
+    /// Top-level classes (the last definition wins, as in Python).
+    pub(super) classes: HashMap<&'a str, &'a ast::StmtClassDef>,
+    /// Top-level `NAME = value` assignments.
+    constants: HashMap<&'a str, &'a Expr>,
+    /// Names bound by imports.
+    imports: HashMap<String, Binding>,
+}
+
+#[derive(Clone)]
+enum Binding {
+    Module(String),
+    Symbol(String),
+}
+
+impl<'a> ModuleInfo<'a> {
+    pub(super) fn new(file: &'a Arc<SourceFile>, body: &'a [Stmt]) -> Self {
+        let mut info = ModuleInfo {
+            file,
+            classes: HashMap::new(),
+            constants: HashMap::new(),
+            imports: HashMap::new(),
+        };
+        for stmt in body {
+            match stmt {
+                Stmt::ClassDef(class) => {
+                    info.constants.remove(class.name.as_str());
+                    info.classes.insert(class.name.as_str(), class);
+                }
+                Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        if let Expr::Name(name) = target {
+                            info.classes.remove(name.id.as_str());
+                            info.constants.insert(name.id.as_str(), &assign.value);
+                        }
+                    }
+                }
+                Stmt::AnnAssign(assign) => {
+                    if let (Expr::Name(name), Some(value)) = (&*assign.target, &assign.value) {
+                        info.constants.insert(name.id.as_str(), value);
+                    }
+                }
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        let full = alias.name.as_str();
+                        match &alias.asname {
+                            Some(asname) => {
+                                info.imports
+                                    .insert(asname.to_string(), Binding::Module(full.into()));
+                            }
+                            None => {
+                                let first = full.split('.').next().unwrap_or(full);
+                                info.imports
+                                    .insert(first.to_string(), Binding::Module(first.into()));
+                            }
+                        }
+                    }
+                }
+                Stmt::ImportFrom(import) if import.level == 0 => {
+                    let Some(module) = &import.module else {
+                        continue;
+                    };
+                    for alias in &import.names {
+                        let bound = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                        let path = canonical(&format!("{}.{}", module.as_str(), alias.name));
+                        // `from datetime import datetime` binds a class, `from x import y`
+                        // with y a module is not distinguishable: treat known modules.
+                        let binding = if matches!(path.as_str(), "domino.models") {
+                            Binding::Module(path)
+                        } else {
+                            Binding::Symbol(path)
+                        };
+                        info.imports.insert(bound, binding);
+                    }
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+}
+
+/// Canonical dotted path of an imported symbol.
+fn canonical(path: &str) -> String {
+    let path = path
+        .strip_prefix("typing_extensions.")
+        .map_or_else(|| path.to_string(), |rest| format!("typing.{rest}"));
+    for prefix in [
+        "pydantic.fields.",
+        "pydantic.main.",
+        "pydantic.config.",
+        "pydantic.types.",
+        "pydantic.functional_validators.",
+    ] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return format!("pydantic.{rest}");
+        }
+    }
+    if let Some(rest) = path.strip_prefix("domino.models.output_modifier.") {
+        return format!("domino.models.{rest}");
+    }
+    path
+}
+
+pub(super) type ClassKey<'a> = (usize, &'a ast::StmtClassDef);
+
+pub(super) fn same_class(a: ClassKey<'_>, b: ClassKey<'_>) -> bool {
+    a.0 == b.0 && std::ptr::eq(a.1, b.1)
+}
+
+pub(super) enum Sym<'a> {
+    Class(ClassKey<'a>),
+    Constant(usize, &'a Expr),
+    Module(String),
+    External(String),
+    Unknown,
+}
+
+const BUILTINS: &[&str] = &[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "tuple",
+    "bytes",
+    "object",
+];
+
+pub(super) struct Ctx<'a> {
+    pub(super) modules: Vec<ModuleInfo<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn resolve(&self, module: usize, expr: &'a Expr) -> Sym<'a> {
+        match expr {
+            Expr::Name(name) => {
+                let id = name.id.as_str();
+                let info = &self.modules[module];
+                // class bodies run at import time: a name must be bound before its use
+                let before =
+                    |node: &dyn ruff_text_size::Ranged| node.range().start() < name.range.start();
+                if let Some(class) = info.classes.get(id) {
+                    if before(*class) {
+                        Sym::Class((module, class))
+                    } else {
+                        Sym::Unknown
+                    }
+                } else if let Some(value) = info.constants.get(id) {
+                    if before(*value) {
+                        Sym::Constant(module, value)
+                    } else {
+                        Sym::Unknown
+                    }
+                } else if let Some(binding) = info.imports.get(id) {
+                    match binding {
+                        Binding::Module(path) => Sym::Module(path.clone()),
+                        Binding::Symbol(path) => self.external(path),
+                    }
+                } else if BUILTINS.contains(&id) {
+                    Sym::External(format!("builtins.{id}"))
+                } else {
+                    Sym::Unknown
+                }
+            }
+            Expr::Attribute(attribute) => match self.resolve(module, &attribute.value) {
+                Sym::Module(path) => {
+                    self.external(&canonical(&format!("{path}.{}", attribute.attr.as_str())))
+                }
+                _ => Sym::Unknown,
+            },
+            _ => Sym::Unknown,
+        }
+    }
+
+    fn external(&self, path: &str) -> Sym<'a> {
+        if let Some(name) = path.strip_prefix("domino.models.")
+            && let Some(class) = self.modules[1].classes.get(name)
+        {
+            return Sym::Class((1, class));
+        }
+        Sym::External(path.to_string())
+    }
+
+    pub(super) fn external_path(&self, module: usize, expr: &'a Expr) -> Option<String> {
+        match self.resolve(module, expr) {
+            Sym::External(path) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// The identity of a class definition (its address), to key the models already read.
+pub(super) fn class_id(key: ClassKey<'_>) -> usize {
+    key.1 as *const ast::StmtClassDef as usize
+}
+
+impl<'c, 'a> Generator<'c, 'a> {
+    pub(super) fn kind(&self, key: ClassKey<'a>) -> R<Kind> {
+        self.kind_depth(key, 0)
+    }
+
+    fn kind_depth(&self, key: ClassKey<'a>, depth: usize) -> R<Kind> {
+        let (module, class) = key;
+        if depth > 32 {
+            return unsupported(module, &class.name, "class hierarchy too deep");
+        }
+        let Some(arguments) = &class.arguments else {
+            return unsupported(
+                module,
+                &class.name,
+                "a class that is neither a pydantic model nor an enum",
+            );
+        };
+        for base in arguments.args.iter() {
+            match self.ctx.resolve(module, base) {
+                Sym::External(path) => match path.as_str() {
+                    "pydantic.BaseModel" => return Ok(Kind::Model),
+                    "enum.Enum" | "enum.IntEnum" | "enum.StrEnum" => return Ok(Kind::Enum),
+                    _ => {}
+                },
+                Sym::Class(parent) => return self.kind_depth(parent, depth + 1),
+                _ => {}
+            }
+        }
+        unsupported(
+            module,
+            &class.name,
+            "a class that is neither a pydantic model nor an enum",
+        )
+    }
+}
