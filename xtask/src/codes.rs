@@ -523,6 +523,14 @@ codes! {
     /// warning says what is missing. Without it the folder would be silently ignored. Add the
     /// missing part, or move the folder out of the roots.
     DiscoverIncompleteDominoRepository = "discover::incomplete-domino-repository", Warning, Extra;
+    /// A Dockerfile copies from outside its build context
+    ///
+    /// A custom Dockerfile of `dependencies/` is built with the repository folder as its
+    /// context. A `COPY`/`ADD` source that leaves it, with `..` or through a symbolic link
+    /// pointing outside, is refused by Docker ("forbidden path outside the build
+    /// context") and is not read here. This guards safety and cannot be allowed. Fix:
+    /// copy files of the repository only.
+    DominoCopyOutsideContext = "domino::copy-outside-context", Error, Extra, safety;
     /// A piece's `dependency` has a key that an earlier dependency group lacks
     ///
     /// Pieces are grouped by comparing their `dependency` objects on the piece's keys; when a

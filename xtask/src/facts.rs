@@ -24,7 +24,8 @@ pub struct RequirementInclude {
     /// The 0-based line of the include in its file.
     pub line: usize,
     /// The included file, relative to the repository root (normalized; starts
-    /// with `../` when the file is outside the repository).
+    /// with `../` when the file is outside the repository, with `/` when the
+    /// include names an absolute path).
     pub target: String,
     /// `-c`: the file constrains instead of adding requirements.
     pub constraint: bool,
@@ -141,7 +142,7 @@ impl Facts {
             Facts::Domino(facts) => facts
                 .requirements
                 .iter()
-                .filter(|file| file.path.starts_with("../"))
+                .filter(|file| file.path.starts_with("../") || file.path.starts_with('/'))
                 .map(|file| crate::paths::absolute(&root.join(&file.path)))
                 .collect(),
             Facts::Dioptra(_) | Facts::None => Vec::new(),

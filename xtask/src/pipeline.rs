@@ -92,13 +92,16 @@ pub fn analyze(
             diagnostics: config_diagnostics,
         });
     }
-    let workspace = Workspace::new(&config.workspace_root);
+    let mut workspace = Workspace::new(&config.workspace_root);
 
     let roots: Vec<PathBuf> = if options.repos.is_empty() {
         config.roots()
     } else {
         options.repos.iter().map(|root| absolute(root)).collect()
     };
+    for root in &roots {
+        workspace.trust(root);
+    }
     let missing: Vec<Diagnostic> = roots
         .iter()
         .filter(|root| !workspace.is_dir(root))

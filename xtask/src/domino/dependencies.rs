@@ -5,12 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::facts::{DockerfileFacts, RequirementInclude, RequirementsFile};
-use crate::input::Reader;
+use crate::input::{ReadError, Reader};
 use crate::paths::display_path;
+use crate::source::SourceFile;
 
 /// Files of `dependencies/` whose name starts with `Dockerfile` (any case) are
 /// Dockerfiles; every other file is read as a requirements file.
@@ -41,8 +43,10 @@ pub fn parse_include(line: &str) -> Option<(&str, bool)> {
     Some((target, constraint))
 }
 
-/// `a/./b/../c.txt` -> `a/c.txt`; leading `..` are kept (`../shared/x.txt`).
+/// `a/./b/../c.txt` -> `a/c.txt`; leading `..` are kept (`../shared/x.txt`),
+/// and so is the `/` of an absolute path.
 pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -50,10 +54,16 @@ pub fn normalize(path: &str) -> String {
             ".." if parts.last().is_some_and(|p| *p != "..") => {
                 parts.pop();
             }
+            ".." if absolute => {}
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// The folder part of a relative path (`""` at the top).
@@ -72,29 +82,31 @@ pub fn read_requirements(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RequirementsFile> {
     let mut files: BTreeMap<String, RequirementsFile> = BTreeMap::new();
-    let mut reported = BTreeSet::new();
-    let mut pending: Vec<(String, bool)> = dependency_files
+    let mut refused = BTreeSet::new();
+    // (path, the include that names it: (file, 0-based line))
+    let mut pending: Vec<(String, Option<(String, usize)>)> = dependency_files
         .iter()
         .filter(|file| !is_dockerfile(file))
-        .map(|file| (file.clone(), false))
+        .map(|file| (file.clone(), None))
         .collect();
     pending.reverse();
-    while let Some((path, included)) = pending.pop() {
-        if files.contains_key(&path) {
+    while let Some((path, included_by)) = pending.pop() {
+        if files.contains_key(&path) || refused.contains(&path) {
             continue;
         }
         let on_disk = root.join(&path);
         let text = match reader.text(&on_disk) {
             Ok(file) => file.text.clone(),
             Err(error) => {
-                if included && reported.insert(path.clone()) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::GraphUnreadableDependency,
-                            format!("cannot read requirements file: {error}"),
-                        )
-                        .at_path(display_path(&crate::paths::absolute(&on_disk))),
-                    );
+                refused.insert(path.clone());
+                // A top-level file that is not text is not a requirements file
+                // (it is reported if a group uses it); every refusal that
+                // guards safety is reported where it happens.
+                let safety = error.code(Code::GraphUnreadableDependency).is_safety();
+                if let Some((includer, line)) = &included_by {
+                    diagnostics.push(include_error(reader, root, includer, *line, &path, &error));
+                } else if safety {
+                    diagnostics.push(error.diagnostic(&on_disk, Code::GraphUnreadableDependency));
                 }
                 continue;
             }
@@ -105,7 +117,7 @@ pub fn read_requirements(
             .enumerate()
             .filter_map(|(line, content)| {
                 let (target, constraint) = parse_include(content)?;
-                let joined = if folder.is_empty() {
+                let joined = if target.starts_with('/') || folder.is_empty() {
                     target.to_string()
                 } else {
                     format!("{folder}/{target}")
@@ -119,7 +131,7 @@ pub fn read_requirements(
             .collect();
         for include in includes.iter().rev() {
             if !files.contains_key(&include.target) {
-                pending.push((include.target.clone(), true));
+                pending.push((include.target.clone(), Some((path.clone(), include.line))));
             }
         }
         files.insert(
@@ -132,6 +144,30 @@ pub fn read_requirements(
         );
     }
     files.into_values().collect()
+}
+
+/// An include that cannot be read, reported at the `-r`/`-c` line that names it.
+fn include_error(
+    reader: &Reader<'_>,
+    root: &Path,
+    includer: &str,
+    line: usize,
+    target: &str,
+    error: &ReadError,
+) -> Diagnostic {
+    let code = error.code(Code::GraphUnreadableDependency);
+    let shown = display_path(&crate::paths::absolute(&root.join(target)));
+    let diagnostic = Diagnostic::error(
+        code,
+        format!("cannot read the included file `{shown}`: {error}"),
+    );
+    match reader.text(&root.join(includer)) {
+        Ok(file) => {
+            let span = file.line_span(line + 1);
+            diagnostic.at(&file, span).with_label("included here")
+        }
+        Err(_) => diagnostic.at_path(shown),
+    }
 }
 
 /// Images named by `FROM` lines (stage names excluded).
@@ -160,10 +196,10 @@ pub fn dockerfile_from_images(text: &str) -> Vec<String> {
 }
 
 /// The sources of `COPY`/`ADD` lines without `--from` (relative to the build
-/// context, as written).
-pub fn copy_sources(dockerfile: &str) -> Vec<String> {
+/// context, as written), with the 0-based line of each.
+pub fn copy_sources(dockerfile: &str) -> Vec<(usize, String)> {
     let mut sources = Vec::new();
-    for line in dockerfile.lines() {
+    for (index, line) in dockerfile.lines().enumerate() {
         let mut words: Vec<&str> = line.split_whitespace().collect();
         let Some(instruction) = words.first() else {
             continue;
@@ -184,32 +220,52 @@ pub fn copy_sources(dockerfile: &str) -> Vec<String> {
         if listed.len() < 2 {
             continue;
         }
-        sources.extend(listed[..listed.len() - 1].iter().cloned());
+        sources.extend(
+            listed[..listed.len() - 1]
+                .iter()
+                .map(|source| (index, source.clone())),
+        );
     }
     sources
 }
 
-/// The copy sources of a Dockerfile as paths relative to the context (a
-/// leading `/` is the context root); sources that leave the context are left
-/// out.
-fn context_sources(dockerfile: &str) -> Vec<String> {
-    let mut sources: Vec<String> = copy_sources(dockerfile)
-        .iter()
-        .map(|source| normalize(source.trim_start_matches('/')))
-        .filter(|source| !source.starts_with(".."))
-        .collect();
-    sources.sort();
-    sources.dedup();
-    sources
-}
-
-/// The files a Dockerfile copies from the context (the repository root):
-/// relative paths, sorted.
-pub fn copied_paths(reader: &Reader<'_>, context: &Path, dockerfile: &str) -> BTreeSet<String> {
-    let mut files = BTreeSet::new();
-    for prefix in context_sources(dockerfile) {
-        let folder = context.join(&prefix);
-        for (relative, _) in reader.walk_files(&folder, &|_| false, &|_| true) {
+/// The facts of one custom Dockerfile: its text, `FROM` images, and the files it
+/// copies with their content hashes as they are on disk (see
+/// [`count_generated`]). A source that leaves the build context (the
+/// repository), by `..` or through a symbolic link, is an error at its line and
+/// is not read.
+pub fn dockerfile_facts(
+    reader: &Reader<'_>,
+    root: &Path,
+    file: &Arc<SourceFile>,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DockerfileFacts {
+    let text = &file.text;
+    let real_root = reader.canonical(root);
+    let mut copy_sources = Vec::new();
+    let mut copied = BTreeMap::new();
+    for (line, source) in self::copy_sources(text) {
+        // Sources are relative to the context, a leading `/` included.
+        let prefix = normalize(source.trim_start_matches('/'));
+        let folder = root.join(&prefix);
+        let escapes = prefix.starts_with("..")
+            || reader
+                .canonical(&folder)
+                .is_some_and(|real| real_root.as_ref().is_some_and(|r| !real.starts_with(r)));
+        if escapes {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DominoCopyOutsideContext,
+                    format!("`{source}` is outside the build context (the repository folder): Docker refuses it and it is not read"),
+                )
+                .at(file, file.line_span(line + 1))
+                .with_label("copied from outside the context")
+                .with_help("copy files of the repository only; the context is the repository folder"),
+            );
+            continue;
+        }
+        for (relative, on_disk) in reader.walk_files(&folder, &|_| false, &|_| true) {
             let name = if relative.is_empty() {
                 prefix.clone()
             } else if prefix.is_empty() {
@@ -217,34 +273,26 @@ pub fn copied_paths(reader: &Reader<'_>, context: &Path, dockerfile: &str) -> BT
             } else {
                 format!("{prefix}/{relative}")
             };
-            files.insert(name);
+            match reader.file(&on_disk) {
+                Ok(input) => {
+                    copied.insert(name, input.hash().to_string());
+                }
+                Err(error) if error.code(Code::GraphUnreadableDependency).is_safety() => {
+                    diagnostics.push(error.diagnostic(&on_disk, Code::GraphUnreadableDependency));
+                }
+                Err(_) => {}
+            }
         }
+        copy_sources.push(prefix);
     }
-    files
-}
-
-/// The facts of one custom Dockerfile: its text, `FROM` images, and the files it
-/// copies with their content hashes as they are on disk (see
-/// [`count_generated`]).
-pub fn dockerfile_facts(
-    reader: &Reader<'_>,
-    root: &Path,
-    path: &str,
-    text: &str,
-) -> DockerfileFacts {
-    let copied = copied_paths(reader, root, text)
-        .into_iter()
-        .filter_map(|name| {
-            let hash = reader.file(&root.join(&name)).ok()?.hash().to_string();
-            Some((name, hash))
-        })
-        .collect();
+    copy_sources.sort();
+    copy_sources.dedup();
     DockerfileFacts {
         path: path.to_string(),
         text: text.to_string(),
         from_images: dockerfile_from_images(text),
-        copy_sources: context_sources(text),
-        copied,
+        copy_sources,
+        copied: copied.into_iter().collect(),
     }
 }
 
@@ -321,7 +369,8 @@ mod tests {
             dockerfile_from_images(text),
             ["ghcr.io/x/base:1", "python:3.11"]
         );
-        assert_eq!(copy_sources(text), ["a b", "c", "x"]);
+        let sources: Vec<String> = copy_sources(text).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(sources, ["a b", "c", "x"]);
         let includes: Vec<_> = ["-r x.txt", "--constraint=c.txt", "pandas", "-e ."]
             .iter()
             .filter_map(|l| parse_include(l))
@@ -329,5 +378,9 @@ mod tests {
         assert_eq!(includes, [("x.txt", false), ("c.txt", true)]);
         assert_eq!(normalize("dependencies/./a/../b.txt"), "dependencies/b.txt");
         assert_eq!(normalize("dependencies/../../x.txt"), "../x.txt");
+        assert_eq!(
+            normalize("/proc/./self/../self/environ"),
+            "/proc/self/environ"
+        );
     }
 }

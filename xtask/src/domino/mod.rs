@@ -184,17 +184,16 @@ pub fn process(
     };
     facts.requirements =
         dependencies::read_requirements(reader, root, &facts.dependency_files, diagnostics);
-    facts.dockerfiles = facts
+    for file in facts
         .dependency_files
         .iter()
-        .filter(|file| dependencies::is_dockerfile(file))
-        .filter_map(|file| {
-            let text = reader.text(&root.join(file)).ok()?;
-            Some(dependencies::dockerfile_facts(
-                reader, root, file, &text.text,
-            ))
-        })
-        .collect();
+        .filter(|f| dependencies::is_dockerfile(f))
+    {
+        if let Ok(text) = reader.text(&root.join(file)) {
+            let dockerfile = dependencies::dockerfile_facts(reader, root, &text, file, diagnostics);
+            facts.dockerfiles.push(dockerfile);
+        }
+    }
     for (group_name, group) in groups.iter_mut() {
         let image = compile::source_image(
             host,

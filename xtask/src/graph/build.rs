@@ -224,7 +224,7 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
 /// The node of a dependency file given relative to the repository root: the
 /// repository's own, or a shared one when the path leads outside it.
 fn file_node(graph: &mut MonorepoGraph, repo: &Repository, path: &str) -> NodeIndex {
-    if !path.starts_with("../") {
+    if !path.starts_with("../") && !path.starts_with('/') {
         return dependency_file_node(graph, &repo.display, &repo.name, path);
     }
     let shown = display_path(&crate::paths::absolute(&repo.root.join(path)));
