@@ -754,6 +754,15 @@ codes! {
     /// The run exits with status 2; the help suggests a close name or lists the repositories.
     /// Fix the name or add the root that holds it with `--repos`.
     EnvUnknownRepository = "env::unknown-repository", Error, Tool;
+    /// The `--dist` folder is unsafe to replace
+    ///
+    /// `build-all` replaces the dist folder as a whole, so it must be a folder the tool
+    /// made (it holds the `.xtask-dist` marker), an empty folder, or absent; it may not be
+    /// a symbolic link, the workspace root, a repository root, a repository, or a folder
+    /// that holds or sits inside one (`--dist pieces-repos` or `--dist .` would delete
+    /// the inputs). Exit status 2. Fix: choose another folder, e.g. the default
+    /// `target/dist`.
+    EnvUnsafeDist = "env::unsafe-dist", Error, Tool, safety;
     /// An output file or the dist folder could not be written
     ///
     /// Fires when `build-all` cannot write a generated file into a repository or replace the
@@ -816,6 +825,14 @@ codes! {
     /// reading (a named pipe would block the run forever, a device never ends). This
     /// guards safety and cannot be allowed. Fix: commit a regular file.
     InputSpecialFile = "input::special-file", Error, Extra, safety;
+    /// A generated file would be written through a symbolic link or outside its folder
+    ///
+    /// Generated files (`.domino/*.json`) are written only into real folders of their
+    /// repository: a `.domino` that is a symbolic link (to a folder outside, or to another
+    /// repository's `.domino`) is refused, as is an artifact path that would leave the
+    /// dist folder. Nothing is written through it. This guards safety and cannot be
+    /// allowed. Fix: replace the link with a real folder (or delete it: it is generated).
+    OutputUnsafePath = "output::unsafe-path", Error, Extra, safety;
     /// A Python file does not parse
     ///
     /// Fires for a piece's models.py or piece.py and for a Dioptra task file named by a task;

@@ -1,16 +1,31 @@
 //! The output gateway: the only code that writes. Every file is written
-//! atomically (a temporary file in the same folder, then a rename), an
-//! unchanged file is not touched, and in check mode ([`Mode::Check`]) nothing
-//! is written: the gateway only says what would change, as rust-analyzer's
-//! codegen check does.
+//! atomically (a temporary file in the same folder, then a rename) with the
+//! mode the file had (0644 for a new one), an unchanged file is not touched,
+//! nothing is written through a symbolic link, and in check mode
+//! ([`Mode::Check`]) nothing is written at all: the gateway only says what
+//! would change, as rust-analyzer's codegen check does.
+//!
+//! The dist folder is replaced as a whole ([`replace_dir`]): staged beside it,
+//! then exchanged with it in one step, so it is always either the previous run's
+//! or the new one. It carries a marker file, and a folder without the marker
+//! that holds anything is never replaced. One advisory lock per workspace
+//! ([`lock`]) serializes concurrent runs, and the leftovers of killed runs are
+//! removed at the next one ([`remove_leftovers`]).
 
+use std::fmt;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::options::Mode;
 use crate::paths::display_path;
+
+/// The name of the marker file in every dist folder the tool made.
+pub const DIST_MARKER: &str = ".xtask-dist";
+
+/// The prefix of temporary files (never part of a tree, see `hashing`).
+const TEMPORARY_PREFIX: &str = ".xtask-";
 
 /// Pretty JSON with a trailing newline (every JSON artifact).
 pub fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
@@ -47,12 +62,14 @@ impl Output {
         }
     }
 
-    /// Writes it (or, in check mode, compares it) unless it is current.
-    pub fn ensure(&self, mode: Mode) -> std::io::Result<WriteStatus> {
+    /// Writes it (or, in check mode, compares it) unless it is current; no
+    /// folder below `base` on the way may be a symbolic link.
+    pub fn ensure_in(&self, base: &Path, mode: Mode) -> Result<WriteStatus, WriteError> {
         if self.current {
             return Ok(WriteStatus::Unchanged);
         }
-        ensure(&self.path, &self.bytes, mode)
+        let relative = self.path.strip_prefix(base).unwrap_or(&self.path);
+        ensure_in(base, relative, &self.bytes, mode)
     }
 }
 
@@ -65,30 +82,140 @@ pub enum WriteStatus {
     Stale,
 }
 
-/// Makes `path` hold `bytes`: in write mode atomically (a temporary file in the
-/// same folder, flushed, then renamed over the target); an unchanged file is
-/// not touched (its modification time stays). In check mode nothing is
-/// written.
-pub fn ensure(path: &Path, bytes: &[u8], mode: Mode) -> std::io::Result<WriteStatus> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+/// Why a write was refused or failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// A folder or file on the way is a symbolic link.
+    ThroughSymlink(PathBuf),
+    /// A path that would leave its folder (absolute, `..`, control characters).
+    UnsafePath(String),
+    Io(std::io::Error),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::ThroughSymlink(link) => write!(
+                f,
+                "`{}` is a symbolic link: nothing is written through it",
+                display_path(link)
+            ),
+            WriteError::UnsafePath(path) => {
+                write!(f, "`{}` is not a safe relative path", path.escape_debug())
+            }
+            WriteError::Io(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(err: std::io::Error) -> Self {
+        WriteError::Io(err)
+    }
+}
+
+impl WriteError {
+    /// The refusal or failure as a diagnostic at `path`: a refusal is about the
+    /// repository's content (exit status 1), a failure about the environment.
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        match self {
+            WriteError::ThroughSymlink(_) | WriteError::UnsafePath(_) => {
+                Diagnostic::error(Code::OutputUnsafePath, format!("not written: {self}"))
+                    .at_path(display_path(path))
+                    .with_help("generated files and folders must be real files and folders of the repository, not links")
+            }
+            WriteError::Io(err) => write_failure(path, err),
+        }
+    }
+}
+
+/// The first existing component of `relative` below `base` that is a symbolic
+/// link (`base` itself is the user's choice and is not looked at).
+pub fn symlink_below(base: &Path, relative: &Path) -> Option<PathBuf> {
+    let mut path = base.to_path_buf();
+    for component in relative.components() {
+        path.push(component);
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => return Some(path),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Is `relative` a plain relative path: no root, no `..`, no `.`, no empty or
+/// control-character component?
+pub fn is_safe_relative(relative: &Path) -> bool {
+    !relative.as_os_str().is_empty()
+        && relative.components().all(|component| match component {
+            Component::Normal(name) => name
+                .to_str()
+                .is_some_and(|name| !name.chars().any(char::is_control)),
+            _ => false,
+        })
+}
+
+/// Makes `base/relative` hold `bytes`: in write mode atomically (a temporary
+/// file in the same folder, flushed, then renamed over the target), keeping the
+/// mode of the file it replaces (0644 for a new one); an unchanged file is not
+/// touched (its modification time stays). Nothing is written through a
+/// symbolic link below `base`. In check mode nothing is written.
+pub fn ensure_in(
+    base: &Path,
+    relative: &Path,
+    bytes: &[u8],
+    mode: Mode,
+) -> Result<WriteStatus, WriteError> {
+    if !is_safe_relative(relative) {
+        return Err(WriteError::UnsafePath(relative.display().to_string()));
+    }
+    if let Some(link) = symlink_below(base, relative) {
+        return Err(WriteError::ThroughSymlink(link));
+    }
+    let path = base.join(relative);
+    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
         return Ok(WriteStatus::Unchanged);
     }
     if mode == Mode::Check {
         return Ok(WriteStatus::Stale);
     }
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let folder = path.parent().unwrap_or(base);
     std::fs::create_dir_all(folder)?;
+    // The folders just created may not be links either (a race with the check).
+    if let Some(link) = symlink_below(base, relative) {
+        return Err(WriteError::ThroughSymlink(link));
+    }
     let mut temp = tempfile::Builder::new()
-        .prefix(".xtask-")
+        .prefix(TEMPORARY_PREFIX)
         .suffix(".tmp")
         .tempfile_in(folder)?;
     temp.write_all(bytes)?;
+    set_mode(temp.as_file(), std::fs::metadata(&path).ok().as_ref())?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
+    temp.persist(&path).map_err(|err| err.error)?;
     Ok(WriteStatus::Written)
+}
+
+/// Makes `path` hold `bytes` (a file the user named, e.g. under
+/// `--report-dir`).
+pub fn ensure(path: &Path, bytes: &[u8], mode: Mode) -> Result<WriteStatus, WriteError> {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => ensure_in(parent, Path::new(name), bytes, mode),
+        _ => Err(WriteError::UnsafePath(path.display().to_string())),
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, previous: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = previous.map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::fs::File, _: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// A file that could not be written, as a diagnostic (exit status 2).
@@ -97,26 +224,72 @@ pub fn write_failure(path: &Path, err: &std::io::Error) -> Diagnostic {
         .at_path(display_path(path))
 }
 
-/// Writes outputs (absolute paths) atomically; failures come back as
-/// diagnostics.
+/// Writes outputs (absolute paths the user named) atomically; failures come
+/// back as diagnostics.
 pub fn write_all(outputs: &[Output]) -> Vec<Diagnostic> {
     outputs
         .iter()
         .filter_map(|output| {
-            output
-                .ensure(Mode::Write)
+            ensure(&output.path, &output.bytes, Mode::Write)
                 .err()
-                .map(|err| write_failure(&output.path, &err))
+                .map(|err| err.diagnostic(&output.path))
         })
         .collect()
 }
 
-/// Makes `dir` hold exactly `outputs` (paths relative to it): everything is
-/// written to a sibling staging folder first, which then replaces `dir` with two
-/// renames, so an interrupted run leaves the previous folder intact. When the
-/// folder already holds exactly these bytes nothing is touched; in check mode
+/// Why a folder may not be used as the dist folder (None: it may).
+/// `protected` are the folders it must neither be, hold, nor sit inside: the
+/// workspace root holds the dist by default, so it is only protected from being
+/// the dist or inside it.
+pub fn dist_problem(dir: &Path, workspace_root: &Path, protected: &[PathBuf]) -> Option<String> {
+    let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dist = real(dir);
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Some("it is a symbolic link".to_string());
+    }
+    if real(workspace_root).starts_with(&dist) {
+        return Some("it is the workspace root or holds it".to_string());
+    }
+    for folder in protected {
+        let folder = real(folder);
+        if folder.starts_with(&dist) {
+            return Some(format!(
+                "it is or holds `{}`, a folder of inputs",
+                display_path(&folder)
+            ));
+        }
+        if dist.starts_with(&folder) {
+            return Some(format!(
+                "it is inside `{}`, a folder of inputs",
+                display_path(&folder)
+            ));
+        }
+    }
+    match std::fs::symlink_metadata(dir) {
+        Err(_) => None,
+        Ok(metadata) if !metadata.is_dir() => Some("it exists and is not a folder".to_string()),
+        Ok(_) => {
+            let mut entries = std::fs::read_dir(dir).ok()?;
+            let empty = entries.next().is_none();
+            (!empty && !dir.join(DIST_MARKER).is_file()).then(|| {
+                format!("it is not empty and was not made by this tool (no `{DIST_MARKER}` marker)")
+            })
+        }
+    }
+}
+
+/// Makes `dir` hold exactly `outputs` (paths relative to it) and the marker:
+/// everything is written to a sibling staging folder first, which is then
+/// exchanged with `dir` in one step (Linux `renameat2(RENAME_EXCHANGE)`; two
+/// renames elsewhere), so `dir` is always the previous or the new folder. When
+/// it already holds exactly these bytes nothing is touched; in check mode
 /// nothing is written.
-pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> std::io::Result<WriteStatus> {
+pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> Result<WriteStatus, WriteError> {
+    if let Some(unsafe_path) = outputs.iter().find(|o| !is_safe_relative(&o.path)) {
+        return Err(WriteError::UnsafePath(
+            unsafe_path.path.display().to_string(),
+        ));
+    }
     if dir_matches(dir, outputs) {
         return Ok(WriteStatus::Unchanged);
     }
@@ -128,38 +301,114 @@ pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> std::io::Resul
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let name = dir
-        .file_name()
-        .map_or_else(|| "dist".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.staging-"))
+        .prefix(&staging_prefix(dir))
         .tempdir_in(parent)?;
-    for output in outputs {
+    for output in outputs.iter().chain([&Output::new(DIST_MARKER, "")]) {
         let path = staging.path().join(&output.path);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
         let mut file = std::fs::File::create(&path)?;
         file.write_all(&output.bytes)?;
+        set_mode(&file, None)?;
         file.sync_all()?;
     }
     let staging = staging.keep();
-    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::rename(dir, &previous)?;
+    let result = if std::fs::symlink_metadata(dir).is_ok() {
+        exchange(&staging, dir)
+    } else {
+        std::fs::rename(&staging, dir)
+    };
+    // After an exchange the staging path holds the previous folder.
+    let _ = std::fs::remove_dir_all(&staging);
+    result?;
+    Ok(WriteStatus::Written)
+}
+
+/// `.<name>.staging-`: the prefix of the staging folders of `dir`.
+fn staging_prefix(dir: &Path) -> String {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "dist".into(), |n| n.to_string_lossy().into_owned());
+    format!(".{name}.staging-")
+}
+
+/// Swaps two folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a_c = CString::new(a.as_os_str().as_bytes())?;
+    let b_c = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two valid NUL-terminated paths, resolved against the working
+    // directory (AT_FDCWD); renameat2 does not keep the pointers.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a_c.as_ptr(),
+            libc::AT_FDCWD,
+            b_c.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        return Ok(());
     }
-    if let Err(err) = std::fs::rename(&staging, dir) {
-        // Put the previous folder back.
-        if previous.exists() {
-            let _ = std::fs::rename(&previous, dir);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        // A file system without the exchange: fall back to two renames.
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => exchange_by_renames(a, b),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+/// `b` -> aside, `a` -> `b`, aside -> `a` (not atomic: a kill between the first
+/// two renames leaves no `b`; Linux uses the exchange instead).
+fn exchange_by_renames(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("previous");
+    std::fs::rename(b, &aside)?;
+    if let Err(err) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
         return Err(err);
     }
-    if previous.exists() {
-        std::fs::remove_dir_all(&previous)?;
+    std::fs::rename(&aside, a)
+}
+
+/// Removes what killed runs left behind: staging folders beside `dist`, and
+/// temporary files directly in each of `folders`. Returns how many.
+pub fn remove_leftovers(dist: &Path, folders: &[PathBuf]) -> usize {
+    let mut removed = 0;
+    if let Some(parent) = dist.parent() {
+        let prefix = staging_prefix(dist);
+        for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix)
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+                && std::fs::remove_dir_all(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
     }
-    Ok(WriteStatus::Written)
+    for folder in folders {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(TEMPORARY_PREFIX)
+                && name.ends_with(".tmp")
+                && entry.file_type().is_ok_and(|t| t.is_file())
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 /// A temporary folder, removed when dropped (scratch space for the reference
@@ -168,15 +417,44 @@ pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
     tempfile::tempdir()
 }
 
-/// Does `dir` hold exactly these files with these bytes?
+/// The advisory lock of a workspace, held while it lives.
+pub struct WorkspaceLock {
+    _file: std::fs::File,
+}
+
+/// Takes the exclusive lock at `path` (created if needed), waiting for another
+/// run to release it; `on_wait` is called first when it must wait.
+pub fn lock(path: &Path, on_wait: impl FnOnce()) -> std::io::Result<WorkspaceLock> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            on_wait();
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(err)) => return Err(err),
+    }
+    Ok(WorkspaceLock { _file: file })
+}
+
+/// Does `dir` hold exactly these files with these bytes (and the marker)?
 fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
     let existing: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .filter(|path| path != Path::new(DIST_MARKER))
         .collect();
-    existing.len() == outputs.len()
+    dir.join(DIST_MARKER).is_file()
+        && existing.len() == outputs.len()
         && outputs
             .iter()
             .all(|o| std::fs::read(dir.join(&o.path)).is_ok_and(|b| b == o.bytes))
@@ -189,28 +467,64 @@ mod tests {
     #[test]
     fn writes_atomically_and_skips_unchanged_files() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b.json");
+        let relative = Path::new("a/b.json");
+        let write = |bytes: &[u8]| ensure_in(dir.path(), relative, bytes, Mode::Write).unwrap();
+        assert_eq!(write(b"one"), WriteStatus::Written);
+        assert_eq!(write(b"one"), WriteStatus::Unchanged);
         assert_eq!(
-            ensure(&path, b"one", Mode::Write).unwrap(),
-            WriteStatus::Written
+            ensure_in(dir.path(), relative, b"two", Mode::Check).unwrap(),
+            WriteStatus::Stale,
+            "check mode writes nothing"
         );
-        assert_eq!(
-            ensure(&path, b"one", Mode::Write).unwrap(),
-            WriteStatus::Unchanged
-        );
-        assert_eq!(
-            ensure(&path, b"two", Mode::Write).unwrap(),
-            WriteStatus::Written
-        );
+        assert_eq!(write(b"two"), WriteStatus::Written);
+        let path = dir.path().join(relative);
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let leftovers = std::fs::read_dir(dir.path().join("a")).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary files are left behind");
         assert_eq!(
-            Output::current(&path, "stale").ensure(Mode::Write).unwrap(),
+            Output::current(&path, "stale")
+                .ensure_in(dir.path(), Mode::Write)
+                .unwrap(),
             WriteStatus::Unchanged,
             "a current output is not written"
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_keep_their_mode_and_new_ones_are_0644() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        ensure_in(dir.path(), Path::new("new.json"), b"x", Mode::Write).unwrap();
+        assert_eq!(mode(&dir.path().join("new.json")), 0o644);
+        let script = dir.path().join("run.sh");
+        std::fs::write(&script, "old").unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        ensure_in(dir.path(), Path::new("run.sh"), b"new", Mode::Write).unwrap();
+        assert_eq!(mode(&script), 0o755);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.join(".domino")).unwrap();
+        let result = ensure_in(&repo, Path::new(".domino/x.json"), b"x", Mode::Write);
+        assert!(
+            matches!(result, Err(WriteError::ThroughSymlink(_))),
+            "{result:?}"
+        );
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        for path in ["../x", "/etc/x", "./a", ""] {
+            assert!(!is_safe_relative(Path::new(path)), "{path}");
+        }
+        assert!(!is_safe_relative(Path::new("a\nRUN x")));
+        assert!(is_safe_relative(Path::new("releases/a-1.0.tar.gz")));
     }
 
     #[test]
@@ -226,11 +540,66 @@ mod tests {
         );
         assert!(!dist.join("old").exists(), "files of earlier runs are gone");
         assert_eq!(std::fs::read(dist.join("a/b.txt")).unwrap(), b"b");
+        assert!(dist.join(DIST_MARKER).is_file());
         assert_eq!(
             replace_dir(&dist, &outputs, Mode::Write).unwrap(),
             WriteStatus::Unchanged
         );
         let siblings = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(siblings, 1, "no staging folder is left behind");
+        let bad = [Output::new("../escape.txt", "x")];
+        assert!(matches!(
+            replace_dir(&dist, &bad, Mode::Write),
+            Err(WriteError::UnsafePath(_))
+        ));
+    }
+
+    #[test]
+    fn a_dist_must_be_ours_empty_or_absent_and_hold_no_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let repos = root.join("pieces-repos");
+        std::fs::create_dir_all(repos.join("a")).unwrap();
+        let protected = [repos.clone()];
+        let problem = |path: &Path| dist_problem(path, root, &protected);
+        assert!(problem(&root.join("target/dist")).is_none(), "absent");
+        assert!(problem(root).is_some(), "the workspace root");
+        assert!(problem(&repos).is_some(), "a root");
+        assert!(problem(&repos.join("a")).is_some(), "inside a root");
+        let foreign = root.join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        assert!(problem(&foreign).is_none(), "empty");
+        std::fs::write(foreign.join("index.md"), "x").unwrap();
+        assert!(problem(&foreign).is_some(), "not ours");
+        std::fs::write(foreign.join(DIST_MARKER), "").unwrap();
+        assert!(problem(&foreign).is_none(), "ours");
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(dir.path().join(".dist.staging-abc/x")).unwrap();
+        let folder = dir.path().join(".domino");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(".xtask-1.tmp"), "half").unwrap();
+        std::fs::write(folder.join("compiled_metadata.json"), "{}").unwrap();
+        assert_eq!(remove_leftovers(&dist, &[folder.clone()]), 2);
+        assert!(folder.join("compiled_metadata.json").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_second_lock_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock");
+        let first = lock(&path, || panic!("the first lock does not wait")).unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let _second = lock(&path, || sender.send("waiting").unwrap()).unwrap();
+        });
+        assert_eq!(receiver.recv().unwrap(), "waiting");
+        drop(first);
+        thread.join().unwrap();
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::codes::Code;
-use crate::config;
+use crate::config::{self, Config};
 use crate::context::Context;
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover;
@@ -67,6 +67,8 @@ pub struct Run {
     pub analysis: Analysis,
     /// The input gateway of the run.
     pub workspace: Workspace,
+    /// The folders searched for repositories.
+    pub roots: Vec<PathBuf>,
     /// Per report (same order), in `build-all` only.
     pub tracking: Vec<Tracking>,
 }
@@ -77,6 +79,11 @@ pub fn analyze(
     mode: Mode,
     progress: &Progress,
 ) -> Result<Run, EnvironmentError> {
+    analyze_workspace(load_config(options)?, options, mode, progress)
+}
+
+/// The configuration of the workspace the options name.
+fn load_config(options: &Options) -> Result<Config, EnvironmentError> {
     let start = match &options.start {
         Some(start) => absolute(start),
         None => std::env::current_dir().map_err(|err| {
@@ -92,6 +99,15 @@ pub fn analyze(
             diagnostics: config_diagnostics,
         });
     }
+    Ok(config)
+}
+
+fn analyze_workspace(
+    config: Config,
+    options: &Options,
+    mode: Mode,
+    progress: &Progress,
+) -> Result<Run, EnvironmentError> {
     let mut workspace = Workspace::new(&config.workspace_root);
 
     let roots: Vec<PathBuf> = if options.repos.is_empty() {
@@ -226,6 +242,7 @@ pub fn analyze(
             diagnostics,
         },
         workspace,
+        roots,
         tracking: tracking.into_iter().flatten().collect(),
     })
 }
@@ -301,8 +318,46 @@ pub fn build(
     explain: bool,
     progress: &Progress,
 ) -> Result<Build, EnvironmentError> {
-    let run = analyze(options, Mode::Write, progress)?;
+    let config = load_config(options)?;
+    // One build at a time per workspace (cargo's "Blocking waiting for file lock").
+    let lock_path = config.workspace_root.join("target/xtask/lock");
+    let _lock = output::lock(&lock_path, || {
+        progress.log(format!(
+            "Blocking waiting for file lock on the workspace ({})",
+            display_path(&lock_path)
+        ))
+    })
+    .map_err(|err| EnvironmentError::new(output::write_failure(&lock_path, &err)))?;
+    let run = analyze_workspace(config, options, Mode::Write, progress)?;
     let analysis = &run.analysis;
+    let mut protected = run.roots.clone();
+    protected.extend(analysis.reports.iter().map(|r| r.repository.root.clone()));
+    if let Some(problem) = output::dist_problem(dist, &analysis.config.workspace_root, &protected) {
+        return Err(EnvironmentError::new(
+            Diagnostic::error(
+                Code::EnvUnsafeDist,
+                format!("`--dist {}` cannot be used: {problem}", display_path(dist)),
+            )
+            .with_help("the dist folder is replaced as a whole: name a folder the tool made, an empty one, or a new one (default: target/dist)"),
+        ));
+    }
+    // What killed runs left behind goes first (it never enters a hash).
+    let mut folders: Vec<PathBuf> = analysis
+        .reports
+        .iter()
+        .flat_map(|r| {
+            r.outputs
+                .iter()
+                .filter_map(|o| o.path.parent().map(Path::to_path_buf))
+        })
+        .collect();
+    folders.push(incremental::cache_dir(&analysis.config));
+    folders.sort();
+    folders.dedup();
+    let removed = output::remove_leftovers(dist, &folders);
+    if removed > 0 {
+        progress.verbose(format!("removed {removed} leftovers of interrupted runs"));
+    }
     let diagnostics = analysis.all_diagnostics();
     let reports = report_outputs(analysis, dist);
     let mut build = Build {
@@ -328,20 +383,22 @@ pub fn build(
             .map(|r| Output::new(r.path.strip_prefix(dist).unwrap_or(&r.path), r.bytes)),
     );
 
-    // Files inside the repositories: one by one, atomically.
-    let repository_outputs: Vec<&Output> =
-        analysis.reports.iter().flat_map(|r| &r.outputs).collect();
+    // Files inside the repositories: one by one, atomically, never through a
+    // symbolic link.
+    let repository_outputs: Vec<(&Path, &Output)> = analysis
+        .reports
+        .iter()
+        .flat_map(|r| r.outputs.iter().map(|o| (r.repository.root.as_path(), o)))
+        .collect();
     progress.stage("writing", repository_outputs.len());
-    for output in &repository_outputs {
-        match output.ensure(Mode::Write) {
+    for (root, output) in &repository_outputs {
+        match output.ensure_in(root, Mode::Write) {
             Ok(WriteStatus::Written) => {
                 build.written += 1;
                 progress.verbose(format!("wrote {}", display_path(&output.path)));
             }
             Ok(WriteStatus::Unchanged | WriteStatus::Stale) => {}
-            Err(err) => build
-                .failures
-                .push(output::write_failure(&output.path, &err)),
+            Err(err) => build.failures.push(err.diagnostic(&output.path)),
         }
         progress.step(&display_path(&output.path));
     }
@@ -436,7 +493,7 @@ fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize,
         let written = record
             .blobs
             .iter()
-            .try_for_each(|blob| blob.ensure(Mode::Write).map(drop))
+            .try_for_each(|blob| output::ensure(&blob.path, &blob.bytes, Mode::Write).map(drop))
             .and_then(|()| {
                 output::ensure(&record.entry_path, &record.entry, Mode::Write).map(drop)
             });

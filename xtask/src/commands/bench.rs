@@ -260,7 +260,8 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         let bytes = workspace
             .read_once(&path)
             .map_err(|err| std::io::Error::other(format!("{relative}: {err}")))?;
-        crate::output::ensure(&to.join(&relative), &bytes, Mode::Write)?;
+        crate::output::ensure(&to.join(&relative), &bytes, Mode::Write)
+            .map_err(|err| std::io::Error::other(err.to_string()))?;
     }
     Ok(())
 }

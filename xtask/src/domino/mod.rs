@@ -72,6 +72,20 @@ pub fn process(
         )
         .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
 
+    // `.domino/` is written by build-all: never through a symbolic link.
+    if let Some(link) = crate::output::symlink_below(root, Path::new(COMPILED_METADATA)) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::OutputUnsafePath,
+                format!(
+                    "`{}` is a symbolic link: the generated files are never written through it",
+                    display_path(&link)
+                ),
+            )
+            .at_path(display_path(&link))
+            .with_help("make `.domino` a real folder of the repository (or delete it: build-all generates it)"),
+        );
+    }
     // The top-level entries of `dependencies/` (what the reference matches
     // `requirements_file` and `dockerfile` against).
     let dependency_listing = reader.list_dir(&root.join("dependencies"));
