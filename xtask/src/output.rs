@@ -584,7 +584,7 @@ mod tests {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join(".xtask-1.tmp"), "half").unwrap();
         std::fs::write(folder.join("compiled_metadata.json"), "{}").unwrap();
-        assert_eq!(remove_leftovers(&dist, &[folder.clone()]), 2);
+        assert_eq!(remove_leftovers(&dist, std::slice::from_ref(&folder)), 2);
         assert!(folder.join("compiled_metadata.json").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
