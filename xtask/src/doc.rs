@@ -92,13 +92,17 @@ pub struct SyntaxError {
 /// wins at the first key's position), recording the span of every node.
 pub fn parse_json(file: &Arc<SourceFile>) -> Result<Document, SyntaxError> {
     let mut parser = JsonParser {
+        source: &file.text,
         text: file.text.as_bytes(),
         pos: 0,
         spans: HashMap::new(),
     };
-    // Python's json accepts a UTF-8 byte order mark only when decoding bytes; be lenient.
+    // Python's json.load of a text file refuses a byte order mark.
     if file.text.starts_with('\u{feff}') {
-        parser.pos = 3;
+        return Err(SyntaxError {
+            message: "Unexpected UTF-8 BOM (decode using utf-8-sig)".to_string(),
+            span: Span::new(0, 3),
+        });
     }
     parser.skip_ws();
     let value = parser.value(String::new(), None, 0)?;
@@ -110,6 +114,7 @@ pub fn parse_json(file: &Arc<SourceFile>) -> Result<Document, SyntaxError> {
 }
 
 struct JsonParser<'a> {
+    source: &'a str,
     text: &'a [u8],
     pos: usize,
     spans: HashMap<String, NodeSpan>,
@@ -303,11 +308,14 @@ impl JsonParser<'_> {
                 }
                 0x00..=0x1f => return Err(self.error("Invalid control character in string")),
                 _ => {
-                    // Copy one UTF-8 character (the text is valid UTF-8).
-                    let rest = std::str::from_utf8(&self.text[self.pos..]).unwrap_or_default();
-                    let ch = rest.chars().next().unwrap_or('\u{fffd}');
-                    out.push(ch);
-                    self.pos += ch.len_utf8().max(1);
+                    // Copy the run of plain characters up to the next quote,
+                    // escape or control character at once (linear time).
+                    let run = self.text[self.pos..]
+                        .iter()
+                        .position(|b| matches!(b, b'"' | b'\\' | 0x00..=0x1f))
+                        .map_or(self.text.len(), |n| self.pos + n);
+                    out.push_str(&self.source[self.pos..run]);
+                    self.pos = run;
                 }
             }
         }
