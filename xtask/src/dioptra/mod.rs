@@ -293,7 +293,7 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                 .at(file, span)
                 .with_note(format!(
                     "builtin types: {}",
-                    rules::BUILTIN_TYPES.join(", ")
+                    types::BUILTIN_TYPES.join(", ")
                 )),
             );
         } else if !rules::is_valid_resource_name(&ty.name) {
@@ -839,7 +839,7 @@ fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str
     .at(&document.file, document.span(&format!("{pointer}/type")))
     .with_help(format!(
         "declare it in `[[plugin_param_types]]` (types already in a Dioptra instance are not visible to an import); builtins: {}",
-        rules::BUILTIN_TYPES.join(", ")
+        types::BUILTIN_TYPES.join(", ")
     ))
 }
 

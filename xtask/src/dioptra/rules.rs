@@ -6,8 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Builtin parameter types.
-pub const BUILTIN_TYPES: [&str; 6] = ["any", "string", "integer", "number", "boolean", "null"];
+use super::types::is_builtin;
 
 /// Entrypoint parameter types.
 pub const ENTRYPOINT_PARAM_TYPES: [&str; 6] =
@@ -121,8 +120,7 @@ pub fn is_valid_plugin_filename(name: &str) -> bool {
 
 /// Does a type name collide with a builtin (`name.strip().lower()`)?
 pub fn is_builtin_type_name(name: &str) -> bool {
-    let normalized = name.trim().to_lowercase();
-    BUILTIN_TYPES.contains(&normalized.as_str())
+    is_builtin(&name.trim().to_lowercase())
 }
 
 /// Python's `str.strip()` whitespace.
