@@ -28,6 +28,7 @@ pub mod output;
 pub mod paths;
 pub mod pipeline;
 pub mod progress;
+pub mod pyrepr;
 pub mod python;
 pub mod render;
 pub mod source;

@@ -8,7 +8,6 @@
 pub mod compile;
 pub mod models;
 pub mod piece;
-pub mod pyjson;
 pub mod python_engine;
 pub mod repo_config;
 
@@ -27,6 +26,7 @@ use crate::facts::{DominoFacts, DominoGroup, Facts};
 use crate::output::{Mode, Output};
 use crate::paths::{display_path, to_slash};
 use crate::pipeline::{Context, RepositoryReport};
+use crate::pyrepr;
 use crate::source::SourceFile;
 
 use piece::Piece;
@@ -282,7 +282,7 @@ pub fn process(repository: &Repository, context: &Context<'_>) -> RepositoryRepo
         });
         let bytes = match committed_bytes {
             Some(bytes) if same => bytes,
-            _ => pyjson::dumps(&value).into_bytes(),
+            _ => pyrepr::dumps(&value).into_bytes(),
         };
         if context.mode == Mode::Check && !same {
             report.diagnostics.push(stale_diagnostic(

@@ -10,11 +10,12 @@ use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::paths::display_path;
+use crate::pyrepr;
 use crate::python;
 
 use super::models::{self, ModelSchemas};
 use super::python_engine::PythonSchemas;
-use super::{pyjson, read_source, repo_config};
+use super::{read_source, repo_config};
 
 pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
 
@@ -197,7 +198,7 @@ fn check_metadata(
                 .collect();
             diagnostic = match candidates.first() {
                 Some(candidate) => {
-                    diagnostic.with_help(format!("did you mean {}?", pyjson::str_repr(candidate)))
+                    diagnostic.with_help(format!("did you mean {}?", pyrepr::str_repr(candidate)))
                 }
                 None if dependency_files.is_empty() => {
                     diagnostic.with_help("dependencies/ is empty")

@@ -9,12 +9,13 @@ use serde_json::{Map, Value, json};
 use super::artifacts::check_artifacts;
 use super::checker::Checker;
 use super::steps::check_steps;
-use super::yaml::{YNode, YValue, parse_yaml, py_float, py_repr_str, yaml_kind};
+use super::yaml::{YNode, YValue, parse_yaml, yaml_kind};
 use super::{EntrypointInput, GraphOutcome, TaskSignature};
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::dioptra::types::{self, SemType, compatible};
 use crate::doc::Document;
+use crate::pyrepr::{float_repr, python_float, python_int, repr};
 use crate::source::Span;
 
 /// Parses the YAML (with line:col spans) and runs every validator check of the
@@ -334,76 +335,9 @@ pub(super) fn default_mismatch(
     (!compatible(&Checker::infer_json(default), param_type)).then(|| {
         format!(
             "In global parameter \"{name}\": default value {} is incompatible with its declared type: {param_type}",
-            json_repr(default)
+            repr(default)
         )
     })
-}
-
-/// Python's repr of a JSON value.
-fn json_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => py_repr_str(s),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(json_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", py_repr_str(k), json_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// Python's `int()` on a string.
-fn python_int(text: &str) -> Option<i128> {
-    let t = text.trim();
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-        || !digits.chars().all(|c| c.is_ascii_digit() || c == '_')
-    {
-        return None;
-    }
-    let value: i128 = digits.replace('_', "").parse().ok()?;
-    Some(if negative { -value } else { value })
-}
-
-/// Python's `float()` on a string.
-fn python_float(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let lower = t.to_ascii_lowercase();
-    let body = lower.trim_start_matches(['+', '-']);
-    if matches!(body, "inf" | "infinity" | "nan") {
-        return lower.parse().ok();
-    }
-    if t.contains("__")
-        || t.starts_with('_')
-        || t.ends_with('_')
-        || t.contains("_.")
-        || t.contains("._")
-    {
-        return None;
-    }
-    if !t
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E' | '+' | '-'))
-    {
-        return None;
-    }
-    t.replace('_', "").parse().ok()
 }
 
 /// The default of an entrypoint parameter, coerced as Dioptra's
@@ -412,10 +346,11 @@ pub fn coerce_default(kind: &str, default: &str) -> Option<Value> {
     match kind {
         "string" => Some(Value::String(default.to_string())),
         "integer" => python_int(default)
+            .and_then(|digits| digits.parse::<i128>().ok())
             .map(|i| i64::try_from(i).map_or_else(|_| Value::String(i.to_string()), Value::from)),
         "float" => python_float(default).map(|f| {
             serde_json::Number::from_f64(f)
-                .map_or_else(|| Value::String(py_float(f)), Value::Number)
+                .map_or_else(|| Value::String(float_repr(f)), Value::Number)
         }),
         "boolean" => match default.to_ascii_lowercase().as_str() {
             "true" => Some(Value::Bool(true)),

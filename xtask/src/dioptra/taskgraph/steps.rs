@@ -8,11 +8,12 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::checker::Checker;
-use super::yaml::{YNode, YValue, py_repr_str, yaml_kind};
+use super::yaml::{YNode, YValue, yaml_kind};
 use super::{TaskParameter, TaskSignature};
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::dioptra::types::{self, SemType, Structure, compatible, find_cycles};
+use crate::pyrepr::str_repr;
 use crate::source::Span;
 
 /// One step (or one choice of a swap step), normalized.
@@ -765,7 +766,7 @@ pub(super) fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNod
                 Code::DioptraInvalidTaskGraph,
                 format!(
                     "Graph step names names must be non-empty/whitespace: {}",
-                    py_repr_str(name)
+                    str_repr(name)
                 ),
                 key.span,
                 None,

@@ -810,3 +810,34 @@ fn default_coercion_follows_python() {
         Some(json!({"a": 1}))
     );
 }
+
+/// YAML floats are quoted as Python writes them (`repr`, and `json.dumps` keys):
+/// `python3 -c 'import yaml, json; d = yaml.safe_load("graph:\n  1.0e+16: {noop: []}\n0.00001: a\n"); print(repr(list(d["graph"])[0]), json.dumps(d))'`
+/// prints `1e+16 {"graph": {"1e+16": {"noop": []}}, "1e-05": "a"}`. The
+/// taskgraph's own float repr wrote `10000000000000000` and `0.00001`.
+#[test]
+fn yaml_floats_are_quoted_like_python() {
+    let outcome = run("graph:\n  1.0e+16: {noop: []}\n  a: {noop: []}\n");
+    let all = errors(&outcome);
+    assert!(
+        all.iter()
+            .any(|m| m.ends_with("Graph step names must be strings: 1e+16")),
+        "{all:#?}"
+    );
+    let file = SourceFile::new(
+        "f.yml".into(),
+        "f.yml".into(),
+        "graph:\n  1.0e+16: {noop: []}\n0.00001: a\n".into(),
+    );
+    let document = parse_yaml_document(&file).expect("valid YAML");
+    assert_eq!(
+        document.value,
+        json!({"graph": {"1e+16": {"noop": []}}, "1e-05": "a"})
+    );
+    assert_eq!(
+        default_mismatch("n", &SemType::builtin("integer"), &json!(1e16)).as_deref(),
+        Some(
+            "In global parameter \"n\": default value 1e+16 is incompatible with its declared type: integer"
+        )
+    );
+}

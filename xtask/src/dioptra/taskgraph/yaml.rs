@@ -11,6 +11,7 @@ use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 use crate::doc::{Document, NodeSpan, SyntaxError, pointer_child};
+use crate::pyrepr::{float_repr, str_repr};
 use crate::source::{SourceFile, Span};
 
 /// A YAML value as PyYAML's `safe_load` would build it.
@@ -72,8 +73,8 @@ impl YNode {
             YValue::Bool(true) => "True".into(),
             YValue::Bool(false) => "False".into(),
             YValue::Int(i) => i.to_string(),
-            YValue::Float(f) => py_float(*f),
-            YValue::Str(s) => py_repr_str(s),
+            YValue::Float(f) => float_repr(*f),
+            YValue::Str(s) => str_repr(s),
             YValue::Timestamp(s) => format!("datetime({s})"),
             YValue::Seq(items) => format!(
                 "[{}]",
@@ -100,7 +101,7 @@ impl YNode {
                 .or_else(|_| u64::try_from(*i).map(Value::from))
                 .unwrap_or_else(|_| Value::String(i.to_string())),
             YValue::Float(f) => serde_json::Number::from_f64(*f)
-                .map_or_else(|| Value::String(py_float(*f)), Value::Number),
+                .map_or_else(|| Value::String(float_repr(*f)), Value::Number),
             YValue::Str(s) | YValue::Timestamp(s) => Value::String(s.clone()),
             YValue::Seq(items) => Value::Array(items.iter().map(YNode::to_json).collect()),
             YValue::Map(entries) => Value::Object(
@@ -119,49 +120,10 @@ impl YNode {
             YValue::Null => "null".into(),
             YValue::Bool(b) => b.to_string(),
             YValue::Int(i) => i.to_string(),
-            YValue::Float(f) => py_float(*f),
+            YValue::Float(f) => float_repr(*f),
             _ => self.repr(),
         }
     }
-}
-
-pub(super) fn py_float(f: f64) -> String {
-    if f.is_nan() {
-        "nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if f == f.trunc() && f.abs() < 1e16 {
-        format!("{f:.1}")
-    } else {
-        format!("{f}")
-    }
-}
-
-/// Python's `repr` of a string.
-pub(super) fn py_repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::new();
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 static YAML_BOOL: LazyLock<Regex> = LazyLock::new(|| {
