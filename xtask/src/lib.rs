@@ -32,6 +32,7 @@ pub mod pyrepr;
 pub mod python;
 pub mod render;
 pub mod source;
+pub mod suggest;
 
 use std::process::ExitCode;
 

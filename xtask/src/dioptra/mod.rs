@@ -33,6 +33,7 @@ use crate::output::Mode;
 use crate::paths::display_path;
 use crate::pipeline::{Context, RepositoryReport, Stats};
 use crate::source::{SourceFile, Span};
+use crate::suggest;
 
 use model::{Entrypoint, Model, Plugin};
 use taskgraph::{
@@ -497,11 +498,8 @@ pub fn check_config(root: &Path, config: &Path, document: &Document) -> Checked 
                         ),
                     )
                     .at(file, document.span(pointer));
-                    if let Some(close) = model
-                        .plugins
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .find(|p| strsim::levenshtein(p, name) <= 2)
+                    if let Some(close) =
+                        suggest::did_you_mean(name, model.plugins.iter().map(|p| p.name.as_str()))
                     {
                         diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
                     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, pointer_child};
+use crate::suggest;
 
 /// The builtin type names of Dioptra's task engine.
 pub const BUILTIN_TYPES: [&str; 6] = ["any", "string", "integer", "number", "boolean", "null"];
@@ -587,17 +588,9 @@ impl TypeRegistry {
 
     fn closest_name(&self, name: &str) -> Option<String> {
         let candidates = BUILTIN_TYPES
-            .iter()
-            .map(|s| s.to_string())
-            .chain(self.decls.iter().map(|d| d.name.clone()));
-        let mut best: Option<(f64, String)> = None;
-        for candidate in candidates {
-            let score = strsim::jaro_winkler(&name.to_lowercase(), &candidate.to_lowercase());
-            if score > 0.85 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, candidate));
-            }
-        }
-        best.map(|(_, n)| n)
+            .into_iter()
+            .chain(self.decls.iter().map(|d| d.name.as_str()));
+        suggest::did_you_mean(name, candidates).map(str::to_string)
     }
 
     /// Every reference cycle among declared types, once each: the first type of

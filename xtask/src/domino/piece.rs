@@ -10,8 +10,8 @@ use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::paths::display_path;
-use crate::pyrepr;
 use crate::python;
+use crate::{pyrepr, suggest};
 
 use super::models::{self, ModelSchemas};
 use super::python_engine::PythonSchemas;
@@ -192,11 +192,7 @@ fn check_metadata(
             )
             .at(file, document.span(&pointer))
             .with_label("not in dependencies/");
-            let candidates: Vec<&String> = dependency_files
-                .iter()
-                .filter(|f| strsim::jaro_winkler(f, value) > 0.8)
-                .collect();
-            diagnostic = match candidates.first() {
+            diagnostic = match suggest::did_you_mean(value, dependency_files) {
                 Some(candidate) => {
                     diagnostic.with_help(format!("did you mean {}?", pyrepr::str_repr(candidate)))
                 }

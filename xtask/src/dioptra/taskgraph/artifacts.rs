@@ -4,9 +4,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::checker::Checker;
-use super::steps::{Reference, Step, did_you_mean, is_reference};
+use super::steps::{Reference, Step, is_reference};
 use super::yaml::{YNode, YValue, yaml_kind};
 use crate::codes::Code;
+use crate::suggest;
 
 /// The `artifacts:` section: output name -> `{contents: $ref, task: {name, args?}}`.
 pub(super) fn check_artifacts(
@@ -201,7 +202,7 @@ pub(super) fn check_artifacts(
                         .iter()
                         .map(|t| t.name.as_str())
                         .collect();
-                    match did_you_mean(&name, &candidates) {
+                    match suggest::did_you_mean(&name, &candidates) {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!(
                             "the artifact tasks of the entrypoint's `artifact_plugins` are: {}",

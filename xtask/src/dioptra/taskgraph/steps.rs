@@ -15,6 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::dioptra::types::{self, SemType, Structure, compatible, find_cycles};
 use crate::pyrepr::str_repr;
 use crate::source::Span;
+use crate::suggest;
 
 /// One step (or one choice of a swap step), normalized.
 pub(super) struct Step<'a> {
@@ -368,7 +369,7 @@ Code::DioptraInvalidTaskGraph,
                         .chain(self.params.keys().copied())
                         .chain(self.artifacts.keys().copied())
                         .collect();
-                    Some(match did_you_mean(root, &candidates) {
+                    Some(match suggest::did_you_mean(root, &candidates) {
                         Some(best) => format!(
                             "did you mean `${best}`? (a literal string starting with `$` is written `$${}`)",
                             &reference.text
@@ -542,8 +543,8 @@ Code::DioptraInvalidTaskGraph,
             if !unknown.is_empty() {
                 let names: Vec<&str> = unknown.iter().map(|(d, _)| d.as_str()).collect();
                 let candidates: Vec<&str> = graph.keys().copied().collect();
-                let help =
-                    did_you_mean(names[0], &candidates).map(|b| format!("did you mean `{b}`?"));
+                let help = suggest::did_you_mean(names[0], &candidates)
+                    .map(|b| format!("did you mean `{b}`?"));
                 self.report(
                     Code::DioptraUnresolvableReference,
                     format!(
@@ -601,7 +602,7 @@ Code::DioptraInvalidTaskGraph,
             );
         }
         let candidates: Vec<&str> = self.tasks.keys().copied().collect();
-        match did_you_mean(task, &candidates) {
+        match suggest::did_you_mean(task, &candidates) {
             Some(best) => format!("did you mean `{best}`?"),
             None if candidates.is_empty() => {
                 "the entrypoint's `plugins` provide no function tasks; add the plugin that defines this task to its `plugins`".into()
@@ -638,7 +639,7 @@ Code::DioptraInvalidInvocation,
         for (keyword, span, _) in &step.keywords {
             if !task.inputs.iter().any(|i| &i.name == keyword) {
                 let candidates: Vec<&str> = task.inputs.iter().map(|i| i.name.as_str()).collect();
-                let help = match did_you_mean(keyword, &candidates) {
+                let help = match suggest::did_you_mean(keyword, &candidates) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("task `{}` takes {}", task.name, describe_inputs(task)),
                 };
@@ -1035,15 +1036,4 @@ pub(super) fn check_steps<'a>(checker: &mut Checker<'a, '_>, entries: &'a [(YNod
     if !swaps.is_empty() {
         checker.note_combinations(count);
     }
-}
-
-pub(super) fn did_you_mean<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(name, candidate);
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
 }
