@@ -253,15 +253,9 @@ fn unknown_key_diagnostics(
     diagnostics
 }
 
-/// The closest known word, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), *candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
+/// The closest known word, if it is close enough to be a likely typo (the
+/// crate's one rule, kept reachable here for its callers).
+pub use crate::suggest::did_you_mean;
 
 #[cfg(test)]
 mod tests {

@@ -53,10 +53,12 @@ pub mod output;
 pub mod paths;
 pub mod pipeline;
 pub mod progress;
+pub mod pyrepr;
 pub mod python;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod suggest;
 
 #[cfg(test)]
 mod layers;

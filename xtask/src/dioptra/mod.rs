@@ -33,6 +33,7 @@ use crate::options::Mode;
 use crate::paths::display_path;
 use crate::report::{Repository, RepositoryReport, Stats};
 use crate::source::{SourceFile, Span};
+use crate::suggest;
 
 use model::{Entrypoint, Model, Plugin};
 use taskgraph::{
@@ -343,7 +344,7 @@ pub fn check_config(
                 .at(file, span)
                 .with_note(format!(
                     "builtin types: {}",
-                    rules::BUILTIN_TYPES.join(", ")
+                    types::BUILTIN_TYPES.join(", ")
                 )),
             );
         } else if !rules::is_valid_resource_name(&ty.name) {
@@ -543,11 +544,8 @@ pub fn check_config(
                         ),
                     )
                     .at(file, document.span(pointer));
-                    if let Some(close) = model
-                        .plugins
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .find(|p| strsim::levenshtein(p, name) <= 2)
+                    if let Some(close) =
+                        suggest::did_you_mean(name, model.plugins.iter().map(|p| p.name.as_str()))
                     {
                         diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
                     }
@@ -881,7 +879,7 @@ fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str
     .at(&document.file, document.span(&format!("{pointer}/type")))
     .with_help(format!(
         "declare it in `[[plugin_param_types]]` (types already in a Dioptra instance are not visible to an import); builtins: {}",
-        rules::BUILTIN_TYPES.join(", ")
+        types::BUILTIN_TYPES.join(", ")
     ))
 }
 

@@ -13,6 +13,7 @@ use crate::facts::TaskKind;
 use crate::input::Reader;
 use crate::paths::display_path;
 use crate::python::{self, ParameterKind, PythonModule};
+use crate::suggest;
 
 use super::model::{Plugin, Task};
 
@@ -96,14 +97,8 @@ pub fn check_plugin(
         )
         .at(&document.file, document.span(&pointer))
         .with_label("no such plugin file");
-        let closest = files
-            .iter()
-            .map(|f| (strsim::levenshtein(f, &task.filename), f))
-            .min();
-        diagnostic = match closest {
-            Some((distance, file)) if distance <= 3 => {
-                diagnostic.with_help(format!("did you mean `{file}`?"))
-            }
+        diagnostic = match suggest::did_you_mean(&task.filename, files) {
+            Some(file) => diagnostic.with_help(format!("did you mean `{file}`?")),
             _ if files.is_empty() => diagnostic.with_help(format!(
                 "the plugin folder `{}` holds no Python file",
                 plugin.path

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Builtin parameter types.
-pub const BUILTIN_TYPES: [&str; 6] = ["any", "string", "integer", "number", "boolean", "null"];
+use super::types::is_builtin;
+use crate::pyrepr;
 
 /// Entrypoint parameter types.
 pub const ENTRYPOINT_PARAM_TYPES: [&str; 6] =
@@ -121,59 +121,17 @@ pub fn is_valid_plugin_filename(name: &str) -> bool {
 
 /// Does a type name collide with a builtin (`name.strip().lower()`)?
 pub fn is_builtin_type_name(name: &str) -> bool {
-    let normalized = name.trim().to_lowercase();
-    BUILTIN_TYPES.contains(&normalized.as_str())
+    is_builtin(&name.trim().to_lowercase())
 }
 
-/// Python's `str.strip()` whitespace.
-fn python_trim(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
-}
-
-/// A run of ASCII digits with single underscores between digits.
-fn digit_groups(text: &str) -> bool {
-    !text.is_empty()
-        && !text.starts_with('_')
-        && !text.ends_with('_')
-        && !text.contains("__")
-        && text.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-}
-
-/// Would Python's `int(text)` succeed?
+/// Would Python's `int()` accept the text?
 pub fn python_int(text: &str) -> bool {
-    let text = python_trim(text);
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    digit_groups(digits)
+    pyrepr::python_int(text).is_some()
 }
 
-/// Would Python's `float(text)` succeed?
+/// Would Python's `float()` accept the text?
 pub fn python_float(text: &str) -> bool {
-    let text = python_trim(text);
-    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if matches!(
-        body.to_ascii_lowercase().as_str(),
-        "inf" | "infinity" | "nan"
-    ) {
-        return true;
-    }
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    if let Some(exponent) = exponent {
-        let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if !digit_groups(exponent) {
-            return false;
-        }
-    }
-    match mantissa.split_once('.') {
-        Some((whole, fraction)) => {
-            (!whole.is_empty() || !fraction.is_empty())
-                && (whole.is_empty() || digit_groups(whole))
-                && (fraction.is_empty() || digit_groups(fraction))
-        }
-        None => digit_groups(mantissa),
-    }
+    pyrepr::python_float(text).is_some()
 }
 
 /// Python's `json.loads` (without its NaN/Infinity extension).

@@ -7,11 +7,14 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, pointer_child};
+use crate::suggest;
 
 /// The builtin type names of Dioptra's task engine.
 pub const BUILTIN_TYPES: [&str; 6] = ["any", "string", "integer", "number", "boolean", "null"];
@@ -585,17 +588,9 @@ impl TypeRegistry {
 
     fn closest_name(&self, name: &str) -> Option<String> {
         let candidates = BUILTIN_TYPES
-            .iter()
-            .map(|s| s.to_string())
-            .chain(self.decls.iter().map(|d| d.name.clone()));
-        let mut best: Option<(f64, String)> = None;
-        for candidate in candidates {
-            let score = strsim::jaro_winkler(&name.to_lowercase(), &candidate.to_lowercase());
-            if score > 0.85 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, candidate));
-            }
-        }
-        best.map(|(_, n)| n)
+            .into_iter()
+            .chain(self.decls.iter().map(|d| d.name.as_str()));
+        suggest::did_you_mean(name, candidates).map(str::to_string)
     }
 
     /// Every reference cycle among declared types, once each: the first type of
@@ -623,7 +618,26 @@ pub fn find_cycles(
     edges: &HashMap<&str, Vec<String>>,
 ) -> Vec<(String, Vec<String>)> {
     let order: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let sccs = strongly_connected(names, edges);
+    // The graph over `names`: a repeated name is one node, edges to other names are ignored.
+    let mut graph: DiGraph<&str, ()> = DiGraph::new();
+    let mut nodes: HashMap<&str, NodeIndex> = HashMap::new();
+    for &name in names {
+        nodes.entry(name).or_insert_with(|| graph.add_node(name));
+    }
+    for node in graph.node_indices() {
+        let name = graph[node];
+        for target in &edges[name] {
+            if let Some(&target) = nodes.get(target.as_str()) {
+                graph.add_edge(node, target, ());
+            }
+        }
+    }
+    let sccs = tarjan_scc(&graph).into_iter().map(|component| {
+        component
+            .into_iter()
+            .map(|n| graph[n])
+            .collect::<Vec<&str>>()
+    });
     let mut out = Vec::new();
     for scc in sccs {
         let start = *scc
@@ -768,71 +782,6 @@ fn collect_names(expr: &TypeExpr, f: &mut dyn FnMut(&str)) {
         }
         TypeExpr::Enumerated(props) => props.iter().for_each(|(_, e)| collect_names(e, f)),
     }
-}
-
-/// Tarjan's strongly connected components, deterministic in `names` order.
-fn strongly_connected<'a>(
-    names: &[&'a str],
-    edges: &HashMap<&'a str, Vec<String>>,
-) -> Vec<Vec<&'a str>> {
-    struct State<'a> {
-        index: HashMap<&'a str, usize>,
-        low: HashMap<&'a str, usize>,
-        stack: Vec<&'a str>,
-        on_stack: HashSet<&'a str>,
-        next: usize,
-        out: Vec<Vec<&'a str>>,
-    }
-    fn visit<'a>(
-        node: &'a str,
-        names: &[&'a str],
-        edges: &HashMap<&'a str, Vec<String>>,
-        s: &mut State<'a>,
-    ) {
-        s.index.insert(node, s.next);
-        s.low.insert(node, s.next);
-        s.next += 1;
-        s.stack.push(node);
-        s.on_stack.insert(node);
-        for target in &edges[node] {
-            let Some(&target) = names.iter().find(|n| **n == target.as_str()) else {
-                continue;
-            };
-            if !s.index.contains_key(target) {
-                visit(target, names, edges, s);
-                let low = s.low[node].min(s.low[target]);
-                s.low.insert(node, low);
-            } else if s.on_stack.contains(target) {
-                let low = s.low[node].min(s.index[target]);
-                s.low.insert(node, low);
-            }
-        }
-        if s.low[node] == s.index[node] {
-            let mut component = Vec::new();
-            while let Some(top) = s.stack.pop() {
-                s.on_stack.remove(top);
-                component.push(top);
-                if top == node {
-                    break;
-                }
-            }
-            s.out.push(component);
-        }
-    }
-    let mut state = State {
-        index: HashMap::new(),
-        low: HashMap::new(),
-        stack: Vec::new(),
-        on_stack: HashSet::new(),
-        next: 0,
-        out: Vec::new(),
-    };
-    for name in names {
-        if !state.index.contains_key(name) {
-            visit(name, names, edges, &mut state);
-        }
-    }
-    state.out
 }
 
 // ---------------------------------------------------------------------------
@@ -1130,6 +1079,41 @@ structure = { union = ["shape", "null", { list = "integer" }] }
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `shape`?"));
         assert_eq!(line(&diags[0]), 3);
         assert!(reg.broken.contains("a"));
+    }
+
+    #[test]
+    fn cycles_once_per_component_in_name_order_with_shortest_path() {
+        let names = ["c", "a", "b", "d", "e"];
+        let edges: HashMap<&str, Vec<String>> = [
+            ("a", vec!["b".to_string(), "elsewhere".to_string()]),
+            ("b", vec!["e".to_string(), "a".to_string()]),
+            ("c", vec!["c".to_string()]),
+            ("d", vec!["a".to_string()]),
+            ("e", vec!["a".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        // `a b e` is one component; its shortest way back to `a` is `a > b > a`.
+        // `d` leads into it but is not on a cycle; an unknown target is ignored.
+        assert_eq!(
+            find_cycles(&names, &edges),
+            vec![
+                ("c".to_string(), vec!["c".to_string(), "c".to_string()]),
+                (
+                    "a".to_string(),
+                    vec!["a".to_string(), "b".to_string(), "a".to_string()]
+                ),
+            ]
+        );
+        assert!(
+            find_cycles(
+                &["x", "y"],
+                &[("x", vec!["y".to_string()]), ("y", vec![])]
+                    .into_iter()
+                    .collect()
+            )
+            .is_empty()
+        );
     }
 
     #[test]

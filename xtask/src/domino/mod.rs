@@ -11,7 +11,6 @@ pub mod compile;
 pub mod dependencies;
 pub mod models;
 pub mod piece;
-pub mod pyjson;
 pub mod python_engine;
 pub mod release;
 pub mod repo_config;
@@ -30,6 +29,7 @@ use crate::input::{EntryKind, Reader};
 use crate::options::Mode;
 use crate::output::Output;
 use crate::paths::display_path;
+use crate::pyrepr;
 use crate::report::{Repository, RepositoryReport};
 
 use piece::Piece;
@@ -312,7 +312,7 @@ pub fn process(
         });
         let bytes = match committed_bytes {
             Some(bytes) if same => bytes,
-            _ => pyjson::dumps(&value).into_bytes(),
+            _ => pyrepr::dumps(&value).into_bytes(),
         };
         if context.mode == Mode::Check && !same {
             report.diagnostics.push(stale_diagnostic(

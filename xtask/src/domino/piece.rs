@@ -11,10 +11,11 @@ use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::paths::display_path;
 use crate::python;
+use crate::{pyrepr, suggest};
 
 use super::models::{self, ModelSchemas};
 use super::python_engine::PythonSchemas;
-use super::{pyjson, repo_config};
+use super::repo_config;
 use crate::input::Reader;
 
 pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
@@ -193,13 +194,9 @@ fn check_metadata(
             )
             .at(file, document.span(&pointer))
             .with_label("not in dependencies/");
-            let candidates: Vec<&String> = dependency_files
-                .iter()
-                .filter(|f| strsim::jaro_winkler(f, value) > 0.8)
-                .collect();
-            diagnostic = match candidates.first() {
+            diagnostic = match suggest::did_you_mean(value, dependency_files) {
                 Some(candidate) => {
-                    diagnostic.with_help(format!("did you mean {}?", pyjson::str_repr(candidate)))
+                    diagnostic.with_help(format!("did you mean {}?", pyrepr::str_repr(candidate)))
                 }
                 None if dependency_files.is_empty() => {
                     diagnostic.with_help("dependencies/ is empty")

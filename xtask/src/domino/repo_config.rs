@@ -9,9 +9,8 @@ use regex::Regex;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
+use crate::pyrepr;
 use crate::source::SourceFile;
-
-use super::pyjson;
 
 pub const SCHEMA: &str = include_str!("../../../schemas/domino-config.schema.json");
 
@@ -104,7 +103,7 @@ pub fn check(
         if !optional_missing.is_empty() {
             let listed = optional_missing
                 .iter()
-                .map(|k| pyjson::str_repr(k))
+                .map(|k| pyrepr::str_repr(k))
                 .collect::<Vec<_>>()
                 .join(", ");
             diagnostics.push(
@@ -149,13 +148,13 @@ pub fn check(
                     Code::DominoInvalidImageReference,
                     format!(
                         "REPOSITORY_NAME {} cannot be part of an image reference (the reference uses it verbatim in `source_image`)",
-                        pyjson::str_repr(name)
+                        pyrepr::str_repr(name)
                     ),
                 )
                 .at(file, span)
                 .with_help(format!(
                     "image names are lower-case letters and digits separated by `.`, `_`, `__` or `-`, e.g. {}",
-                    pyjson::str_repr(&suggest_component(name))
+                    pyrepr::str_repr(&suggest_component(name))
                 )),
             );
         }
@@ -168,7 +167,7 @@ pub fn check(
                     Code::DominoInvalidImageReference,
                     format!(
                         "REGISTRY_NAME {} cannot form an image reference",
-                        pyjson::str_repr(registry)
+                        pyrepr::str_repr(registry)
                     ),
                 )
                 .at(file, document.span("/repository/REGISTRY_NAME"))
@@ -185,9 +184,9 @@ pub fn check(
             let message = format!(
                 "{} cannot start an image tag (`{sample}`)",
                 if tag_override.is_some() {
-                    format!("the tag override {}", pyjson::str_repr(&tag))
+                    format!("the tag override {}", pyrepr::str_repr(&tag))
                 } else {
-                    format!("VERSION {}", pyjson::str_repr(&tag))
+                    format!("VERSION {}", pyrepr::str_repr(&tag))
                 }
             );
             let diagnostic = Diagnostic::error(Code::DominoInvalidImageReference, message)
@@ -223,7 +222,7 @@ pub fn python_message(error: &jsonschema::ValidationError<'_>) -> String {
     use jsonschema::error::{TypeKind, ValidationErrorKind};
     match error.kind() {
         ValidationErrorKind::Required { property } => {
-            format!("{} is a required property", pyjson::repr(property))
+            format!("{} is a required property", pyrepr::repr(property))
         }
         ValidationErrorKind::Type { kind } => {
             let types = match kind {
@@ -236,7 +235,7 @@ pub fn python_message(error: &jsonschema::ValidationError<'_>) -> String {
             };
             format!(
                 "{} is not of type {types}",
-                pyjson::repr(error.instance().as_ref())
+                pyrepr::repr(error.instance().as_ref())
             )
         }
         _ => error.to_string(),

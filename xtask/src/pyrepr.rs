@@ -1,6 +1,7 @@
-//! JSON text exactly as Python writes it: `json.dump(obj, f, indent=4)` for the
-//! `.domino/` files, and `repr()` of JSON values for messages that quote the
-//! reference (`None is not of type 'string'`).
+//! Python's value rules, once: `json.dump(obj, f, indent=4)` as the `.domino/`
+//! files are written, `repr()` of floats, strings and JSON values for messages
+//! that quote Python (`None is not of type 'string'`), and what Python's `int()`
+//! and `float()` accept from a string.
 
 use std::fmt::Write as _;
 
@@ -90,7 +91,7 @@ fn write_string(out: &mut String, text: &str) {
 }
 
 /// Integers as written; floats as Python's `float.__repr__` (`1.0`, `1e-05`,
-/// `1e+16`, `0.0001`, `1.2345678901234568e+17`).
+/// `1e+16`, `0.0001`, `1.2345678901234568e+17`). A JSON number is always finite.
 pub fn number_repr(number: &Number) -> String {
     match number.as_f64() {
         Some(float) if number.is_f64() => float_repr(float),
@@ -98,12 +99,16 @@ pub fn number_repr(number: &Number) -> String {
     }
 }
 
+/// Python's `repr()` of a float (`float.__repr__`, also what `json.dumps` writes
+/// for a finite float): the shortest round-tripping digits, positional for
+/// exponents -4..16 (`0.0001`, `1000000000000000.0`), scientific otherwise
+/// (`1e-05`, `1e+16`, `1.2345678901234568e+17`); `inf`, `-inf`, `nan`.
 pub fn float_repr(value: f64) -> String {
     if value.is_nan() {
-        return "NaN".into();
+        return "nan".into();
     }
     if value.is_infinite() {
-        return if value > 0.0 { "Infinity" } else { "-Infinity" }.into();
+        return if value > 0.0 { "inf" } else { "-inf" }.into();
     }
     // Rust's `{:e}` gives the shortest round-tripping digits, like Python's repr.
     let scientific = format!("{value:e}");
@@ -148,20 +153,7 @@ pub fn repr(value: &Value) -> String {
         Value::Null => "None".into(),
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
-        Value::Number(number) => match number.as_f64() {
-            Some(float) if number.is_f64() => {
-                if float.is_finite() {
-                    float_repr(float)
-                } else if float.is_nan() {
-                    "nan".into()
-                } else if float > 0.0 {
-                    "inf".into()
-                } else {
-                    "-inf".into()
-                }
-            }
-            _ => number.to_string(),
-        },
+        Value::Number(number) => number_repr(number),
         Value::String(text) => str_repr(text),
         Value::Array(items) => format!(
             "[{}]",
@@ -208,6 +200,68 @@ pub fn str_repr(text: &str) -> String {
     out
 }
 
+/// Python's `str.strip()` whitespace, which `int()` and `float()` ignore around
+/// the number.
+fn python_trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// A run of ASCII digits with single underscores between digits.
+fn digit_groups(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('_')
+        && !text.ends_with('_')
+        && !text.contains("__")
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+}
+
+/// Python's `int(text)` on a string (base 10): the value as decimal text with its
+/// sign (`" +1_000"` -> `"1000"`, `"-007"` -> `"-007"`), of any size; `None` where
+/// Python raises `ValueError`.
+pub fn python_int(text: &str) -> Option<String> {
+    let text = python_trim(text);
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if !digit_groups(digits) {
+        return None;
+    }
+    let sign = if text.starts_with('-') { "-" } else { "" };
+    Some(format!("{sign}{}", digits.replace('_', "")))
+}
+
+/// Python's `float(text)` on a string; `None` where Python raises `ValueError`.
+pub fn python_float(text: &str) -> Option<f64> {
+    let text = python_trim(text);
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if matches!(
+        body.to_ascii_lowercase().as_str(),
+        "inf" | "infinity" | "nan"
+    ) {
+        return text.to_ascii_lowercase().parse().ok();
+    }
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    if let Some(exponent) = exponent {
+        let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if !digit_groups(exponent) {
+            return None;
+        }
+    }
+    let valid = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (!whole.is_empty() || !fraction.is_empty())
+                && (whole.is_empty() || digit_groups(whole))
+                && (fraction.is_empty() || digit_groups(fraction))
+        }
+        None => digit_groups(mantissa),
+    };
+    if !valid {
+        return None;
+    }
+    text.replace('_', "").parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +289,48 @@ mod tests {
         }
     }
 
+    /// The taskgraph had its own float repr, which wrote Rust's positional
+    /// `Display` outside -4..16 (`10000000000000000` for `1e16`). These are the
+    /// values where it disagreed with Python:
+    /// `python3 -c 'print(repr(1e16), repr(1e-5), repr(0.1), repr(1e22), repr(123456789012345678.0))'`
+    /// prints `1e+16 1e-05 0.1 1e+22 1.2345678901234568e+17`.
+    #[test]
+    fn floats_outside_the_positional_range_are_scientific_like_python() {
+        for (value, expected) in [
+            (1e16, "1e+16"),
+            (-1e16, "-1e+16"),
+            (1e-5, "1e-05"),
+            (0.1, "0.1"),
+            (1e22, "1e+22"),
+            (123_456_789_012_345_678.0, "1.2345678901234568e+17"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(float_repr(value), expected, "{value}");
+        }
+        assert_eq!(repr(&json!([1e16, 1e-5])), "[1e+16, 1e-05]");
+    }
+
+    #[test]
+    fn python_int_and_float_values() {
+        assert_eq!(python_int(" +1_000\n").as_deref(), Some("1000"));
+        assert_eq!(python_int("-007").as_deref(), Some("-007"));
+        assert_eq!(
+            python_int("123456789012345678901234567890123456789012").as_deref(),
+            Some("123456789012345678901234567890123456789012")
+        );
+        assert_eq!(python_int("1_"), None);
+        assert_eq!(python_float(" 2.5E-3 "), Some(0.0025));
+        assert_eq!(python_float("1_0.5"), Some(10.5));
+        assert_eq!(python_float("-Infinity"), Some(f64::NEG_INFINITY));
+        assert!(python_float("nan").is_some_and(f64::is_nan));
+        // Python: `float("1_e5")` and `float("+_5")` raise ValueError.
+        assert_eq!(python_float("1_e5"), None);
+        assert_eq!(python_float("1e_5"), None);
+        assert_eq!(python_float("+_5"), None);
+    }
+
     #[test]
     fn dumps_like_json_dump_indent_4() {
         let value = json!({"a": [1, 2.0, {}], "b": [], "é": "caf\u{e9} \u{1F600}\u{7f}/<>&", "c": null, "d": true});
@@ -250,5 +346,6 @@ mod tests {
         assert_eq!(repr(&json!("it's")), "\"it's\"");
         assert_eq!(repr(&json!(["a", 1, 1.5, true])), "['a', 1, 1.5, True]");
         assert_eq!(repr(&json!({"k": "v"})), "{'k': 'v'}");
+        assert_eq!(str_repr("a\u{7f}\tb"), "'a\\x7f\\tb'");
     }
 }
