@@ -400,6 +400,14 @@ impl JsonParser<'_> {
 
 /// Parses TOML, reporting every syntax error the parser recovers from.
 pub fn parse_toml(file: &Arc<SourceFile>) -> Result<Document, Vec<SyntaxError>> {
+    // Python's tomllib refuses a byte order mark ("Invalid statement").
+    if file.text.starts_with('\u{feff}') {
+        return Err(vec![SyntaxError {
+            message: "Invalid statement (at line 1, column 1): a UTF-8 byte order mark is not TOML"
+                .to_string(),
+            span: Span::new(0, 3),
+        }]);
+    }
     let (root, errors) = toml::de::DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         let text_len = file.text.len();

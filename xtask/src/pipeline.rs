@@ -23,6 +23,9 @@ use crate::progress::Progress;
 use crate::report::{Repository, RepositoryKind, RepositoryReport};
 use crate::{dioptra, domino};
 
+/// The stack of each worker thread.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
 /// The options of the analysis, independent of the command line.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -166,8 +169,11 @@ fn analyze_workspace(
     let threads = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Parsers and readers recurse over nesting that the input gateway and the
+    // parsers bound; a large stack keeps that far from the limit.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|err| {
             EnvironmentError::new(Diagnostic::error(
@@ -180,7 +186,8 @@ fn analyze_workspace(
     // process for all pieces of all repositories, before the parallel work.
     let python_schemas = match options.schema_engine {
         SchemaEngine::Static => None,
-        engine => domino::python_engine::prepare(&workspace, engine, &repositories, progress)
+        engine => pool
+            .install(|| domino::python_engine::prepare(&workspace, engine, &repositories, progress))
             .map_err(EnvironmentError::new)?,
     };
     let context = Context {

@@ -128,6 +128,9 @@ pub fn check_plugin(
         };
         let (module, syntax) = python::parse(&file);
         diagnostics.extend(syntax);
+        if module.refused {
+            continue;
+        }
         let others = other_bindings(&module);
         for task in tasks {
             check_task(document, &module, &others, task, diagnostics);

@@ -17,7 +17,21 @@ pub const SYNTAX_ERROR: Code = Code::PythonSyntaxError;
 pub struct PythonModule {
     pub file: Arc<SourceFile>,
     pub module: ModModule,
+    /// The source was refused before parsing (nested beyond the limits): the
+    /// module is empty and says nothing about the file.
+    pub refused: bool,
 }
+
+/// How deep brackets may nest: CPython's tokenizer refuses the 201st level
+/// ("too many nested parentheses").
+pub const MAX_BRACKETS: usize = 200;
+/// How deep blocks may nest: CPython refuses the 101st level ("too many levels
+/// of indentation").
+pub const MAX_INDENTS: usize = 100;
+/// How deep an expression may nest (operator chains, unary operators,
+/// attribute, call and subscript chains): CPython's compiler gives up with a
+/// RecursionError near its recursion limit of 1,000.
+pub const MAX_EXPRESSION_DEPTH: usize = 1000;
 
 /// The span of an AST range.
 pub fn span(range: TextRange) -> Span {
@@ -32,6 +46,23 @@ pub fn span_of(node: &impl Ranged) -> Span {
 /// Parses a module; every syntax error becomes a diagnostic. The module is still
 /// returned (with error recovery) so later checks can run where they make sense.
 pub fn parse(file: &Arc<SourceFile>) -> (PythonModule, Vec<Diagnostic>) {
+    // The parser and every reader of the tree recurse over the nesting: a
+    // source nested beyond what CPython accepts is refused before parsing.
+    if let Some((offset, message)) = nesting_problem(&file.text) {
+        let empty = ruff_python_parser::parse_unchecked_source("", PySourceType::Python);
+        let diagnostic = Diagnostic::error(
+            Code::InputResourceLimit,
+            format!("Python source nested too deeply: {message}; the file is not read"),
+        )
+        .at(file, Span::new(offset, offset + 1))
+        .with_help("CPython refuses it too; flatten the expression or the blocks");
+        let module = PythonModule {
+            file: Arc::clone(file),
+            module: empty.into_syntax(),
+            refused: true,
+        };
+        return (module, vec![diagnostic]);
+    }
     let parsed = ruff_python_parser::parse_unchecked_source(&file.text, PySourceType::Python);
     let diagnostics = parsed
         .errors()
@@ -47,8 +78,203 @@ pub fn parse(file: &Arc<SourceFile>) -> (PythonModule, Vec<Diagnostic>) {
     let module = PythonModule {
         file: Arc::clone(file),
         module: parsed.into_syntax(),
+        refused: false,
     };
     (module, diagnostics)
+}
+
+/// What the scanner is inside.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Code: a bracket (or the module itself), with the length of the current
+    /// operator chain inside it.
+    Code { chain: usize },
+    /// A string literal: its quote, triple or not, raw, an f-string.
+    String {
+        quote: u8,
+        triple: bool,
+        raw: bool,
+        formatted: bool,
+    },
+    /// The expression part of an f-string replacement field `{...}`.
+    Field { chain: usize },
+}
+
+/// The first place where a source nests deeper than CPython accepts, with the
+/// reason (brackets, blocks, expression chains; f-string fields included). A
+/// light scan: strings and comments are skipped, nothing is parsed.
+pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    let mut stack = vec![Scope::Code { chain: 0 }];
+    let mut indents: Vec<usize> = vec![0];
+    let mut at_line_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let top = *stack.last().expect("the module scope stays");
+        if let Scope::String {
+            quote,
+            triple,
+            raw,
+            formatted,
+        } = top
+        {
+            if byte == b'\\' && !raw {
+                i += 2;
+                continue;
+            }
+            let closes = if triple {
+                bytes[i..].starts_with(&[quote, quote, quote])
+            } else {
+                byte == quote || byte == b'\n'
+            };
+            if closes {
+                stack.pop();
+                i += if triple { 3 } else { 1 };
+                continue;
+            }
+            if formatted && byte == b'{' {
+                if bytes.get(i + 1) == Some(&b'{') {
+                    i += 2;
+                    continue;
+                }
+                stack.push(Scope::Field { chain: 0 });
+                if stack.len() > MAX_BRACKETS {
+                    return Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // Code or an f-string field.
+        if at_line_start && stack.len() == 1 {
+            at_line_start = false;
+            let mut width = 0;
+            let mut j = i;
+            while let Some(b' ' | b'\t') = bytes.get(j) {
+                width += if bytes[j] == b'\t' { 8 - width % 8 } else { 1 };
+                j += 1;
+            }
+            let blank = matches!(bytes.get(j), None | Some(b'\n' | b'\r' | b'#'));
+            if !blank {
+                while indents.last().is_some_and(|last| width < *last) {
+                    indents.pop();
+                }
+                if indents.last().is_some_and(|last| width > *last) {
+                    indents.push(width);
+                    if indents.len() > MAX_INDENTS + 1 {
+                        return Some((j, format!("more than {MAX_INDENTS} levels of indentation")));
+                    }
+                }
+            }
+            i = j;
+            continue;
+        }
+        let chain = |stack: &mut Vec<Scope>, by: usize| {
+            if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
+                *chain += by;
+            }
+        };
+        match byte {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
+                i += 2;
+                continue;
+            }
+            b'\n' => {
+                if stack.len() == 1 {
+                    at_line_start = true;
+                    stack[0] = Scope::Code { chain: 0 };
+                }
+            }
+            b'"' | b'\'' => {
+                let prefix = string_prefix(bytes, i);
+                let triple = bytes[i..].starts_with(&[byte, byte, byte]);
+                stack.push(Scope::String {
+                    quote: byte,
+                    triple,
+                    raw: prefix.contains(&b'r') || prefix.contains(&b'R'),
+                    formatted: prefix.contains(&b'f') || prefix.contains(&b'F'),
+                });
+                i += if triple { 3 } else { 1 };
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                chain(&mut stack, 1);
+                stack.push(Scope::Code { chain: 0 });
+                if stack.len() > MAX_BRACKETS {
+                    return Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
+                }
+            }
+            b')' | b']' => {
+                if stack.len() > 1 && matches!(top, Scope::Code { .. }) {
+                    stack.pop();
+                }
+            }
+            b'}' => {
+                if stack.len() > 1 {
+                    stack.pop();
+                }
+            }
+            b',' | b';' => {
+                if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
+                    *chain = 0;
+                }
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'<' | b'>'
+            | b'.' | b'=' | b'!' => chain(&mut stack, 1),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let start = i;
+                while bytes
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if matches!(
+                    word,
+                    "not" | "and" | "or" | "if" | "else" | "lambda" | "await" | "in" | "is"
+                ) {
+                    chain(&mut stack, 1);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let depth: usize = stack
+            .iter()
+            .map(|scope| match scope {
+                Scope::Code { chain } | Scope::Field { chain } => *chain,
+                Scope::String { .. } => 0,
+            })
+            .sum();
+        if depth > MAX_EXPRESSION_DEPTH {
+            return Some((
+                i,
+                format!("an expression nested more than {MAX_EXPRESSION_DEPTH} levels deep"),
+            ));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The letters right before a quote (`rb`, `f`, ...), if they form a prefix.
+fn string_prefix(bytes: &[u8], quote: usize) -> &[u8] {
+    let mut start = quote;
+    while start > 0 && b"rRbBuUfF".contains(&bytes[start - 1]) && quote - start < 2 {
+        start -= 1;
+    }
+    let prefix = &bytes[start..quote];
+    let standalone =
+        start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+    if standalone { prefix } else { &[] }
 }
 
 impl PythonModule {
@@ -157,6 +383,72 @@ pub fn parameters(function: &ast::StmtFunctionDef) -> Vec<Parameter> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_beyond_cpythons_limits_is_refused_before_parsing() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!("x = {}1{}\n", open.repeat(n), close.repeat(n))
+        };
+        for (source, reason) in [
+            (deep("[", "]", 50_000), "nested brackets"),
+            (deep("(", ")", 201), "nested brackets"),
+            (deep("-", "", 50_000), "expression"),
+            (deep("not ", "", 50_000), "expression"),
+            (
+                format!("x = {}\n", vec!["1"; 100_000].join(" + ")),
+                "expression",
+            ),
+            (format!("x = a{}\n", ".b".repeat(5_000)), "expression"),
+            (
+                format!("x = f\"{}\"\n", "{f'".repeat(300)),
+                "nested brackets",
+            ),
+            (
+                (0..102)
+                    .map(|i| format!("{}if x:\n", "    ".repeat(i)))
+                    .collect::<String>()
+                    + &"    ".repeat(102)
+                    + "pass\n",
+                "indentation",
+            ),
+        ] {
+            let problem = nesting_problem(&source);
+            assert!(
+                problem
+                    .as_ref()
+                    .is_some_and(|(_, message)| message.contains(reason)),
+                "{reason}: {problem:?}"
+            );
+            let file = SourceFile::new("m.py".into(), "m.py".into(), source);
+            let (module, diagnostics) = parse(&file);
+            assert!(module.refused);
+            assert_eq!(diagnostics[0].code, Code::InputResourceLimit);
+        }
+    }
+
+    #[test]
+    fn ordinary_code_is_not_refused() {
+        let source = r#"
+import re
+PATTERN = re.compile(r"(\((\[" + "{" * 300 + "]")  # brackets in strings
+class A:
+    def f(self, a=1, b=(2, 3)):
+        return [g(i) for i in range(10)] + {"k": [1, 2, 3]}["k"]
+TABLE = [(i, i * 2) for i in range(3)] + [""" ((( """] * 2
+msg = f"{a + b:>10} {{literal}} {c['k']!r}"
+"#;
+        let long_list = format!("DATA = [{}]\n", vec!["f(1) + 2"; 20_000].join(", "));
+        let deep_blocks: String = (0..50)
+            .map(|i| format!("{}if x:\n", "\t".repeat(i)))
+            .collect();
+        for source in [
+            source.to_string(),
+            long_list,
+            deep_blocks + &"\t".repeat(50) + "pass\n",
+        ] {
+            assert_eq!(nesting_problem(&source), None, "{source:.200}");
+        }
+    }
 
     #[test]
     fn reports_every_syntax_error_with_position() {
