@@ -186,11 +186,9 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                 i += 2;
                 continue;
             }
-            b'\n' => {
-                if stack.len() == 1 {
-                    at_line_start = true;
-                    stack[0] = Scope::Code { chain: 0 };
-                }
+            b'\n' if stack.len() == 1 => {
+                at_line_start = true;
+                stack[0] = Scope::Code { chain: 0 };
             }
             b'"' | b'\'' => {
                 let prefix = string_prefix(bytes, i);
@@ -211,15 +209,11 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                     return Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
                 }
             }
-            b')' | b']' => {
-                if stack.len() > 1 && matches!(top, Scope::Code { .. }) {
-                    stack.pop();
-                }
+            b')' | b']' if stack.len() > 1 && matches!(top, Scope::Code { .. }) => {
+                stack.pop();
             }
-            b'}' => {
-                if stack.len() > 1 {
-                    stack.pop();
-                }
+            b'}' if stack.len() > 1 => {
+                stack.pop();
             }
             b',' | b';' => {
                 if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
