@@ -28,6 +28,17 @@ impl Entry {
 /// Builds a `.tar.gz` from entries (sorted by path here; duplicates: the last wins).
 /// Folders get explicit entries so every extractor recreates them.
 pub fn tar_gz(mut entries: Vec<Entry>) -> std::io::Result<Vec<u8>> {
+    // The `tar` crate's long-name path does not refuse `..`: every name is
+    // checked here before anything is written.
+    if let Some(entry) = entries
+        .iter()
+        .find(|e| !crate::paths::is_safe_relative_path(&e.path))
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("unsafe archive entry name {:?}", entry.path),
+        ));
+    }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|later, earlier| {
         if later.path == earlier.path {
@@ -114,6 +125,14 @@ mod tests {
         assert_eq!(names(&a), ["r/", "r/a/", "r/a/x.txt", "r/b.txt"]);
         // gzip header: no timestamp (bytes 4..8 are MTIME).
         assert_eq!(&a[4..8], &[0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn unsafe_entry_names_are_refused() {
+        let long = format!("{}/../../../../tmp/x", "x".repeat(120));
+        for name in [long.as_str(), "/etc/passwd", "a/../b", "a\nb"] {
+            assert!(tar_gz(vec![Entry::file(name, "x")]).is_err(), "{name:?}");
+        }
     }
 
     #[test]

@@ -825,6 +825,16 @@ codes! {
     /// reading (a named pipe would block the run forever, a device never ends). This
     /// guards safety and cannot be allowed. Fix: commit a regular file.
     InputSpecialFile = "input::special-file", Error, Extra, safety;
+    /// A name that becomes a path, an archive entry or a Dockerfile line is not plain
+    ///
+    /// Names taken from a repository end up in file names (`releases/<REPOSITORY_NAME>-
+    /// <VERSION>.tar.gz`, `dioptra/<repository>/<config>.tar.gz`), archive entries, `COPY`
+    /// lines of the generated Dockerfiles and bake targets. They must be plain: letters,
+    /// digits, `_` first, then also `.`, `+`, `-`, at most 128 characters; file names of a
+    /// repository tree must be UTF-8 without control characters. A name like
+    /// `x/../../../tmp/x` or one holding a newline followed by `RUN curl ... | sh` is
+    /// refused where it is written. This guards safety and cannot be allowed. Fix: rename.
+    InputUnsafeName = "input::unsafe-name", Error, Extra, safety;
     /// A generated file would be written through a symbolic link or outside its folder
     ///
     /// Generated files (`.domino/*.json`) are written only into real folders of their

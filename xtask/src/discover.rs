@@ -95,7 +95,51 @@ pub fn discover(workspace: &Workspace, roots: &[PathBuf]) -> Discovery {
         .repositories
         .sort_by(|a, b| (&a.root, a.kind).cmp(&(&b.root, b.kind)));
     discovery.repositories.dedup();
+    // A repository's folder name and its config paths become dist paths and
+    // archive names: they must be plain.
+    let diagnostics = &mut discovery.diagnostics;
+    discovery.repositories.retain_mut(|repository| {
+        if !crate::paths::is_plain_name(&repository.name) {
+            diagnostics.push(unsafe_folder_name(repository));
+            return false;
+        }
+        repository.resource_configs.retain(|config| {
+            let relative = config.strip_prefix(&repository.root).ok().and_then(Path::to_str);
+            let safe = relative.is_some_and(|path| {
+                crate::paths::is_safe_relative_path(path)
+                    && path.split('/').all(crate::paths::is_plain_name)
+            });
+            if !safe {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InputUnsafeName,
+                        format!(
+                            "resource config `{}` does not have a plain path: it names the bundle in the dist, so it is left out",
+                            config.display().to_string().escape_debug()
+                        ),
+                    )
+                    .at_path(repository.display.clone())
+                    .with_help("name folders and files with letters, digits, `_`, `.`, `+` and `-`"),
+                );
+            }
+            safe
+        });
+        true
+    });
     discovery
+}
+
+fn unsafe_folder_name(repository: &Repository) -> Diagnostic {
+    Diagnostic::error(
+        Code::InputUnsafeName,
+        format!(
+            "the folder name {:?} of this {} repository is not a plain name: it names its artifacts in the dist, so the repository is left out",
+            repository.name,
+            repository.kind.as_str()
+        ),
+    )
+    .at_path(repository.display.clone())
+    .with_help("rename the folder with letters, digits, `_`, `.`, `+` and `-` (as a git clone of a GitHub repository is)")
 }
 
 fn repository(kind: RepositoryKind, root: &Path, resource_configs: Vec<PathBuf>) -> Repository {
@@ -126,6 +170,12 @@ fn classify_domino_folder(
     let config = dir.join("config.toml");
     let has_pieces = workspace.is_dir(&dir.join("pieces"));
     let has_dependencies = workspace.is_dir(&dir.join("dependencies"));
+    // A `config.toml` that cannot be read (a FIFO, a folder, a link outside)
+    // next to `pieces/`: a broken repository, whose processing reports why.
+    let readable = workspace.file(&config);
+    if has_pieces && workspace.exists(&config) && readable.is_err() {
+        return true;
+    }
     if !workspace.is_file(&config) {
         if has_pieces && has_dependencies {
             diagnostics.push(
@@ -139,8 +189,7 @@ fn classify_domino_folder(
         }
         return false;
     }
-    let text = workspace
-        .file(&config)
+    let text = readable
         .ok()
         .and_then(|file| file.text().ok())
         .map(|file| file.text.clone())

@@ -358,9 +358,20 @@ impl Workspace {
     ) -> Vec<(String, PathBuf)> {
         // A root that is a link to a folder outside is not walked (the walk
         // itself never follows links).
+        self.walk(root, skip_dir, keep_file).files
+    }
+
+    /// [`Workspace::walk_files`], with the names that were left out because
+    /// they cannot be paths.
+    pub fn walk(
+        &self,
+        root: &Path,
+        skip_dir: &dyn Fn(&str) -> bool,
+        keep_file: &dyn Fn(&str) -> bool,
+    ) -> Walk {
         match std::fs::canonicalize(root) {
-            Ok(real) if self.is_trusted(&real) => walk_files(root, skip_dir, keep_file),
-            _ => Vec::new(),
+            Ok(real) if self.is_trusted(&real) => walk(root, skip_dir, keep_file),
+            _ => Walk::default(),
         }
     }
 
@@ -455,14 +466,25 @@ impl Reader<'_> {
     /// ([`crate::hashing::is_tree_file`]). Files that cannot be read are left
     /// out.
     pub fn tree(&self, root: &Path) -> Vec<(String, Arc<InputFile>)> {
-        self.walk_files(
+        self.read_all(&self.tree_walk(root))
+    }
+
+    /// Reads the files of a walk (those that cannot be read are left out).
+    pub fn read_all(&self, walk: &Walk) -> Vec<(String, Arc<InputFile>)> {
+        walk.files
+            .iter()
+            .filter_map(|(relative, path)| Some((relative.clone(), self.file(path).ok()?)))
+            .collect()
+    }
+
+    /// The paths of a repository tree (nothing is read), and the names that
+    /// cannot be paths ([`Walk`]).
+    pub fn tree_walk(&self, root: &Path) -> Walk {
+        self.walk(
             root,
             &crate::hashing::is_ignored_dir,
             &crate::hashing::is_tree_file,
         )
-        .into_iter()
-        .filter_map(|(relative, path)| Some((relative, self.file(&path).ok()?)))
-        .collect()
     }
 }
 
@@ -518,30 +540,75 @@ fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
     Some(entries)
 }
 
-/// Every regular file under `root`, sorted by relative path.
-fn walk_files(
-    root: &Path,
-    skip_dir: &dyn Fn(&str) -> bool,
-    keep_file: &dyn Fn(&str) -> bool,
-) -> Vec<(String, PathBuf)> {
-    let mut files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(root)
+/// The regular files under a root (relative paths, sorted) and the names
+/// that cannot be used as paths or archive entries (not UTF-8, or holding a
+/// control character): those entries are left out, files and folders alike.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<(String, PathBuf)>,
+    pub unsafe_names: Vec<PathBuf>,
+}
+
+impl Walk {
+    /// An error for each name that cannot be a path.
+    pub fn unsafe_name_diagnostics(&self) -> Vec<Diagnostic> {
+        self.unsafe_names
+            .iter()
+            .map(|path| {
+                Diagnostic::error(
+                    Code::InputUnsafeName,
+                    format!(
+                        "the name of `{}` is not UTF-8 or holds a control character: it cannot be archived or copied",
+                        path.display().to_string().escape_debug()
+                    ),
+                )
+                .at_path(display_path(path.parent().unwrap_or(path)))
+                .with_help("rename it (names in a repository are UTF-8 without control characters)")
+            })
+            .collect()
+    }
+}
+
+/// Is a file or folder name usable in a path, an archive entry or a line?
+fn is_safe_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|name| !name.chars().any(char::is_control))
+}
+
+fn walk(root: &Path, skip_dir: &dyn Fn(&str) -> bool, keep_file: &dyn Fn(&str) -> bool) -> Walk {
+    let mut walk = Walk::default();
+    let mut entries = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_type().is_dir()
-                || !skip_dir(&entry.file_name().to_string_lossy())
-        })
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| {
-            let relative = to_slash(entry.path().strip_prefix(root).ok()?);
-            keep_file(&relative).then(|| (relative, entry.into_path()))
-        })
-        .collect();
-    files.sort();
-    files
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let Ok(entry) = entry else { continue };
+        if entry.depth() > 0 && !is_safe_name(entry.file_name()) {
+            if entry.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            walk.unsafe_names.push(entry.into_path());
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && skip_dir(&entry.file_name().to_string_lossy()) {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let relative = to_slash(relative);
+        if keep_file(&relative) {
+            walk.files.push((relative, entry.into_path()));
+        }
+    }
+    walk.files.sort();
+    walk
 }
 
 /// Reads a regular file of at most `limit` bytes (`path` is a real path: a

@@ -147,13 +147,13 @@ pub fn symlink_below(base: &Path, relative: &Path) -> Option<PathBuf> {
 /// Is `relative` a plain relative path: no root, no `..`, no `.`, no empty or
 /// control-character component?
 pub fn is_safe_relative(relative: &Path) -> bool {
-    !relative.as_os_str().is_empty()
-        && relative.components().all(|component| match component {
-            Component::Normal(name) => name
-                .to_str()
-                .is_some_and(|name| !name.chars().any(char::is_control)),
-            _ => false,
-        })
+    relative.is_relative()
+        && relative
+            .to_str()
+            .is_some_and(|path| crate::paths::is_safe_relative_path(&path.replace('\\', "/")))
+        && !relative
+            .components()
+            .any(|c| matches!(c, Component::CurDir))
 }
 
 /// Makes `base/relative` hold `bytes`: in write mode atomically (a temporary

@@ -71,6 +71,29 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// A name that becomes a file name, an archive entry, a Dockerfile word or a
+/// line: letters and digits (any script), `_`, `.`, `+` and `-`, at most 128
+/// bytes, and not `.` or `..` (so never a separator, a blank or a control
+/// character).
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+}
+
+/// A relative path with `/` separators that stays where it is put: no root,
+/// no empty, `.` or `..` component, no control character.
+pub fn is_safe_relative_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty() && part != "." && part != ".." && !part.chars().any(char::is_control)
+        })
+}
+
 /// `text` with every character outside `[A-Za-z0-9_-]` replaced by `_` (never
 /// empty): safe as a file name, a bake target or an identifier.
 pub fn safe_name(text: &str) -> String {
@@ -101,5 +124,32 @@ mod tests {
         assert_eq!(absolute(Path::new("/x/./y/../z")), PathBuf::from("/x/z"));
         assert_eq!(safe_name("weather.pieces v2"), "weather_pieces_v2");
         assert_eq!(safe_name(""), "_");
+        for name in [
+            "geospatial_pieces",
+            "0.3.1",
+            "1.0.0-rc1+build.5",
+            "Dockerfile_0",
+            ".tmpA1",
+            "requirements_gео.txt",
+        ] {
+            assert!(is_plain_name(name), "{name}");
+        }
+        let long = "x".repeat(129);
+        for name in [
+            "",
+            ".",
+            "..",
+            "a/b",
+            "a b",
+            "a\nRUN x",
+            "a\\b",
+            long.as_str(),
+        ] {
+            assert!(!is_plain_name(name), "{name:?}");
+        }
+        assert!(is_safe_relative_path("r-1.0/pieces/APiece/models.py"));
+        for path in ["", "/etc/x", "a/../../x", "a//b", "./a", "a\u{7}b"] {
+            assert!(!is_safe_relative_path(path), "{path:?}");
+        }
     }
 }

@@ -28,7 +28,7 @@ use crate::doc::{self, Document};
 use crate::facts::{
     DioptraConfig, DioptraEntrypoint, DioptraFacts, DioptraPlugin, DioptraType, Facts, TaskKind,
 };
-use crate::input::Reader;
+use crate::input::{Reader, Walk};
 use crate::options::Mode;
 use crate::paths::display_path;
 use crate::report::{Repository, RepositoryReport, Stats};
@@ -50,6 +50,8 @@ pub fn process(
 ) -> RepositoryReport {
     let mut report = RepositoryReport::new(repository);
     let mut facts = DioptraFacts::default();
+    let walk = reader.tree_walk(&repository.root);
+    report.diagnostics.extend(walk.unsafe_name_diagnostics());
     for config in &repository.resource_configs {
         let Some(file) =
             reader.source(config, Code::DioptraUnreadableFile, &mut report.diagnostics)
@@ -90,7 +92,7 @@ pub fn process(
         facts.configs.push(checked.facts);
     }
     if context.mode == Mode::Write && !report.diagnostics.iter().any(Diagnostic::is_error) {
-        record_content_hashes(reader, &mut report, &facts);
+        record_content_hashes(reader, &walk, &mut report, &facts);
     }
     report.facts = Facts::Dioptra(facts);
     report
@@ -98,8 +100,13 @@ pub fn process(
 
 /// The content hashes the catalog lists: the whole tree, each config, plugin
 /// folder and entrypoint file.
-fn record_content_hashes(reader: &Reader<'_>, report: &mut RepositoryReport, facts: &DioptraFacts) {
-    let tree = reader.tree(&report.repository.root);
+fn record_content_hashes(
+    reader: &Reader<'_>,
+    walk: &Walk,
+    report: &mut RepositoryReport,
+    facts: &DioptraFacts,
+) {
+    let tree = reader.read_all(walk);
     let files: Vec<(&str, &[u8])> = tree
         .iter()
         .map(|(relative, file)| (relative.as_str(), file.bytes()))

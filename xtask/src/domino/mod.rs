@@ -72,6 +72,9 @@ pub fn process(
         )
         .and_then(|file| repo_config::check(&file, tag_override, diagnostics));
 
+    // Every name of the tree can be a path and an archive entry.
+    let walk = reader.tree_walk(root);
+    diagnostics.extend(walk.unsafe_name_diagnostics());
     // `.domino/` is written by build-all: never through a symbolic link.
     if let Some(link) = crate::output::symlink_below(root, Path::new(COMPILED_METADATA)) {
         diagnostics.push(
@@ -342,7 +345,7 @@ pub fn process(
         dependencies::count_generated(dockerfile, &generated);
     }
     if context.mode == Mode::Write {
-        let tree = reader.tree(root);
+        let tree = reader.read_all(&walk);
         let files: Vec<(&str, &[u8])> = tree
             .iter()
             .filter(|(relative, _)| !generated.contains_key(relative))

@@ -183,6 +183,25 @@ fn check_metadata(
     }
     for key in ["requirements_file", "dockerfile"] {
         let pointer = format!("/dependency/{key}");
+        // The name goes into the `COPY` line of the group's Dockerfile.
+        if let Some(value) = document.get(&pointer).and_then(|v| v.as_str())
+            && !value.is_empty()
+            && value != "default"
+            && !crate::paths::is_plain_name(value)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InputUnsafeName,
+                    format!(
+                        "dependency file name {} of {name} is not a plain file name: it would be copied into a Dockerfile line",
+                        pyrepr::str_repr(value)
+                    ),
+                )
+                .at(file, document.span(&pointer))
+                .with_help("name dependency files with letters, digits, `_`, `.`, `+` and `-`"),
+            );
+            continue;
+        }
         if let Some(value) = document.get(&pointer).and_then(|v| v.as_str())
             && !value.is_empty()
             && value != "default"

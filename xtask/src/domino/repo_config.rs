@@ -177,7 +177,27 @@ pub fn check(
             );
         }
     }
-    let tag = tag_override.map(str::to_string).or(config.version.clone());
+    // VERSION names the release archive (`<REPOSITORY_NAME>-<VERSION>.tar.gz`).
+    let unsafe_version = config
+        .version
+        .as_ref()
+        .filter(|version| !crate::paths::is_plain_name(version));
+    if let Some(version) = unsafe_version {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InputUnsafeName,
+                format!(
+                    "VERSION {} is not a plain name: it names the release archive",
+                    pyrepr::str_repr(version)
+                ),
+            )
+            .at(file, document.span("/repository/VERSION"))
+            .with_help("use letters, digits, `_`, `.`, `+` and `-`, e.g. \"1.2.0\""),
+        );
+    }
+    let tag = tag_override
+        .map(str::to_string)
+        .or(config.version.clone().filter(|_| unsafe_version.is_none()));
     if let Some(tag) = tag {
         let sample = format!("{tag}-group0");
         if !tag_pattern().is_match(&sample) {
