@@ -11,3 +11,4 @@ mod dioptra;
 mod dioptra_corpus;
 mod domino;
 mod robustness;
+mod untrusted;

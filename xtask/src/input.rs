@@ -558,8 +558,8 @@ impl Walk {
                 Diagnostic::error(
                     Code::InputUnsafeName,
                     format!(
-                        "the name of `{}` is not UTF-8 or holds a control character: it cannot be archived or copied",
-                        path.display().to_string().escape_debug()
+                        "the name {:?} is not UTF-8 or holds a control character: it cannot be archived or copied",
+                        path.file_name().unwrap_or(path.as_os_str())
                     ),
                 )
                 .at_path(display_path(path.parent().unwrap_or(path)))

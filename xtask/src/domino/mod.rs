@@ -135,7 +135,7 @@ pub fn process(
     }
     report.stats.pieces = pieces.len();
 
-    let committed_metadata = read_committed(reader, root, COMPILED_METADATA);
+    let committed_metadata = read_committed(reader, root, COMPILED_METADATA, diagnostics);
     let order = compile::piece_order(
         &names,
         committed_metadata.as_ref().and_then(|c| c.value.as_ref()),
@@ -271,14 +271,17 @@ pub fn process(
             && facts.requirements_file(file).is_none()
         {
             let path = root.join(file);
-            let message = match reader.text(&path) {
-                Err(error) => format!("cannot read requirements file: {error}"),
-                Ok(_) => "cannot read requirements file".to_string(),
+            let (code, message) = match reader.text(&path) {
+                Err(error) => (
+                    error.code(Code::GraphUnreadableDependency),
+                    format!("cannot read requirements file: {error}"),
+                ),
+                Ok(_) => (
+                    Code::GraphUnreadableDependency,
+                    "cannot read requirements file".to_string(),
+                ),
             };
-            diagnostics.push(
-                Diagnostic::error(Code::GraphUnreadableDependency, message)
-                    .at_path(display_path(&path)),
-            );
+            diagnostics.push(Diagnostic::error(code, message).at_path(display_path(&path)));
         }
     }
     unused_dependency_warnings(root, &facts, &pieces, diagnostics);
@@ -296,7 +299,7 @@ pub fn process(
         (
             DEPENDENCIES_MAP,
             Value::Object(groups),
-            read_committed(reader, root, DEPENDENCIES_MAP),
+            read_committed(reader, root, DEPENDENCIES_MAP, &mut report.diagnostics),
         ),
     ];
     for (relative, value, committed) in generated {
@@ -389,9 +392,25 @@ struct Committed {
     value: Option<Value>,
 }
 
-/// Reads a committed generated file once (None when absent).
-fn read_committed(reader: &Reader<'_>, root: &Path, relative: &str) -> Option<Committed> {
-    let bytes = reader.file(&root.join(relative)).ok()?.bytes().to_vec();
+/// Reads a committed generated file once (None when absent). A refusal that
+/// guards safety (a FIFO, a link outside) is reported.
+fn read_committed(
+    reader: &Reader<'_>,
+    root: &Path,
+    relative: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Committed> {
+    let path = root.join(relative);
+    let file = match reader.file(&path) {
+        Ok(file) => file,
+        Err(error) => {
+            if error.code(Code::DominoUnreadableFile).is_safety() {
+                diagnostics.push(error.diagnostic(&path, Code::DominoUnreadableFile));
+            }
+            return None;
+        }
+    };
+    let bytes = file.bytes().to_vec();
     let value = serde_json::from_slice(&bytes).ok();
     Some(Committed { bytes, value })
 }
