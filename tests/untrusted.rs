@@ -591,3 +591,126 @@ fn a_config_toml_that_is_not_a_file_is_an_error() {
         assert!(located, "{make}: {}", check.stdout);
     }
 }
+
+/// The dist, the generated files of the repositories, and what lies beside
+/// them that a run may leave (staging folders, temporary files).
+struct State {
+    dist: Vec<(PathBuf, Vec<u8>)>,
+    generated: Vec<(PathBuf, Vec<u8>)>,
+}
+
+fn state(dir: &Path) -> State {
+    let dist = dir.join("target/dist");
+    let generated = tree(&dir.join("pieces-repos"))
+        .into_iter()
+        .filter(|(path, _)| path.components().any(|c| c.as_os_str() == ".domino"))
+        // Temporary files of a killed run are leftovers, removed by the next run.
+        .filter(|(path, _)| {
+            !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".xtask-")
+        })
+        .collect();
+    State {
+        dist: if dist.exists() {
+            tree(&dist)
+        } else {
+            Vec::new()
+        },
+        generated,
+    }
+}
+
+fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            (name.starts_with(".xtask-") && name.ends_with(".tmp"))
+                || name.starts_with(".dist.staging-")
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_killed_anywhere_leaves_the_old_or_the_new_state_and_the_next_run_completes_it() {
+    // Two states of one workspace: VERSION bumped or not (every file of the
+    // dist and the generated files change with it).
+    let set_bumped = |repos: &Path, bumped: bool| {
+        for repo in [GEO, "data-ops-pieces"] {
+            let config = repos.join(repo).join("config.toml");
+            let text = std::fs::read_to_string(&config).unwrap();
+            let text = text.replace("VERSION = \"9.", "VERSION = \"");
+            let text = if bumped {
+                text.replace("VERSION = \"", "VERSION = \"9.")
+            } else {
+                text
+            };
+            std::fs::write(&config, text).unwrap();
+        }
+    };
+    let built = |dir: &Path| {
+        let build = run(xtask(dir).args(["build-all", "--quiet"]));
+        assert_eq!(build.code, 0, "{}", build.stderr);
+        state(dir)
+    };
+    let dir = workspace(|_| {});
+    let old = built(dir.path());
+    set_bumped(&dir.path().join("pieces-repos"), true);
+    let new = built(dir.path());
+    assert_ne!(old.dist, new.dist);
+    assert_ne!(old.generated, new.generated);
+
+    let binary = assert_cmd::cargo::cargo_bin("xtask");
+    let (mut killed, mut finished) = (0, 0);
+    for step in 0..30u64 {
+        // Every run goes to the other state, so every run writes.
+        set_bumped(&dir.path().join("pieces-repos"), step % 2 == 1);
+        let mut child = std::process::Command::new(&binary)
+            .current_dir(dir.path())
+            .env("CI", "true")
+            .args(["build-all", "--quiet"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(step * 7));
+        if child.try_wait().unwrap().is_some() {
+            finished += 1;
+        } else {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+        let now = state(dir.path());
+        assert!(
+            now.dist == old.dist || now.dist == new.dist,
+            "killed after {} ms: the dist is neither the old nor the new one",
+            step * 7
+        );
+        // Each generated file is whole: old or new bytes, never a part.
+        for (path, bytes) in &now.generated {
+            let whole =
+                |state: &State| state.generated.iter().any(|(p, b)| p == path && b == bytes);
+            assert!(whole(&old) || whole(&new), "{} is torn", path.display());
+        }
+    }
+    assert!(
+        killed > 5,
+        "the kills must land in the middle of runs ({killed} did)"
+    );
+    let _ = finished;
+    set_bumped(&dir.path().join("pieces-repos"), true);
+    let last = built(dir.path());
+    assert!(
+        last.dist == new.dist,
+        "the next run's dist is the uninterrupted one"
+    );
+    assert!(last.generated == new.generated);
+    assert_eq!(leftovers(dir.path()), Vec::<PathBuf>::new());
+}

@@ -26,6 +26,8 @@ pub struct Settings {
     pub registry_host: Option<String>,
     pub tag: Option<String>,
     pub domino_base_image: Option<String>,
+    /// The largest input file read, in bytes.
+    pub max_file_size: Option<u64>,
     #[serde(default)]
     pub repositories: BTreeMap<String, RepositorySettings>,
 }
@@ -199,6 +201,7 @@ const TOP_KEYS: &[&str] = &[
     "registry_host",
     "tag",
     "domino_base_image",
+    "max_file_size",
     "repositories",
 ];
 const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group"];

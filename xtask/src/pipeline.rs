@@ -112,6 +112,9 @@ fn analyze_workspace(
     progress: &Progress,
 ) -> Result<Run, EnvironmentError> {
     let mut workspace = Workspace::new(&config.workspace_root);
+    if let Some(limit) = config.settings.max_file_size {
+        workspace.set_max_file_size(limit);
+    }
 
     let roots: Vec<PathBuf> = if options.repos.is_empty() {
         config.roots()

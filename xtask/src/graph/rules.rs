@@ -20,7 +20,8 @@ pub fn cross_repository_diagnostics(
     let mut diagnostics = Vec::new();
     // (group, what, name) -> [(repo display, config path)]
     let mut dioptra: BTreeMap<NameKey, Vec<(String, String)>> = BTreeMap::new();
-    let mut images: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // image -> [(group shown, the repository's config.toml)]
+    let mut images: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for report in reports {
         let repo = &report.repository;
         match &report.facts {
@@ -47,10 +48,10 @@ pub fn cross_repository_diagnostics(
             }
             Facts::Domino(facts) => {
                 for group in &facts.groups {
-                    images
-                        .entry(group.source_image.clone())
-                        .or_default()
-                        .push(format!("{} ({})", repo.display, group.name));
+                    images.entry(group.source_image.clone()).or_default().push((
+                        format!("{} ({})", repo.display, group.name),
+                        format!("{}/config.toml", repo.display),
+                    ));
                 }
             }
             Facts::None => {}
@@ -79,12 +80,18 @@ pub fn cross_repository_diagnostics(
     }
     for (image, users) in images {
         if users.len() > 1 {
+            let shown: Vec<&str> = users.iter().map(|(group, _)| group.as_str()).collect();
             diagnostics.push(
                 Diagnostic::error(
                     Code::GraphImageTagCollision,
-                    format!("image `{image}` would be built by {} groups: {}", users.len(), users.join(", ")),
+                    format!(
+                        "image `{image}` would be built by {} groups: {}",
+                        users.len(),
+                        shown.join(", ")
+                    ),
                 )
-                .with_help("give the repositories distinct REPOSITORY_NAME / REGISTRY_NAME, or distinct tags"),
+                .with_help("give the repositories distinct REPOSITORY_NAME / REGISTRY_NAME, or distinct tags")
+                .at_path(users[1].1.clone()),
             );
         }
     }
