@@ -10,5 +10,6 @@ mod cli;
 mod dioptra;
 mod dioptra_corpus;
 mod domino;
+mod fuzz;
 mod robustness;
 mod untrusted;
