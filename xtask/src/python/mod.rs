@@ -104,8 +104,25 @@ enum Scope {
 /// reason (brackets, blocks, expression chains; f-string fields included). A
 /// light scan: strings and comments are skipped, nothing is parsed.
 pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
+    /// The chain length of a scope (strings have none).
+    fn chain_of(scope: &Scope) -> usize {
+        match scope {
+            Scope::Code { chain } | Scope::Field { chain } => *chain,
+            Scope::String { .. } => 0,
+        }
+    }
+    let too_deep = |i: usize| {
+        Some((
+            i,
+            format!("an expression nested more than {MAX_EXPRESSION_DEPTH} levels deep"),
+        ))
+    };
+    let too_many_brackets =
+        |i: usize| Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
     let bytes = text.as_bytes();
     let mut stack = vec![Scope::Code { chain: 0 }];
+    // The sum of the chains of the stack: how deep the current expression is.
+    let mut depth = 0usize;
     let mut indents: Vec<usize> = vec![0];
     let mut at_line_start = true;
     let mut i = 0;
@@ -140,7 +157,7 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                 }
                 stack.push(Scope::Field { chain: 0 });
                 if stack.len() > MAX_BRACKETS {
-                    return Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
+                    return too_many_brackets(i);
                 }
             }
             i += 1;
@@ -170,11 +187,7 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
             i = j;
             continue;
         }
-        let chain = |stack: &mut Vec<Scope>, by: usize| {
-            if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
-                *chain += by;
-            }
-        };
+        let mut link = false;
         match byte {
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -188,6 +201,7 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
             }
             b'\n' if stack.len() == 1 => {
                 at_line_start = true;
+                depth -= chain_of(&stack[0]);
                 stack[0] = Scope::Code { chain: 0 };
             }
             b'"' | b'\'' => {
@@ -203,25 +217,28 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                 continue;
             }
             b'(' | b'[' | b'{' => {
-                chain(&mut stack, 1);
+                link = true;
                 stack.push(Scope::Code { chain: 0 });
                 if stack.len() > MAX_BRACKETS {
-                    return Some((i, format!("more than {MAX_BRACKETS} nested brackets")));
+                    return too_many_brackets(i);
                 }
             }
             b')' | b']' if stack.len() > 1 && matches!(top, Scope::Code { .. }) => {
+                depth -= chain_of(&top);
                 stack.pop();
             }
             b'}' if stack.len() > 1 => {
+                depth -= chain_of(&top);
                 stack.pop();
             }
             b',' | b';' => {
                 if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
+                    depth -= *chain;
                     *chain = 0;
                 }
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'<' | b'>'
-            | b'.' | b'=' | b'!' => chain(&mut stack, 1),
+            | b'.' | b'=' | b'!' => link = true,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let start = i;
                 while bytes
@@ -235,24 +252,34 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                     word,
                     "not" | "and" | "or" | "if" | "else" | "lambda" | "await" | "in" | "is"
                 ) {
-                    chain(&mut stack, 1);
+                    // The word's scope is the current one (no bracket opened).
+                    if let Some(Scope::Code { chain } | Scope::Field { chain }) = stack.last_mut() {
+                        *chain += 1;
+                        depth += 1;
+                    }
+                    if depth > MAX_EXPRESSION_DEPTH {
+                        return too_deep(start);
+                    }
                 }
                 continue;
             }
             _ => {}
         }
-        let depth: usize = stack
-            .iter()
-            .map(|scope| match scope {
-                Scope::Code { chain } | Scope::Field { chain } => *chain,
-                Scope::String { .. } => 0,
-            })
-            .sum();
-        if depth > MAX_EXPRESSION_DEPTH {
-            return Some((
-                i,
-                format!("an expression nested more than {MAX_EXPRESSION_DEPTH} levels deep"),
-            ));
+        if link {
+            // An operator, or a bracket opened in the scope below it: one more
+            // level in the enclosing scope's chain.
+            let at = if byte == b'(' || byte == b'[' || byte == b'{' {
+                stack.len() - 2
+            } else {
+                stack.len() - 1
+            };
+            if let Scope::Code { chain } | Scope::Field { chain } = &mut stack[at] {
+                *chain += 1;
+                depth += 1;
+            }
+            if depth > MAX_EXPRESSION_DEPTH {
+                return too_deep(i);
+            }
         }
         i += 1;
     }
