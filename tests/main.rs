@@ -6,6 +6,8 @@
 
 mod helpers;
 
+mod aggregation;
+
 mod cli;
 mod dioptra;
 mod dioptra_corpus;

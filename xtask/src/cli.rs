@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::graph::GraphFormat;
 use crate::options::SchemaEngine;
-use crate::pipeline::Options;
+use crate::pipeline::{BuildOptions, Options};
 use crate::render::{Color, MessageFormat, Printer};
 
 const EXIT_CODES: &str = "\
@@ -43,8 +43,12 @@ pub enum Command {
     /// Validate, then emit every artifact (per-repository files and the aggregated dist).
     ///
     /// Writes the files each ecosystem's own tooling would produce inside the
-    /// repositories, and the aggregated artifacts under `--dist`. Nothing is written
-    /// when an error is found; every file is written atomically.
+    /// repositories, and the aggregated artifacts under `--dist`, which is
+    /// replaced as a whole: it always holds one run. When an error is found,
+    /// nothing is published and the dist holds the reports only, unless
+    /// `--keep-going` publishes every repository that can be. With `--only`, the
+    /// selected repositories' files are written and the dist is left untouched.
+    /// Every file is written atomically.
     #[command(name = "build-all", after_help = EXIT_CODES)]
     BuildAll(BuildArgs),
     /// Print the monorepo dependency graph (repositories, pieces, dependency files,
@@ -243,6 +247,26 @@ pub struct BuildArgs {
     /// `target/xtask/fingerprints/`.
     #[arg(long = "force")]
     pub force: bool,
+
+    /// Publish every repository that can be: one without errors of its own and
+    /// without a dependency, through the graph, on a failed one gets its files,
+    /// archives, catalog entry and bake targets; the failed ones are listed with
+    /// the reason (catalog.json, report.json, the summary) and the exit status is
+    /// 1. Without it, an error anywhere publishes nothing and the dist holds the
+    /// reports only.
+    #[arg(long = "keep-going")]
+    pub keep_going: bool,
+}
+
+impl BuildArgs {
+    /// The build options these flags ask for (`dist` made absolute).
+    pub fn build_options(&self) -> BuildOptions {
+        BuildOptions {
+            dist: crate::paths::absolute(&self.dist),
+            explain: self.explain,
+            keep_going: self.keep_going,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,25 +1,47 @@
-//! How paths are shown to users: relative to the working directory when they are
-//! under it, always with `/` separators, so output is the same on every machine.
+//! How paths are shown, in messages and in every artifact: relative to the
+//! workspace root (as cargo shows them), else relative to the repository root
+//! folder they were found under, always with `/` separators, so that the
+//! output does not depend on where the workspace is checked out, nor on the
+//! folder the tool runs from.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-static BASE: OnceLock<PathBuf> = OnceLock::new();
+/// The workspace root, then the repository roots outside it.
+static BASES: OnceLock<Vec<PathBuf>> = OnceLock::new();
 
-/// Sets the folder paths are shown relative to (once, at start-up; the current
-/// directory by default).
-pub fn set_display_base(base: PathBuf) {
-    let _ = BASE.set(base);
+/// Sets the folders paths are shown relative to (once per process, at
+/// start-up; the working directory until then): the workspace root, then the
+/// repository roots.
+pub fn set_display_roots(workspace_root: &Path, roots: &[PathBuf]) {
+    let mut bases = vec![absolute(workspace_root)];
+    bases.extend(roots.iter().map(|root| absolute(root)));
+    let _ = BASES.set(bases);
 }
 
-fn base() -> &'static Path {
-    BASE.get_or_init(|| std::env::current_dir().unwrap_or_default())
+fn bases() -> std::borrow::Cow<'static, [PathBuf]> {
+    match BASES.get() {
+        Some(bases) => std::borrow::Cow::Borrowed(bases),
+        // Not set yet (the workspace is being looked for): the working folder.
+        None => std::borrow::Cow::Owned(vec![std::env::current_dir().unwrap_or_default()]),
+    }
 }
 
-/// A path for messages: relative to the display base when under it.
+/// A path as shown: relative to the workspace root when under it, else to the
+/// deepest repository root that holds it, else absolute.
 pub fn display_path(path: &Path) -> String {
-    let relative = path.strip_prefix(base()).unwrap_or(path);
-    let text = to_slash(relative);
+    let absolute_path = absolute(path);
+    let bases = bases();
+    let relative = if absolute_path.starts_with(&bases[0]) {
+        absolute_path.strip_prefix(&bases[0]).ok()
+    } else {
+        bases[1..]
+            .iter()
+            .filter(|root| absolute_path.starts_with(root))
+            .max_by_key(|root| root.components().count())
+            .and_then(|root| absolute_path.strip_prefix(root).ok())
+    };
+    let text = to_slash(relative.unwrap_or(&absolute_path));
     if text.is_empty() {
         ".".to_string()
     } else {

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::Analysis;
+use std::collections::BTreeMap;
+
+use crate::analysis::{Analysis, Failure};
 use crate::codes::Code;
 use crate::config::{self, Config};
 use crate::context::Context;
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover;
-use crate::emit;
+use crate::emit::{self, Publication};
 use crate::graph;
 use crate::incremental::{self, Freshness, Inputs};
 use crate::input::Workspace;
@@ -96,6 +98,19 @@ fn load_config(options: &Options) -> Result<Config, EnvironmentError> {
             ))
         })?,
     };
+    // Run from outside the workspace (`--repos /abs/path` from anywhere): the
+    // workspace is the one around the first root.
+    let start = match options.repos.first() {
+        Some(root) if config::find_workspace_root(&start).is_none() => {
+            let root = absolute(root);
+            if config::find_workspace_root(&root).is_some() {
+                root
+            } else {
+                start
+            }
+        }
+        _ => start,
+    };
     let (config, config_diagnostics) = config::load(&start, &|path| display_path(path));
     if !config_diagnostics.is_empty() {
         return Err(EnvironmentError {
@@ -124,6 +139,9 @@ fn analyze_workspace(
     for root in &roots {
         workspace.trust(root);
     }
+    // Paths are shown relative to the workspace root (or their root outside
+    // it), wherever the tool runs from.
+    crate::paths::set_display_roots(&config.workspace_root, &roots);
     let missing: Vec<Diagnostic> = roots
         .iter()
         .filter(|root| !workspace.is_dir(root))
@@ -300,34 +318,61 @@ pub fn report_outputs(analysis: &Analysis, dir: &Path) -> Vec<Output> {
         .collect()
 }
 
+/// What `build-all` is asked to do besides the analysis.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub dist: PathBuf,
+    /// Say why each repository was recompiled.
+    pub explain: bool,
+    /// Publish every repository that can be (cargo's `--keep-going`).
+    pub keep_going: bool,
+}
+
+/// What happened to the dist folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistOutcome {
+    /// `--only`: the dist was left as it was (it holds every repository).
+    Untouched,
+    /// Errors without `--keep-going`: the dist now holds the reports only.
+    ReportsOnly(WriteStatus),
+    /// The dist holds this run's artifacts (of the published repositories).
+    Artifacts(WriteStatus),
+}
+
 /// What `build-all` did.
 pub struct Build {
     pub run: Run,
     /// Every diagnostic of the analysis, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// False when errors were found: only the reports were written.
-    pub artifacts_written: bool,
+    /// Repositories that were not published (index in the reports), and why.
+    pub failed: BTreeMap<usize, Failure>,
+    /// Repositories whose files and artifacts were published.
+    pub published: usize,
     /// Files written inside the repositories.
     pub written: usize,
     /// Files of the dist folder.
     pub dist_files: usize,
-    pub dist_status: WriteStatus,
+    pub dist: DistOutcome,
     /// Files that could not be written (exit status 2).
     pub failures: Vec<Diagnostic>,
     pub rebuilt: usize,
     pub fresh: usize,
 }
 
-/// `build-all`: analyze; when nothing is wrong, write the repositories'
-/// generated files and replace the dist folder with every artifact (else only
-/// the reports); record the fingerprints. With `explain`, say why each
-/// repository was recompiled.
+/// `build-all`: analyze; write the generated files of the repositories that
+/// can be published and replace the dist folder, as a whole, with this run's
+/// artifacts and reports; record their fingerprints. Without `keep_going` any
+/// error publishes nothing (the dist then holds the reports only, so it never
+/// shows an earlier run's plan next to this run's errors); with it, every
+/// repository without errors of its own and without a failed dependency is
+/// published. With `--only`, the selected repositories' files are written and
+/// the dist is left untouched.
 pub fn build(
     options: &Options,
-    dist: &Path,
-    explain: bool,
+    build_options: &BuildOptions,
     progress: &Progress,
 ) -> Result<Build, EnvironmentError> {
+    let dist = build_options.dist.as_path();
     let config = load_config(options)?;
     // One build at a time per workspace (cargo's "Blocking waiting for file lock").
     let lock_path = config.workspace_root.join("target/xtask/lock");
@@ -340,9 +385,13 @@ pub fn build(
     .map_err(|err| EnvironmentError::new(output::write_failure(&lock_path, &err)))?;
     let run = analyze_workspace(config, options, Mode::Write, progress)?;
     let analysis = &run.analysis;
+    let writes_dist = options.only.is_empty();
     let mut protected = run.roots.clone();
     protected.extend(analysis.reports.iter().map(|r| r.repository.root.clone()));
-    if let Some(problem) = output::dist_problem(dist, &analysis.config.workspace_root, &protected) {
+    if writes_dist
+        && let Some(problem) =
+            output::dist_problem(dist, &analysis.config.workspace_root, &protected)
+    {
         return Err(EnvironmentError::new(
             Diagnostic::error(
                 Code::EnvUnsafeDist,
@@ -368,37 +417,36 @@ pub fn build(
     if removed > 0 {
         progress.verbose(format!("removed {removed} leftovers of interrupted runs"));
     }
-    let diagnostics = analysis.all_diagnostics();
-    let reports = report_outputs(analysis, dist);
+    let failed = analysis.failures();
+    let publishing = failed.is_empty() || build_options.keep_going;
     let mut build = Build {
-        diagnostics,
-        artifacts_written: false,
+        diagnostics: analysis.all_diagnostics(),
+        published: 0,
         written: 0,
         dist_files: 0,
-        dist_status: WriteStatus::Unchanged,
+        dist: DistOutcome::Untouched,
         failures: Vec::new(),
         rebuilt: 0,
         fresh: 0,
+        failed: if publishing {
+            failed
+        } else {
+            all_failed(analysis, failed)
+        },
         run,
     };
-    if build.diagnostics.iter().any(Diagnostic::is_error) {
-        build.failures = output::write_all(&reports);
-        return Ok(build);
-    }
     let analysis = &build.run.analysis;
-    let mut dist_outputs = emit::dist_outputs(analysis, dist);
-    dist_outputs.extend(
-        reports
-            .into_iter()
-            .map(|r| Output::new(r.path.strip_prefix(dist).unwrap_or(&r.path), r.bytes)),
-    );
+    let is_published = |index: &usize| !build.failed.contains_key(index);
+    build.published = (0..analysis.reports.len()).filter(is_published).count();
 
-    // Files inside the repositories: one by one, atomically, never through a
-    // symbolic link.
+    // Files inside the published repositories: one by one, atomically, never
+    // through a symbolic link.
     let repository_outputs: Vec<(&Path, &Output)> = analysis
         .reports
         .iter()
-        .flat_map(|r| r.outputs.iter().map(|o| (r.repository.root.as_path(), o)))
+        .enumerate()
+        .filter(|(index, _)| is_published(index))
+        .flat_map(|(_, r)| r.outputs.iter().map(|o| (r.repository.root.as_path(), o)))
         .collect();
     progress.stage("writing", repository_outputs.len());
     for (root, output) in &repository_outputs {
@@ -412,36 +460,74 @@ pub fn build(
         }
         progress.step(&display_path(&output.path));
     }
-    // The dist folder: replaced as a whole, so it never mixes two runs.
-    build.dist_files = dist_outputs.len();
-    match output::replace_dir(dist, &dist_outputs, Mode::Write) {
-        Ok(status) => build.dist_status = status,
-        Err(err) => build.failures.push(
-            Diagnostic::error(
-                Code::EnvWriteFailed,
-                format!("cannot write the dist folder: {err}"),
-            )
-            .at_path(display_path(dist)),
-        ),
+
+    // The dist folder: replaced as a whole, so it always shows one run.
+    if writes_dist {
+        progress.stage("dist", 1);
+        let publication = Publication {
+            failed: build.failed.clone(),
+        };
+        let mut dist_outputs = if publishing {
+            emit::dist_outputs(analysis, dist, &publication)
+        } else {
+            Vec::new()
+        };
+        dist_outputs.extend(emit::reports::all(analysis));
+        build.dist_files = dist_outputs.len();
+        match output::replace_dir(dist, &dist_outputs, Mode::Write) {
+            Ok(status) if publishing => build.dist = DistOutcome::Artifacts(status),
+            Ok(status) => build.dist = DistOutcome::ReportsOnly(status),
+            Err(err) => build.failures.push(
+                Diagnostic::error(
+                    Code::EnvWriteFailed,
+                    format!("cannot write the dist folder: {err}"),
+                )
+                .at_path(display_path(dist)),
+            ),
+        }
+        progress.step("dist");
     }
     if !build.failures.is_empty() {
         return Ok(build);
     }
-    build.artifacts_written = true;
-    let (rebuilt, fresh) = record_fingerprints(&build.run, progress, explain);
+    let (rebuilt, fresh) =
+        record_fingerprints(&build.run, &build.failed, progress, build_options.explain);
     build.rebuilt = rebuilt;
     build.fresh = fresh;
     Ok(build)
 }
 
+/// Without `--keep-going`, an error anywhere publishes nothing: every
+/// repository is listed as not published (those without errors of their own
+/// because of the others).
+fn all_failed(
+    analysis: &Analysis,
+    mut failed: BTreeMap<usize, Failure>,
+) -> BTreeMap<usize, Failure> {
+    for index in 0..analysis.reports.len() {
+        failed.entry(index).or_insert(Failure::RunFailed);
+    }
+    failed
+}
+
 /// Records the fingerprint of every recompiled repository and, with `explain`,
 /// says why it was recompiled and which image groups changed. Returns the
 /// counts of recompiled and fresh repositories.
-fn record_fingerprints(run: &Run, progress: &Progress, explain: bool) -> (usize, usize) {
+fn record_fingerprints(
+    run: &Run,
+    failed: &BTreeMap<usize, Failure>,
+    progress: &Progress,
+    explain: bool,
+) -> (usize, usize) {
     let analysis = &run.analysis;
     let mut rebuilt = 0;
     let mut fresh = 0;
-    for (report, tracking) in analysis.reports.iter().zip(&run.tracking) {
+    for (index, (report, tracking)) in analysis.reports.iter().zip(&run.tracking).enumerate() {
+        // Only what was published is recorded (a failed repository is
+        // recompiled next time).
+        if failed.contains_key(&index) {
+            continue;
+        }
         let environment_of = |group: &str| {
             analysis
                 .graph
@@ -553,15 +639,13 @@ mod tests {
     }
 
     fn build_in(dir: &Path) -> Build {
-        let build = build(
-            &options(dir),
-            &dir.join("target/dist"),
-            false,
-            &Progress::hidden(),
-        )
-        .unwrap();
+        let build_options = BuildOptions {
+            dist: dir.join("target/dist"),
+            ..BuildOptions::default()
+        };
+        let build = build(&options(dir), &build_options, &Progress::hidden()).unwrap();
         assert!(build.failures.is_empty(), "{:?}", build.failures);
-        assert!(build.artifacts_written, "{:?}", build.diagnostics);
+        assert!(build.failed.is_empty(), "{:?}", build.diagnostics);
         build
     }
 

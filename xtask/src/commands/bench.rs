@@ -80,7 +80,7 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         let start = Instant::now();
         if let Ok(run) = analyze(Mode::Write) {
             // The dist is compared, not written (the output gateway's check mode).
-            let outputs = emit::dist_outputs(&run.analysis, &dist);
+            let outputs = emit::dist_outputs(&run.analysis, &dist, &emit::Publication::default());
             let _ = crate::output::replace_dir(&dist, &outputs, Mode::Check);
         }
         build.push(start.elapsed());

@@ -10,6 +10,14 @@ use crate::paths::{absolute, display_path};
 
 pub fn run(args: &ImagesArgs) -> ExitStatus {
     let printer = args.build.common.printer();
+    if !args.build.common.only.is_empty() {
+        printer.diagnostics(&[Diagnostic::error(
+            Code::EnvUnknownRepository,
+            "build-images builds from the whole dist, which `--only` does not write",
+        )
+        .with_help("drop `--only`; to build one repository's images, run `docker buildx bake -f target/dist/docker-bake.json <repository>`")]);
+        return ExitStatus::Environment;
+    }
     let (status, build) = super::build(&args.build);
     let Some(build) = build else {
         return status;
@@ -27,7 +35,7 @@ pub fn run(args: &ImagesArgs) -> ExitStatus {
     match args.format {
         ImagesFormat::GhaMatrix => {
             let plan = images::plan(
-                &analysis.reports,
+                &analysis.reports.iter().collect::<Vec<_>>(),
                 &analysis.graph,
                 workspace_root,
                 &dist,

@@ -9,11 +9,12 @@ pub mod graph;
 
 use std::process::ExitCode;
 
+use crate::analysis::Failure;
 use crate::cli::{BuildArgs, Cli, Command};
 use crate::diagnostics::{Diagnostic, plural};
 use crate::output::WriteStatus;
-use crate::paths::{absolute, display_path};
-use crate::pipeline::{self, Build};
+use crate::paths::display_path;
+use crate::pipeline::{self, Build, DistOutcome};
 use crate::progress::Progress;
 
 /// The documented exit statuses.
@@ -61,8 +62,9 @@ pub(super) fn build(args: &BuildArgs) -> (ExitStatus, Option<Build>) {
     let progress = Progress::new(args.common.quiet, args.common.verbose);
     let mut options = args.common.options();
     options.incremental = !args.force;
-    let dist = absolute(&args.dist);
-    let build = match pipeline::build(&options, &dist, args.explain, &progress) {
+    let build_options = args.build_options();
+    let dist = &build_options.dist;
+    let build = match pipeline::build(&options, &build_options, &progress) {
         Ok(build) => build,
         Err(error) => {
             progress.finish();
@@ -77,30 +79,67 @@ pub(super) fn build(args: &BuildArgs) -> (ExitStatus, Option<Build>) {
         printer.diagnostics(&build.failures);
         return (ExitStatus::Environment, None);
     }
-    if !build.artifacts_written {
-        let message = format!(
-            "no artifact was written; reports in {}",
-            display_path(&dist)
-        );
-        printer.summary("checked", analysis, &build.diagnostics, Some(&message));
-        return (ExitStatus::Errors, None);
-    }
-    let dist_message = match build.dist_status {
+    let status = |written: &WriteStatus| match written {
         WriteStatus::Written => "updated",
         WriteStatus::Unchanged | WriteStatus::Stale => "unchanged",
     };
-    let mut message = format!(
-        "{} recompiled, {} fresh; {} written in repositories; {} {dist_message} ({} files)",
-        plural(build.rebuilt, "repository"),
-        build.fresh,
-        plural(build.written, "file"),
-        display_path(&dist),
-        build.dist_files,
-    );
-    if args.force {
-        message.push_str("; --force: fingerprints ignored");
+    let mut parts = Vec::new();
+    if build.published > 0 {
+        parts.push(format!(
+            "{} recompiled, {} fresh; {} written in repositories",
+            plural(build.rebuilt, "repository"),
+            build.fresh,
+            plural(build.written, "file"),
+        ));
     }
-    printer.summary("built", analysis, &build.diagnostics, Some(&message));
-    let status = ExitStatus::from_diagnostics(&build.diagnostics);
+    let failed: Vec<String> = build
+        .failed
+        .iter()
+        .filter(|(_, failure)| !matches!(failure, Failure::RunFailed))
+        .map(|(index, failure)| {
+            format!(
+                "{} ({failure})",
+                analysis.reports[*index].repository.display
+            )
+        })
+        .collect();
+    if !failed.is_empty() {
+        parts.push(format!(
+            "{} failed: {}",
+            plural(failed.len(), "repository"),
+            failed.join(", ")
+        ));
+    }
+    parts.push(match build.dist {
+        DistOutcome::Untouched => format!(
+            "{} not written (--only); run build-all without --only to update it",
+            display_path(dist)
+        ),
+        DistOutcome::ReportsOnly(written) => format!(
+            "nothing published: {} {} with the reports only (--keep-going publishes the repositories without errors)",
+            display_path(dist),
+            status(&written)
+        ),
+        DistOutcome::Artifacts(written) => format!(
+            "{} {} ({} files)",
+            display_path(dist),
+            status(&written),
+            build.dist_files
+        ),
+    });
+    if args.force {
+        parts.push("--force: fingerprints ignored".to_string());
+    }
+    let verb = if build.published > 0 {
+        "built"
+    } else {
+        "checked"
+    };
+    printer.summary(verb, analysis, &build.diagnostics, Some(&parts.join("; ")));
+    let status = if build.failed.is_empty() {
+        ExitStatus::from_diagnostics(&build.diagnostics)
+    } else {
+        ExitStatus::Errors
+    };
     (status, Some(build))
 }

@@ -26,11 +26,17 @@ fn content_hash(report: &RepositoryReport, path: &str) -> Option<String> {
     report.content_hashes.get(path).cloned()
 }
 
-pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
+/// The catalog of the published repositories; `failed` are the repositories
+/// that were not published, with the reason.
+pub fn catalog(
+    reports: &[&RepositoryReport],
+    graph: &MonorepoGraph,
+    failed: &[(&RepositoryReport, String)],
+) -> Value {
     let mut repositories = Vec::new();
     let mut images = Vec::new();
     let mut environment_users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for report in reports {
+    for report in reports.iter().copied() {
         let repo = &report.repository;
         let mut entry = json!({
             "name": repo.name,
@@ -127,9 +133,11 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
         }
         repositories.push(entry);
     }
+    // The environments of the groups cataloged.
     let environments: Vec<Value> = graph
         .environments
         .iter()
+        .filter(|(hash, _)| environment_users.contains_key(hash.as_str()))
         .map(|(hash, environment)| {
             let kind = match environment.source {
                 EnvironmentSource::Requirements { .. } => "requirements",
@@ -144,13 +152,27 @@ pub fn catalog(reports: &[RepositoryReport], graph: &MonorepoGraph) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut catalog = json!({
         "schema_version": SCHEMA_VERSION,
         "tool": { "name": crate::emit::reports::TOOL_NAME, "version": crate::emit::reports::TOOL_VERSION },
         "repositories": repositories,
         "environments": environments,
         "images": images,
-    })
+    });
+    if !failed.is_empty() {
+        catalog["failed"] = failed
+            .iter()
+            .map(|(report, reason)| {
+                json!({
+                    "name": report.repository.name,
+                    "kind": report.repository.kind.as_str(),
+                    "path": report.repository.display,
+                    "reason": reason,
+                })
+            })
+            .collect();
+    }
+    catalog
 }
 
 #[cfg(test)]
@@ -238,7 +260,11 @@ mod tests {
         let reports = vec![domino, dioptra];
         let graph = crate::graph::build(&reports, "base");
         assert_eq!(graph.environments.len(), 1);
-        let value = catalog(&reports, &graph);
+        let value = catalog(
+            &reports.iter().collect::<Vec<_>>(),
+            &graph,
+            &[(&reports[0], "2 errors".to_string())],
+        );
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let errors: Vec<String> = validator

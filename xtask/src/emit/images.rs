@@ -71,7 +71,7 @@ pub struct ImagePlan {
 
 /// Builds the plan. `dist` is the dist folder (environment contexts live there).
 pub fn plan(
-    reports: &[RepositoryReport],
+    reports: &[&RepositoryReport],
     graph: &MonorepoGraph,
     workspace_root: &Path,
     dist: &Path,
@@ -85,6 +85,7 @@ pub fn plan(
     let mut built_images: BTreeMap<String, String> = BTreeMap::new();
     let domino: Vec<(&RepositoryReport, &DominoFacts)> = reports
         .iter()
+        .copied()
         .filter_map(|r| match &r.facts {
             Facts::Domino(facts) => Some((r, facts)),
             _ => None,
@@ -111,8 +112,19 @@ pub fn plan(
         }
     }
 
-    // Environments: one target each.
-    for (hash, environment) in &graph.environments {
+    // Environments: one target each (those of the groups planned).
+    let used: std::collections::BTreeSet<&String> = domino
+        .iter()
+        .flat_map(|(report, facts)| {
+            facts.groups.iter().filter_map(|group| {
+                graph
+                    .group_environments
+                    .get(&(report.repository.display.clone(), group.name.clone()))?
+                    .as_ref()
+            })
+        })
+        .collect();
+    for (hash, environment) in graph.environments.iter().filter(|(h, _)| used.contains(h)) {
         let name = environment.target_name();
         let registry = domino
             .iter()
@@ -409,7 +421,7 @@ mod plan_tests {
             "one environment for the two repositories"
         );
         let plan = plan(
-            &reports,
+            &reports.iter().collect::<Vec<_>>(),
             &graph,
             dir.path(),
             &dir.path().join("target/dist"),

@@ -9,17 +9,39 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::analysis::Analysis;
+use std::collections::BTreeMap;
+
+use crate::analysis::{Analysis, Failure};
 use crate::output::{Output, json_bytes};
+use crate::report::RepositoryReport;
+
+/// Which repositories a run publishes: all of them, or (`--keep-going`) those
+/// that did not fail.
+#[derive(Clone, Debug, Default)]
+pub struct Publication {
+    /// Repositories not published (index in the reports), and why.
+    pub failed: BTreeMap<usize, Failure>,
+}
 
 /// Every aggregated artifact of `build-all` (paths relative to `dist`), except
 /// the reports: the per-repository artifacts (Dioptra bundles and manifests,
 /// Domino release archives and group Dockerfiles), `SHA256SUMS`,
 /// `docker-bake.json` with the rendered Dockerfiles and environment contexts,
-/// `catalog.json` and `graph.dot`.
-pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Vec<Output> {
-    let mut outputs: Vec<Output> = analysis
+/// `catalog.json` and `graph.dot`, for the published repositories.
+pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication) -> Vec<Output> {
+    let published: Vec<&RepositoryReport> = analysis
         .reports
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !publication.failed.contains_key(index))
+        .map(|(_, report)| report)
+        .collect();
+    let failed: Vec<(&RepositoryReport, String)> = publication
+        .failed
+        .iter()
+        .map(|(index, failure)| (&analysis.reports[*index], failure.to_string()))
+        .collect();
+    let mut outputs: Vec<Output> = published
         .iter()
         .flat_map(|r| r.artifacts.iter().cloned())
         .collect();
@@ -31,7 +53,7 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Vec<Output> {
     outputs.push(Output::new("SHA256SUMS", sums));
 
     let plan = images::plan(
-        &analysis.reports,
+        &published,
         &analysis.graph,
         &analysis.config.workspace_root,
         dist,
@@ -41,7 +63,7 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path) -> Vec<Output> {
     outputs.extend(plan.files);
     outputs.push(Output::new(
         "catalog.json",
-        json_bytes(&catalog::catalog(&analysis.reports, &analysis.graph)),
+        json_bytes(&catalog::catalog(&published, &analysis.graph, &failed)),
     ));
     outputs.push(Output::new(
         "graph.dot",

@@ -57,12 +57,20 @@ pub fn report_json(analysis: &Analysis) -> Vec<u8> {
     let all = analysis.all_diagnostics();
     let counts = diagnostics::count(&all);
     let stats = analysis.stats();
+    let failures = analysis.failures();
     let repositories: Vec<Value> = analysis
         .reports
         .iter()
-        .map(|report| {
+        .enumerate()
+        .map(|(index, report)| {
             let counts = diagnostics::count(&report.diagnostics);
+            let (status, reason) = match failures.get(&index) {
+                Some(failure) => ("failed", Some(failure.to_string())),
+                None => ("ok", None),
+            };
             json!({
+                "status": status,
+                "reason": reason,
                 "name": report.repository.name,
                 "kind": report.repository.kind.as_str(),
                 "path": report.repository.display,
@@ -87,6 +95,7 @@ pub fn report_json(analysis: &Analysis) -> Vec<u8> {
             "entrypoints": stats.entrypoints,
             "errors": counts.errors,
             "warnings": counts.warnings,
+            "failed_repositories": failures.len(),
         },
         "repositories": repositories,
         "diagnostics": all.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),

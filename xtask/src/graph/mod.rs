@@ -6,6 +6,7 @@
 
 mod build;
 mod cycles;
+mod dependencies;
 pub mod environments;
 mod render;
 mod rules;
@@ -19,6 +20,7 @@ use crate::diagnostics::Diagnostic;
 use environments::Environment;
 
 pub use build::build;
+pub use dependencies::{Dependency, repository_dependencies};
 pub use render::{GraphFormat, filtered_ids, render};
 pub use rules::cross_repository_diagnostics;
 
