@@ -251,9 +251,9 @@ pub struct BuildArgs {
     /// Publish every repository that can be: one without errors of its own and
     /// without a dependency, through the graph, on a failed one gets its files,
     /// archives, catalog entry and bake targets; the failed ones are listed with
-    /// the reason (catalog.json, report.json, the summary) and the exit status is
-    /// 1. Without it, an error anywhere publishes nothing and the dist holds the
-    /// reports only.
+    /// the reason (catalog.json, report.json, the summary) and the exit status
+    /// is one. Without it, an error anywhere publishes nothing and the dist holds
+    /// the reports only.
     #[arg(long = "keep-going")]
     pub keep_going: bool,
 }
