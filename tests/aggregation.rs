@@ -360,3 +360,55 @@ fn the_dist_is_the_same_wherever_the_workspace_is_and_whatever_the_folder_or_job
     }
     assert_eq!(dists[0], dists[1]);
 }
+
+#[test]
+fn changed_since_counts_the_workspace_configuration() {
+    let dir = workspace(|_| {});
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "init"]);
+    let affected = || {
+        let result = run(xtask(dir.path()).args([
+            "check",
+            "--message-format",
+            "json",
+            "--changed-since",
+            "HEAD",
+        ]));
+        result.summary()["repositories"].as_u64().unwrap()
+    };
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    // A change outside the tool's table affects nothing.
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "[workspace.package]",
+            "[workspace.package]\ndescription = \"x\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(affected(), 0);
+    // A change of its table affects every repository.
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "roots = [\"pieces-repos\"]",
+            "roots = [\"pieces-repos\"]\nregistry_host = \"quay.io\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(affected(), 5);
+}

@@ -454,6 +454,68 @@ pub fn changed_since(workspace_root: &Path, revision: &str) -> Result<Vec<PathBu
     Ok(paths)
 }
 
+/// Why every repository is affected by changes since `revision`: the
+/// `[workspace.metadata.pieces]` table of the workspace manifest changed, or
+/// the tool itself (its sources, schemas or lock file) did. None otherwise.
+pub fn global_change(config: &Config, revision: &str, changed: &[PathBuf]) -> Option<String> {
+    let tool = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tool_files = [
+        absolute(tool),
+        absolute(&tool.join("../schemas")),
+        absolute(&tool.join("../Cargo.lock")),
+    ];
+    if let Some(path) = changed.iter().find(|path| {
+        tool_files
+            .iter()
+            .any(|tool| absolute(path).starts_with(tool))
+    }) {
+        return Some(format!("the tool changed ({})", display_path(path)));
+    }
+    let manifest = config.manifest.as_ref()?;
+    if !changed
+        .iter()
+        .any(|path| absolute(path) == absolute(manifest))
+    {
+        return None;
+    }
+    // Only the tool's own table counts (a new dependency of the workspace
+    // changes no output).
+    let settings = |text: &str| -> Option<toml::Value> {
+        let value: toml::Table = text.parse().ok()?;
+        value
+            .get("workspace")?
+            .get("metadata")?
+            .get("pieces")
+            .cloned()
+    };
+    let now = crate::input::read_manifest(manifest)
+        .ok()
+        .and_then(|file| settings(&file.text));
+    let before =
+        committed_text(&config.workspace_root, revision, manifest).and_then(|text| settings(&text));
+    (now != before).then(|| "the [workspace.metadata.pieces] configuration changed".to_string())
+}
+
+/// A file's text at a git revision (None when git does not know it).
+fn committed_text(workspace_root: &Path, revision: &str, path: &Path) -> Option<String> {
+    let shell = xshell::Shell::new().ok()?;
+    shell.change_dir(workspace_root);
+    let top = xshell::cmd!(shell, "git rev-parse --show-toplevel")
+        .quiet()
+        .read()
+        .ok()?;
+    let relative = absolute(path)
+        .strip_prefix(absolute(Path::new(top.trim())))
+        .ok()
+        .map(to_slash)?;
+    let spec = format!("{revision}:{relative}");
+    xshell::cmd!(shell, "git show {spec}")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .ok()
+}
+
 /// Is the repository affected by these changed files: one of them is inside it,
 /// or was an input of its previous build?
 pub fn is_affected(

@@ -178,13 +178,22 @@ fn analyze_workspace(
                 )
             })?;
         let before = repositories.len();
-        repositories.retain(|r| incremental::is_affected(&workspace, &config, r, &changed));
-        progress.log(format!(
-            "{} of {} affected by {} changed since {revision}",
-            diagnostics::plural(repositories.len(), "repository"),
-            before,
-            diagnostics::plural(changed.len(), "file"),
-        ));
+        // A change of the configuration or of the tool affects every repository.
+        match incremental::global_change(&config, revision, &changed) {
+            Some(reason) => progress.log(format!(
+                "all {} affected: {reason} since {revision}",
+                diagnostics::plural(before, "repository")
+            )),
+            None => {
+                repositories.retain(|r| incremental::is_affected(&workspace, &config, r, &changed));
+                progress.log(format!(
+                    "{} of {} affected by {} changed since {revision}",
+                    diagnostics::plural(repositories.len(), "repository"),
+                    before,
+                    diagnostics::plural(changed.len(), "file"),
+                ));
+            }
+        }
     }
 
     let threads = options
