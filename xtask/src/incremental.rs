@@ -15,14 +15,34 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::facts::Facts;
-use crate::hashing::ContentHasher;
+use crate::hashing::{ContentHasher, sha256_hex};
 use crate::input::{Reader, Workspace};
 use crate::output::Output;
 use crate::paths::{absolute, display_path, safe_name, to_slash};
 use crate::report::{Repository, RepositoryReport, Stats};
 
 /// Bump when the cache format changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
+
+/// A file as it was when it was hashed: its hash, and the metadata that lets a
+/// later run trust that hash without reading the file again (as git's index
+/// and cargo's fingerprints do).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub hash: String,
+    pub size: u64,
+    pub modified_ns: i128,
+    pub inode: u64,
+}
+
+/// A cached artifact: the blake3 of its bytes (its blob's name), its size, and
+/// its SHA-256 (for `SHA256SUMS`, so a fresh artifact is never hashed again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct ArtifactRecord {
+    blake3: String,
+    size: u64,
+    sha256: String,
+}
 
 /// Why a repository must be recompiled.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,15 +138,19 @@ pub struct Entry {
     tool: String,
     config: String,
     pub fingerprint: String,
-    /// Input files (absolute paths) and their content hashes.
-    inputs: BTreeMap<PathBuf, String>,
+    /// Input files (absolute paths), their content hashes and metadata.
+    inputs: BTreeMap<PathBuf, Stamp>,
+    /// When the inputs were stamped (nanoseconds since the Unix epoch): a file
+    /// modified less than a second before is hashed again (its time stamp may
+    /// not have changed with its content).
+    stamped_at_ns: i128,
     /// Outputs written inside the repository and their content hashes.
     outputs: BTreeMap<PathBuf, String>,
     /// Per Domino group: a hash of what its image is built from.
     groups: BTreeMap<String, String>,
-    /// Aggregated artifacts (dist-relative path) and the blake3 of their bytes,
-    /// kept as content-addressed blobs beside the entries.
-    artifacts: BTreeMap<String, String>,
+    /// Aggregated artifacts (dist-relative path), kept as content-addressed
+    /// blobs beside the entries.
+    artifacts: BTreeMap<String, ArtifactRecord>,
     stats: Stats,
     facts: Facts,
     content_hashes: BTreeMap<String, String>,
@@ -171,22 +195,70 @@ fn read_entry(workspace: &Workspace, config: &Config, repository: &Repository) -
 /// The state of a repository's inputs at the start of its processing.
 #[derive(Debug, Default)]
 pub struct Inputs {
-    /// Every file of the repository tree (absolute) and its content hash.
-    tree: BTreeMap<PathBuf, String>,
+    /// Every file of the repository tree (absolute), stamped.
+    tree: BTreeMap<PathBuf, Stamp>,
+    stamped_at_ns: i128,
+}
+
+/// Nanoseconds since the Unix epoch.
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Stamps a file: its hash comes from `previous` when the metadata says it did
+/// not change (and it was not modified just before `previous` was taken), else
+/// from reading it through the reader.
+fn stamp(reader: &Reader<'_>, path: &Path, previous: Option<(&Stamp, i128)>) -> Option<Stamp> {
+    let (size, modified_ns, inode) = reader.workspace().metadata_stamp(path)?;
+    if let Some((old, stamped_at)) = previous
+        && old.size == size
+        && old.modified_ns == modified_ns
+        && old.inode == inode
+        && modified_ns < stamped_at - 1_000_000_000
+    {
+        return Some(old.clone());
+    }
+    let hash = reader.file(path).ok()?.hash().to_string();
+    Some(Stamp {
+        hash,
+        size,
+        modified_ns,
+        inode,
+    })
 }
 
 impl Inputs {
-    /// Hashes the repository tree through the reader (the files are read once:
+    /// Stamps the repository tree. A file unchanged since `previous` was
+    /// recorded is not read; the others are read through the reader (once:
     /// processing finds them in the reader's cache).
-    pub fn read(reader: &Reader<'_>, repository: &Repository) -> Self {
+    pub fn read(reader: &Reader<'_>, repository: &Repository, previous: Option<&Entry>) -> Self {
+        let stamped_at_ns = now_ns();
         let root = absolute(&repository.root);
         let tree = reader
-            .tree(&root)
+            .tree_walk(&root)
+            .files
             .into_iter()
-            .map(|(relative, file)| (root.join(relative), file.hash().to_string()))
+            .filter_map(|(_, path)| {
+                let old = previous.and_then(|e| Some((e.inputs.get(&path)?, e.stamped_at_ns)));
+                Some((path.clone(), stamp(reader, &path, old)?))
+            })
             .collect();
-        Inputs { tree }
+        Inputs {
+            tree,
+            stamped_at_ns,
+        }
     }
+}
+
+/// The previous cache entry of a repository, if it can be used.
+pub fn previous_entry(
+    reader: &Reader<'_>,
+    config: &Config,
+    repository: &Repository,
+) -> Option<Entry> {
+    read_entry(reader.workspace(), config, repository)
 }
 
 /// What the cache says about one repository before it is processed: its
@@ -195,9 +267,10 @@ pub fn freshness(
     reader: &Reader<'_>,
     config: &Config,
     repository: &Repository,
+    previous: Option<Entry>,
     inputs: &Inputs,
 ) -> (Option<RepositoryReport>, Freshness) {
-    let Some(entry) = read_entry(reader.workspace(), config, repository) else {
+    let Some(entry) = previous else {
         return (
             None,
             Freshness::Rebuilt {
@@ -218,19 +291,20 @@ pub fn freshness(
         .tree
         .iter()
         .filter(|(path, _)| !entry.outputs.contains_key(*path))
-        .map(|(path, hash)| (path, hash.clone()))
+        .map(|(path, stamp)| (path, stamp.hash.clone()))
         .collect();
-    for path in entry.inputs.keys().filter(|p| !p.starts_with(&root)) {
-        let hash = reader
-            .file(path)
-            .map(|f| f.hash().to_string())
+    for (path, old) in entry.inputs.iter().filter(|(p, _)| !p.starts_with(&root)) {
+        let hash = stamp(reader, path, Some((old, entry.stamped_at_ns)))
+            .map(|s| s.hash)
             .unwrap_or_default();
         current.insert(path, hash);
     }
     for (path, hash) in &current {
         match entry.inputs.get(*path) {
             None => reasons.push(DirtyReason::FileAdded((*path).clone())),
-            Some(old) if old != hash => reasons.push(DirtyReason::FileChanged((*path).clone())),
+            Some(old) if old.hash != *hash => {
+                reasons.push(DirtyReason::FileChanged((*path).clone()))
+            }
             _ => {}
         }
     }
@@ -238,7 +312,7 @@ pub fn freshness(
         reasons.push(DirtyReason::FileRemoved(path.clone()));
     }
     for (path, hash) in &entry.outputs {
-        if inputs.tree.get(path) != Some(hash) {
+        if inputs.tree.get(path).map(|s| &s.hash) != Some(hash) {
             reasons.push(DirtyReason::OutputModified(path.clone()));
         }
     }
@@ -267,14 +341,19 @@ fn restore(
     report.stats = entry.stats;
     report.facts = entry.facts.clone();
     report.content_hashes = entry.content_hashes.clone();
-    for (path, hash) in &entry.artifacts {
+    for (path, record) in &entry.artifacts {
+        // Content-addressed and written atomically: the size is checked, the
+        // bytes are not hashed again.
         let bytes = reader
             .workspace()
-            .read_once(&blob_path(config, hash))
+            .read_once(&blob_path(config, &record.blake3))
             .ok()?;
-        if blake3::hash(&bytes).to_hex().as_str() != hash {
+        if bytes.len() as u64 != record.size {
             return None;
         }
+        report
+            .artifact_sha256
+            .insert(PathBuf::from(path), record.sha256.clone());
         report.artifacts.push(Output::new(path.clone(), bytes));
     }
     for path in entry.outputs.keys() {
@@ -358,25 +437,27 @@ pub fn record(
         })
         .collect();
     let root = absolute(&repository.root);
-    let mut input_hashes: BTreeMap<PathBuf, String> = inputs
+    let mut input_stamps: BTreeMap<PathBuf, Stamp> = inputs
         .tree
         .iter()
         .filter(|(path, _)| !outputs.contains_key(*path))
-        .map(|(path, hash)| (path.clone(), hash.clone()))
+        .map(|(path, stamp)| (path.clone(), stamp.clone()))
         .collect();
     for path in external_inputs {
         let path = absolute(path);
         if !path.starts_with(&root) {
-            let hash = workspace
-                .file(&path)
-                .map(|f| f.hash().to_string())
-                .unwrap_or_default();
-            input_hashes.insert(path, hash);
+            let stamp = stamp(&workspace.reader(&root), &path, None).unwrap_or(Stamp {
+                hash: String::new(),
+                size: 0,
+                modified_ns: 0,
+                inode: 0,
+            });
+            input_stamps.insert(path, stamp);
         }
     }
     let tool = tool_identity().to_string();
     let config_id = config_identity(config, repository);
-    let fingerprint = fingerprint_of(&tool, &config_id, &input_hashes);
+    let fingerprint = fingerprint_of(&tool, &config_id, &input_stamps);
     let mut artifacts = BTreeMap::new();
     let mut blobs = Vec::new();
     for artifact in &report.artifacts {
@@ -385,7 +466,19 @@ pub fn record(
         if !workspace.exists(&blob) {
             blobs.push(Output::new(blob, artifact.bytes.clone()));
         }
-        artifacts.insert(to_slash(&artifact.path), hash);
+        let sha256 = report
+            .artifact_sha256
+            .get(&artifact.path)
+            .cloned()
+            .unwrap_or_else(|| sha256_hex(&artifact.bytes));
+        artifacts.insert(
+            to_slash(&artifact.path),
+            ArtifactRecord {
+                blake3: hash,
+                size: artifact.bytes.len() as u64,
+                sha256,
+            },
+        );
     }
     let entry = Entry {
         artifacts,
@@ -393,7 +486,8 @@ pub fn record(
         tool,
         config: config_id,
         fingerprint,
-        inputs: input_hashes,
+        inputs: input_stamps,
+        stamped_at_ns: inputs.stamped_at_ns,
         outputs,
         groups,
         stats: report.stats,
@@ -408,12 +502,12 @@ pub fn record(
     }
 }
 
-fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, String>) -> String {
+fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, Stamp>) -> String {
     let mut hasher = ContentHasher::new("repository-v1");
     hasher.add("tool", tool.as_bytes());
     hasher.add("config", config.as_bytes());
-    for (path, hash) in inputs {
-        hasher.add(&to_slash(path), hash.as_bytes());
+    for (path, stamp) in inputs {
+        hasher.add(&to_slash(path), stamp.hash.as_bytes());
     }
     hasher.finish()
 }

@@ -375,6 +375,31 @@ impl Workspace {
         }
     }
 
+    /// The size, modification time (nanoseconds since the Unix epoch) and inode
+    /// of a file, without reading it (None when it cannot be looked at).
+    pub fn metadata_stamp(&self, path: &Path) -> Option<(u64, i128, u64)> {
+        let metadata = std::fs::symlink_metadata(path).ok()?;
+        #[cfg(unix)]
+        let (modified, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
+                metadata.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (modified, inode) = (
+            metadata
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_nanos() as i128,
+            0,
+        );
+        Some((metadata.len(), modified, inode))
+    }
+
     /// Is something at `path` (not following a final symbolic link)?
     pub fn exists(&self, path: &Path) -> bool {
         kind_of(path).is_some()

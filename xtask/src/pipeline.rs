@@ -234,10 +234,14 @@ fn analyze_workspace(
             .map(|repository| {
                 let reader = workspace.reader(&repository.root);
                 // build-all hashes every input (for the fingerprint it records).
-                let inputs = (mode == Mode::Write).then(|| Inputs::read(&reader, repository));
+                let previous = (mode == Mode::Write)
+                    .then(|| incremental::previous_entry(&reader, &config, repository))
+                    .flatten();
+                let inputs = (mode == Mode::Write)
+                    .then(|| Inputs::read(&reader, repository, previous.as_ref()));
                 let (cached, freshness) = match &inputs {
                     Some(inputs) if use_cache => {
-                        incremental::freshness(&reader, &config, repository, inputs)
+                        incremental::freshness(&reader, &config, repository, previous, inputs)
                     }
                     _ => (None, Freshness::Untracked),
                 };
@@ -667,17 +671,38 @@ mod tests {
             .filter(|e| e.file_type().is_file())
             .map(|e| e.into_path())
             .collect();
-        for run in ["cold", "no-op"] {
-            let build = build_in(dir.path());
-            let counts = build.run.workspace.read_counts();
-            let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
-            assert!(
-                twice.is_empty(),
-                "{run} build-all read files again: {twice:?}"
-            );
-            let unread: Vec<_> = inputs.iter().filter(|p| !counts.contains_key(*p)).collect();
-            assert!(unread.is_empty(), "{run} build-all did not read {unread:?}");
+        // Files last modified a minute ago (a checkout), so that their stamps
+        // can be trusted by the next run.
+        let a_minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        for path in &inputs {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(a_minute_ago).unwrap();
         }
+        let cold = build_in(dir.path());
+        let counts = cold.run.workspace.read_counts();
+        let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "cold build-all read files again: {twice:?}"
+        );
+        let unread: Vec<_> = inputs.iter().filter(|p| !counts.contains_key(*p)).collect();
+        assert!(unread.is_empty(), "cold build-all did not read {unread:?}");
+
+        // Nothing changed: files whose size, time stamp and inode are as
+        // recorded are not read at all (only the TOML files discovery looks
+        // into and the generated files the cache restores, once each).
+        let noop = build_in(dir.path());
+        assert_eq!(noop.fresh, noop.run.analysis.reports.len());
+        let counts = noop.run.workspace.read_counts();
+        assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+        let read_inputs: Vec<&PathBuf> = inputs
+            .iter()
+            .filter(|p| counts.contains_key(*p))
+            .filter(|p| !p.components().any(|c| c.as_os_str() == ".domino"))
+            .filter(|p| p.extension().is_none_or(|e| e != "toml"))
+            .collect();
+        assert!(read_inputs.is_empty(), "a no-op read {read_inputs:?}");
+
         let check = analyze(&options(dir.path()), Mode::Check, &Progress::hidden()).unwrap();
         let counts = check.workspace.read_counts();
         assert!(counts.values().all(|n| *n == 1), "{counts:?}");

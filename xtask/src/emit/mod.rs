@@ -7,7 +7,7 @@ pub mod reports;
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use crate::hashing::sha256_hex;
 
 use std::collections::BTreeMap;
 
@@ -45,12 +45,25 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication)
         .iter()
         .flat_map(|r| r.artifacts.iter().cloned())
         .collect();
-    let archives: Vec<&Output> = outputs
+    // The archives' sums; those of restored artifacts are known already.
+    let sums: Vec<(String, String)> = published
         .iter()
-        .filter(|o| o.path.to_string_lossy().ends_with(".tar.gz"))
+        .flat_map(|report| {
+            report
+                .artifacts
+                .iter()
+                .filter(|o| o.path.to_string_lossy().ends_with(".tar.gz"))
+                .map(|o| {
+                    let sum = report
+                        .artifact_sha256
+                        .get(&o.path)
+                        .cloned()
+                        .unwrap_or_else(|| sha256_hex(&o.bytes));
+                    (crate::paths::to_slash(&o.path), sum)
+                })
+        })
         .collect();
-    let sums = sha256sums(&archives);
-    outputs.push(Output::new("SHA256SUMS", sums));
+    outputs.push(Output::new("SHA256SUMS", sha256sums(sums)));
 
     let plan = images::plan(
         &published,
@@ -73,23 +86,9 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication)
     outputs
 }
 
-/// Lower-case hex SHA-256 of some bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
-}
-
-/// `SHA256SUMS` in the `sha256sum` format (`<hash>  <name>`), sorted by name.
-/// Paths are relative to the folder the file is written into.
-pub fn sha256sums(files: &[&Output]) -> Vec<u8> {
-    let mut lines: Vec<(String, String)> = files
-        .iter()
-        .map(|file| (crate::paths::to_slash(&file.path), sha256_hex(&file.bytes)))
-        .collect();
+/// `SHA256SUMS` in the `sha256sum` format (`<hash>  <name>`), sorted by name,
+/// from (path relative to the folder the file is written into, SHA-256).
+pub fn sha256sums(mut lines: Vec<(String, String)>) -> Vec<u8> {
     lines.sort();
     lines
         .into_iter()
@@ -108,12 +107,14 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        let a = Output::new("b.tar.gz", "x");
-        let b = Output::new("a.tar.gz", "y");
-        let sums = String::from_utf8(sha256sums(&[&a, &b])).unwrap();
-        assert!(
-            sums.lines().next().unwrap().ends_with("  a.tar.gz"),
-            "{sums}"
+        let sums = String::from_utf8(sha256sums(vec![
+            ("b.tar.gz".into(), sha256_hex(b"x")),
+            ("a.tar.gz".into(), sha256_hex(b"y")),
+        ]))
+        .unwrap();
+        assert_eq!(
+            sums.lines().next().unwrap(),
+            format!("{}  a.tar.gz", sha256_hex(b"y"))
         );
     }
 }
