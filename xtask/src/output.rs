@@ -304,7 +304,10 @@ pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> Result<WriteSt
     let staging = tempfile::Builder::new()
         .prefix(&staging_prefix(dir))
         .tempdir_in(parent)?;
-    for output in outputs.iter().chain([&Output::new(DIST_MARKER, "")]) {
+    for output in outputs
+        .iter()
+        .chain([&Output::new(DIST_MARKER, manifest(outputs))])
+    {
         let path = staging.path().join(&output.path);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
@@ -444,20 +447,41 @@ pub fn lock(path: &Path, on_wait: impl FnOnce()) -> std::io::Result<WorkspaceLoc
     Ok(WorkspaceLock { _file: file })
 }
 
-/// Does `dir` hold exactly these files with these bytes (and the marker)?
+/// The marker of a dist: the blake3, size and path of each of its files, one
+/// line each, sorted; a later run compares it instead of reading the files.
+fn manifest(outputs: &[Output]) -> Vec<u8> {
+    let mut lines: Vec<String> = outputs
+        .iter()
+        .map(|o| {
+            format!(
+                "{}  {}  {}\n",
+                blake3::hash(&o.bytes).to_hex(),
+                o.bytes.len(),
+                crate::paths::to_slash(&o.path)
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.concat().into_bytes()
+}
+
+/// Does `dir` hold exactly these files (its marker lists them with their
+/// hashes, and every file is there with its size, no other)? Nothing but the
+/// marker is read.
 fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
-    let existing: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+    if std::fs::read(dir.join(DIST_MARKER)).ok() != Some(manifest(outputs)) {
+        return false;
+    }
+    let existing = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .filter(|path| path != Path::new(DIST_MARKER))
-        .collect();
-    dir.join(DIST_MARKER).is_file()
-        && existing.len() == outputs.len()
-        && outputs
-            .iter()
-            .all(|o| std::fs::read(dir.join(&o.path)).is_ok_and(|b| b == o.bytes))
+        .count();
+    existing == outputs.len() + 1
+        && outputs.iter().all(|o| {
+            std::fs::symlink_metadata(dir.join(&o.path))
+                .is_ok_and(|m| m.is_file() && m.len() == o.bytes.len() as u64)
+        })
 }
 
 #[cfg(test)]
