@@ -187,18 +187,46 @@ fn json_messages_are_one_valid_object_per_line() {
         run(xtask(dir.path()).args(["check", "--message-format", "json", "--repos", "repos"]));
     assert_eq!(result.code, 1, "{}", result.stderr);
     let messages = result.json_lines();
-    let (summary, diagnostics) = messages.split_last().unwrap();
+    let (summary, raw) = messages.split_last().unwrap();
     assert_eq!(summary["reason"], "summary");
     assert!(summary["errors"].as_u64().unwrap() >= 1);
+    assert!(
+        summary["message"].is_string(),
+        "the summary says what happened"
+    );
+    // cargo's shape: reason, message {message, code {code, explanation}, level,
+    // spans [...], children, rendered}.
+    let compiler = raw
+        .iter()
+        .find(|m| m["message"]["code"]["code"] == "domino::json-syntax")
+        .expect("a JSON syntax diagnostic");
+    assert_eq!(compiler["reason"], "compiler-message");
+    let message = &compiler["message"];
+    assert_eq!(message["level"], "error");
+    assert!(message["code"]["explanation"].as_str().unwrap().len() > 40);
+    let span = &message["spans"][0];
+    assert_eq!(span["is_primary"], true);
+    assert_eq!(
+        span["file_name"],
+        "repos/domino-mini/pieces/GreetPiece/metadata.json"
+    );
+    assert_eq!(
+        (span["line_start"].as_u64(), span["column_start"].as_u64()),
+        (Some(1), Some(10))
+    );
+    assert_eq!(span["byte_start"], 9);
+    assert!(
+        message["rendered"]
+            .as_str()
+            .unwrap()
+            .contains("error[domino::json-syntax]")
+    );
+    assert!(message["children"].is_array());
+    let diagnostics = result.diagnostics();
     let syntax = diagnostics
         .iter()
         .find(|d| d["code"] == "domino::json-syntax")
-        .expect("a JSON syntax diagnostic");
-    assert_eq!(syntax["severity"], "error");
-    assert_eq!(
-        syntax["file"],
-        "repos/domino-mini/pieces/GreetPiece/metadata.json"
-    );
+        .unwrap();
     assert_eq!(syntax["line"], 1);
     assert_eq!(syntax["column"], 10);
     let half = diagnostics

@@ -74,11 +74,15 @@ impl Run {
             .collect()
     }
 
-    /// The `"reason": "diagnostic"` objects of `--message-format json` output, in order.
+    /// The diagnostics of `--message-format json` output (cargo's
+    /// `compiler-message` objects), in order, flattened for assertions:
+    /// `severity`, `code`, `message`, `file`, `line`, `column` (0 for a file as a
+    /// whole), `end_line`, `end_column`, `label`, `help`, `notes`.
     pub fn diagnostics(&self) -> Vec<Value> {
         self.json_lines()
             .into_iter()
-            .filter(|message| message["reason"] == "diagnostic")
+            .filter(|line| line["reason"] == "compiler-message")
+            .map(|line| flatten(&line["message"]))
             .collect()
     }
 
@@ -93,4 +97,47 @@ impl Run {
         );
         summary
     }
+}
+
+/// One cargo-shaped diagnostic as a flat object (see [`Run::diagnostics`]).
+pub fn flatten(message: &Value) -> Value {
+    let primary = message["spans"]
+        .as_array()
+        .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
+        .cloned();
+    let children = |level: &str| -> Vec<Value> {
+        message["children"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["level"] == level)
+            .map(|c| c["message"].clone())
+            .collect()
+    };
+    let mut flat = serde_json::json!({
+        "severity": message["level"],
+        "code": message["code"]["code"],
+        "message": message["message"],
+        "notes": children("note"),
+    });
+    if let Some(help) = children("help").pop() {
+        flat["help"] = help;
+    }
+    if let Some(span) = primary {
+        flat["file"] = span["file_name"].clone();
+        if span["file_level"] != true {
+            for (to, from) in [
+                ("line", "line_start"),
+                ("column", "column_start"),
+                ("end_line", "line_end"),
+                ("end_column", "column_end"),
+            ] {
+                flat[to] = span[from].clone();
+            }
+        }
+        if !span["label"].is_null() {
+            flat["label"] = span["label"].clone();
+        }
+    }
+    flat
 }

@@ -12,6 +12,7 @@ mod cli;
 mod dioptra;
 mod dioptra_corpus;
 mod domino;
+mod formats;
 mod fuzz;
 mod robustness;
 mod untrusted;

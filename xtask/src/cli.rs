@@ -69,6 +69,34 @@ pub enum Command {
     /// repositories.
     #[command(after_help = EXIT_CODES)]
     Bench(BenchArgs),
+    /// List every diagnostic code: its ecosystem, default level, whether it
+    /// comes from the reference tool or is an extra, and whether it guards
+    /// safety (such codes cannot be allowed).
+    Rules(RulesArgs),
+    /// Print the documentation of a diagnostic code (e.g. `cargo xtask explain
+    /// domino::missing-models`).
+    #[command(after_help = EXIT_CODES)]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// `text` (a table) or `json` (one object per code).
+    #[arg(long = "format", value_name = "FMT", default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The code, e.g. `domino::missing-models`.
+    #[arg(value_name = "CODE")]
+    pub code: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -156,8 +184,9 @@ pub struct CommonArgs {
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// How diagnostics are printed: `human` (rustc style, on stderr) or `json` (one
-    /// object per line on stdout, ending with a summary object).
+    /// How diagnostics are printed: `human` (rustc style, on stderr), `short` (one
+    /// line each, on stderr), `json` (cargo's JSON messages on stdout, ending with
+    /// a summary object) or `github` (GitHub Actions annotations on stdout).
     #[arg(long = "message-format", value_name = "FMT", default_value = "human")]
     pub message_format: MessageFormatFlag,
 
@@ -185,9 +214,14 @@ pub struct CommonArgs {
     #[arg(long = "changed-since", value_name = "REV")]
     pub changed_since: Option<String>,
 
-    /// When to color human output.
+    /// When to color human output (`auto` honours NO_COLOR and CLICOLOR_FORCE).
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
     pub color: ColorFlag,
+
+    /// Report every warning as an error (exit status 1), after the lint levels
+    /// of `[workspace.metadata.pieces.lints]` apply.
+    #[arg(long = "deny-warnings")]
+    pub deny_warnings: bool,
 }
 
 impl CommonArgs {
@@ -201,6 +235,7 @@ impl CommonArgs {
             incremental: false,
             changed_since: self.changed_since.clone(),
             start: None,
+            deny_warnings: self.deny_warnings,
         }
     }
 
@@ -208,7 +243,9 @@ impl CommonArgs {
     pub fn printer(&self) -> Printer {
         let format = match self.message_format {
             MessageFormatFlag::Human => MessageFormat::Human,
+            MessageFormatFlag::Short => MessageFormat::Short,
             MessageFormatFlag::Json => MessageFormat::Json,
+            MessageFormatFlag::Github => MessageFormat::Github,
         };
         let color = match self.color {
             ColorFlag::Auto => Color::Auto,
@@ -271,8 +308,15 @@ impl BuildArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormatFlag {
+    /// rustc style, with source snippets, on stderr.
     Human,
+    /// One line per diagnostic, on stderr.
+    Short,
+    /// cargo's JSON messages (`compiler-message`), one per line on stdout, then a summary.
     Json,
+    /// GitHub Actions annotations (workflow commands) on stdout; a Markdown
+    /// table appended to `$GITHUB_STEP_SUMMARY` when it is set.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

@@ -28,6 +28,9 @@ pub struct Settings {
     pub domino_base_image: Option<String>,
     /// The largest input file read, in bytes.
     pub max_file_size: Option<u64>,
+    /// Lint levels by code (cargo's `[lints]` vocabulary).
+    #[serde(default)]
+    pub lints: BTreeMap<String, LintLevel>,
     #[serde(default)]
     pub repositories: BTreeMap<String, RepositorySettings>,
 }
@@ -38,6 +41,31 @@ pub struct RepositorySettings {
     pub source_url: Option<String>,
     pub tag: Option<String>,
     pub dioptra_group: Option<String>,
+    /// Lint levels for this repository (win over the workspace's).
+    #[serde(default)]
+    pub lints: BTreeMap<String, LintLevel>,
+}
+
+/// The level a code is reported at (cargo's `[lints]` vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LintLevel {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error.
+    Deny,
+}
+
+impl LintLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LintLevel::Allow => "allow",
+            LintLevel::Warn => "warn",
+            LintLevel::Deny => "deny",
+        }
+    }
 }
 
 /// The resolved configuration of one run.
@@ -80,6 +108,34 @@ impl Config {
         self.repository(folder_name)
             .and_then(|r| r.tag.as_deref())
             .or(self.settings.tag.as_deref())
+    }
+
+    /// The configured level of a code for a repository (its own table, else
+    /// the workspace's), if any.
+    pub fn lint_level(&self, folder_name: Option<&str>, code: Code) -> Option<LintLevel> {
+        let repository = folder_name
+            .and_then(|name| self.repository(name))
+            .and_then(|r| r.lints.get(code.as_str()));
+        repository
+            .or_else(|| self.settings.lints.get(code.as_str()))
+            .copied()
+    }
+
+    /// The lint table that applies to a repository, as text (for fingerprints).
+    pub fn lints_identity(&self, folder_name: &str) -> String {
+        let mut levels: BTreeMap<&str, LintLevel> = self
+            .settings
+            .lints
+            .iter()
+            .map(|(code, level)| (code.as_str(), *level))
+            .collect();
+        if let Some(repository) = self.repository(folder_name) {
+            levels.extend(repository.lints.iter().map(|(c, l)| (c.as_str(), *l)));
+        }
+        levels
+            .iter()
+            .map(|(code, level)| format!("{code}={}\n", level.as_str()))
+            .collect()
     }
 
     pub fn dioptra_group(&self, folder_name: &str) -> &str {
@@ -181,6 +237,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
             .into_iter()
             .filter(|d| !d.message.contains("Additional properties")),
     );
+    diagnostics.extend(lint_diagnostics(&document, pointer, table));
     if diagnostics.is_empty() {
         match serde_json::from_value::<Settings>(table.clone()) {
             Ok(settings) => config.settings = settings,
@@ -196,15 +253,68 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
     (config, diagnostics)
 }
 
+/// Lint tables name known codes, and never lower a code that guards safety.
+fn lint_diagnostics(
+    document: &Document,
+    pointer: &str,
+    table: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    let mut tables = vec![(format!("{pointer}/lints"), table.get("lints"))];
+    if let Some(repositories) = table.get("repositories").and_then(|v| v.as_object()) {
+        for (name, settings) in repositories {
+            let base = doc::pointer_child(&format!("{pointer}/repositories"), name);
+            tables.push((format!("{base}/lints"), settings.get("lints")));
+        }
+    }
+    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let mut diagnostics = Vec::new();
+    for (lints_pointer, lints) in tables {
+        let Some(lints) = lints.and_then(|v| v.as_object()) else {
+            continue;
+        };
+        for (name, level) in lints {
+            let key_pointer = doc::pointer_child(&lints_pointer, name);
+            let Some(code) = Code::from_name(name) else {
+                let mut diagnostic = Diagnostic::error(
+                    Code::ConfigUnknownKey,
+                    format!("unknown diagnostic code `{name}` in a lints table"),
+                )
+                .at(&document.file, document.key_span(&key_pointer))
+                .with_label("not a code");
+                diagnostic = match did_you_mean(name, names.iter().copied()) {
+                    Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+                    None => diagnostic.with_help("`cargo xtask rules` lists every code"),
+                };
+                diagnostics.push(diagnostic);
+                continue;
+            };
+            if code.is_safety() && level.as_str() != Some("deny") {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::ConfigInvalid,
+                        format!(
+                            "`{name}` guards safety (containment, path and name validation): its level cannot be lowered"
+                        ),
+                    )
+                    .at(&document.file, document.span(&key_pointer))
+                    .with_help("remove this line; such inputs are never processed, whatever the level"),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
 const TOP_KEYS: &[&str] = &[
     "roots",
     "registry_host",
     "tag",
     "domino_base_image",
     "max_file_size",
+    "lints",
     "repositories",
 ];
-const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group"];
+const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group", "lints"];
 
 fn unknown_key_diagnostics(
     document: &Document,

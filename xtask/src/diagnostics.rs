@@ -233,7 +233,7 @@ impl Diagnostic {
         )
     }
 
-    /// One JSON object (the `--message-format json` form).
+    /// One flat JSON object (the `diagnostics` of `report.json`).
     pub fn to_json(&self) -> serde_json::Value {
         let mut object = json!({
             "reason": "diagnostic",
@@ -282,7 +282,12 @@ impl Diagnostic {
     }
 
     /// The rustc-style rendering, with a source snippet when there is a span.
+    /// A diagnostic without a span is a title, an indented `--> path` line
+    /// when it names a file, and its notes and help.
     pub fn render(&self, color: bool) -> String {
+        if !matches!(self.location, Some(Location::Span { .. })) {
+            return self.render_without_span(color);
+        }
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -361,6 +366,165 @@ impl Diagnostic {
             Renderer::plain()
         };
         renderer.render(&groups)
+    }
+}
+
+impl Diagnostic {
+    fn render_without_span(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.code.as_str());
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut text = renderer.render(&[Group::with_title(title)]);
+        if let Some(Location::Path(path)) = &self.location {
+            text.push_str(&format!("\n  --> {path}"));
+        }
+        for related in &self.related {
+            text.push_str(&format!(
+                "\n  note: {} ({})",
+                related.message,
+                related.location.to_short_string()
+            ));
+        }
+        for note in &self.notes {
+            text.push_str(&format!("\n   = note: {note}"));
+        }
+        if let Some(help) = &self.help {
+            text.push_str(&format!("\n   = help: {help}"));
+        }
+        text
+    }
+
+    /// One line: `path:line:col: error[code]: message` (rustc's short format).
+    pub fn render_short(&self) -> String {
+        let place = self
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| format!("{}: ", l.to_short_string()));
+        format!(
+            "{place}{}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
+    }
+
+    /// A GitHub Actions workflow command (`::error file=..,line=..::message`),
+    /// escaped as the runner expects.
+    pub fn github_command(&self) -> String {
+        fn data(text: &str) -> String {
+            text.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        }
+        fn property(text: &str) -> String {
+            data(text).replace(':', "%3A").replace(',', "%2C")
+        }
+        let mut properties = Vec::new();
+        if let Some(location) = &self.location {
+            properties.push(format!("file={}", property(location.display_path())));
+            if let Some((start, end)) = location.positions() {
+                properties.push(format!("line={}", start.line));
+                properties.push(format!("col={}", start.column));
+                properties.push(format!("endLine={}", end.line));
+                properties.push(format!("endColumn={}", end.column));
+            }
+        }
+        properties.push(format!("title={}", property(self.code.as_str())));
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let command = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        format!("::{command} {}::{}", properties.join(","), data(&message))
+    }
+
+    /// The rustc/cargo JSON form (`"reason": "compiler-message"`): `message`
+    /// with `code` (and its explanation from the registry), `level`, `spans`
+    /// (byte offsets, 1-based lines and character columns, the primary one and
+    /// the related places), `children` for notes and help, and `rendered`.
+    pub fn to_cargo_json(&self) -> serde_json::Value {
+        fn span(location: &Location, primary: bool, label: Option<&str>) -> serde_json::Value {
+            match location {
+                Location::Span { file, span } => {
+                    let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+                    let line = file.line_span(start.line);
+                    json!({
+                        "file_name": file.display,
+                        "byte_start": span.start,
+                        "byte_end": span.end,
+                        "line_start": start.line,
+                        "line_end": end.line,
+                        "column_start": start.column,
+                        "column_end": end.column,
+                        "is_primary": primary,
+                        "text": [{
+                            "text": &file.text[line.range()],
+                            "highlight_start": start.column,
+                            "highlight_end": if end.line == start.line { end.column } else { start.column },
+                        }],
+                        "label": label,
+                        "suggested_replacement": null,
+                        "suggestion_applicability": null,
+                        "expansion": null,
+                    })
+                }
+                // A file as a whole (missing, a folder, a link).
+                Location::Path(path) => json!({
+                    "file_name": path,
+                    "byte_start": 0,
+                    "byte_end": 0,
+                    "line_start": 1,
+                    "line_end": 1,
+                    "column_start": 1,
+                    "column_end": 1,
+                    "is_primary": primary,
+                    "text": [],
+                    "label": label,
+                    "suggested_replacement": null,
+                    "suggestion_applicability": null,
+                    "expansion": null,
+                    "file_level": true,
+                }),
+            }
+        }
+        let child = |level: &str, message: &str| json!({"message": message, "code": null, "level": level, "spans": [], "children": [], "rendered": null});
+        let mut spans: Vec<serde_json::Value> = self
+            .location
+            .iter()
+            .map(|l| span(l, true, self.label.as_deref()))
+            .collect();
+        spans.extend(
+            self.related
+                .iter()
+                .map(|r| span(&r.location, false, Some(r.message.as_str()))),
+        );
+        let mut children: Vec<serde_json::Value> =
+            self.notes.iter().map(|n| child("note", n)).collect();
+        children.extend(self.help.iter().map(|h| child("help", h)));
+        json!({
+            "reason": "compiler-message",
+            "message": {
+                "$message_type": "diagnostic",
+                "message": self.message,
+                "code": { "code": self.code.as_str(), "explanation": self.code.docs() },
+                "level": self.severity.as_str(),
+                "spans": spans,
+                "children": children,
+                "rendered": self.render(false),
+            }
+        })
     }
 }
 

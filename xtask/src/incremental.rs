@@ -128,6 +128,7 @@ fn config_identity(config: &Config, repository: &Repository) -> String {
         "dioptra_group",
         config.dioptra_group(&repository.name).as_bytes(),
     );
+    hasher.add("lints", config.lints_identity(&repository.name).as_bytes());
     hasher.finish()
 }
 

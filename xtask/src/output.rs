@@ -414,6 +414,15 @@ pub fn remove_leftovers(dist: &Path, folders: &[PathBuf]) -> usize {
     removed
 }
 
+/// Appends bytes to a file the environment names (GitHub's step summary).
+pub fn append(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
 /// A temporary folder, removed when dropped (scratch space for the reference
 /// tools in `bench`).
 pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {

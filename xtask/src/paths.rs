@@ -28,10 +28,12 @@ fn bases() -> std::borrow::Cow<'static, [PathBuf]> {
 }
 
 /// A path as shown: relative to the workspace root when under it, else to the
-/// deepest repository root that holds it, else absolute.
+/// folder holding the deepest repository root that holds it, else absolute.
 pub fn display_path(path: &Path) -> String {
     let absolute_path = absolute(path);
     let bases = bases();
+    // Outside the workspace, relative to the folder holding the root, so the
+    // root's own name is shown (`repos/weather-pieces/config.toml`).
     let relative = if absolute_path.starts_with(&bases[0]) {
         absolute_path.strip_prefix(&bases[0]).ok()
     } else {
@@ -39,7 +41,11 @@ pub fn display_path(path: &Path) -> String {
             .iter()
             .filter(|root| absolute_path.starts_with(root))
             .max_by_key(|root| root.components().count())
-            .and_then(|root| absolute_path.strip_prefix(root).ok())
+            .and_then(|root| {
+                absolute_path
+                    .strip_prefix(root.parent().unwrap_or(root))
+                    .ok()
+            })
     };
     let text = to_slash(relative.unwrap_or(&absolute_path));
     if text.is_empty() {

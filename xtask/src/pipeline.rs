@@ -43,6 +43,8 @@ pub struct Options {
     pub changed_since: Option<String>,
     /// Where the workspace is looked for (default: the working directory).
     pub start: Option<PathBuf>,
+    /// Report every warning as an error (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 /// A problem with the command line or the environment (exit status 2).
@@ -264,8 +266,16 @@ fn analyze_workspace(
             })
             .collect()
     });
-    let (reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
+    let (mut reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
         processed.into_iter().unzip();
+    for report in &mut reports {
+        apply_lint_levels(
+            &config,
+            Some(&report.repository.name),
+            options.deny_warnings,
+            &mut report.diagnostics,
+        );
+    }
 
     progress.verbose("building the monorepo graph");
     let mut graph = graph::build(&reports, &config.domino_base_image());
@@ -274,6 +284,7 @@ fn analyze_workspace(
     diagnostics.extend(graph::cross_repository_diagnostics(&reports, &|name| {
         config.dioptra_group(name).to_string()
     }));
+    apply_lint_levels(&config, None, options.deny_warnings, &mut diagnostics);
 
     Ok(Run {
         analysis: Analysis {
@@ -286,6 +297,35 @@ fn analyze_workspace(
         roots,
         tracking: tracking.into_iter().flatten().collect(),
     })
+}
+
+/// Applies the configured lint levels (`allow` drops a diagnostic, `warn` and
+/// `deny` set its severity) and `--deny-warnings`. Codes that guard safety keep
+/// their level (the configuration cannot lower them).
+fn apply_lint_levels(
+    config: &Config,
+    repository: Option<&str>,
+    deny_warnings: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    diagnostics.retain_mut(|diagnostic| {
+        if !diagnostic.code.is_safety() {
+            match config.lint_level(repository, diagnostic.code) {
+                Some(crate::config::LintLevel::Allow) => return false,
+                Some(crate::config::LintLevel::Warn) => {
+                    diagnostic.severity = crate::diagnostics::Severity::Warning
+                }
+                Some(crate::config::LintLevel::Deny) => {
+                    diagnostic.severity = crate::diagnostics::Severity::Error
+                }
+                None => {}
+            }
+        }
+        if deny_warnings {
+            diagnostic.severity = crate::diagnostics::Severity::Error;
+        }
+        true
+    });
 }
 
 /// Keeps the repositories named by `--only` (all when empty); an unknown name

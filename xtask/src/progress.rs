@@ -6,6 +6,24 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Is the process running under CI? `CI` set to anything but an empty string,
+/// `false` or `0` (so `CI=false` does not hide the progress).
+pub fn in_ci() -> bool {
+    means_ci(std::env::var("CI").ok().as_deref())
+}
+
+fn means_ci(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !matches!(v.to_ascii_lowercase().as_str(), "" | "false" | "0"))
+}
+
+#[cfg(test)]
+#[test]
+fn ci_false_is_not_ci() {
+    assert!(means_ci(Some("true")) && means_ci(Some("1")));
+    assert!(!means_ci(Some("false")) && !means_ci(Some("0")) && !means_ci(Some("")));
+    assert!(!means_ci(None));
+}
+
 pub struct Progress {
     bar: ProgressBar,
     verbose: bool,
@@ -14,7 +32,7 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(quiet: bool, verbose: bool) -> Self {
-        let visible = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let visible = !quiet && std::io::stderr().is_terminal() && !in_ci();
         let bar = ProgressBar::with_draw_target(
             Some(0),
             if visible {

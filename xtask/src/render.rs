@@ -13,8 +13,14 @@ use crate::report::RepositoryKind;
 pub enum MessageFormat {
     /// rustc style, on stderr.
     Human,
-    /// One JSON object per line on stdout, ending with a summary object.
+    /// One line per diagnostic (`path:line:col: error[code]: message`), on stderr.
+    Short,
+    /// One JSON object per line on stdout, in cargo's `compiler-message` shape,
+    /// ending with a summary object.
     Json,
+    /// GitHub Actions workflow commands on stdout (`::error file=...::...`),
+    /// and a Markdown summary appended to `$GITHUB_STEP_SUMMARY` when set.
+    Github,
 }
 
 /// When to color human output.
@@ -38,8 +44,12 @@ impl Printer {
         let color = match color {
             Color::Always => true,
             Color::Never => false,
+            // NO_COLOR wins; CLICOLOR_FORCE (not "0") forces color; else a terminal.
             Color::Auto => {
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+                let forced =
+                    std::env::var("CLICOLOR_FORCE").is_ok_and(|v| !v.is_empty() && v != "0");
+                !set("NO_COLOR") && (forced || std::io::stderr().is_terminal())
             }
         };
         Printer {
@@ -49,7 +59,7 @@ impl Printer {
         }
     }
 
-    /// Prints diagnostics: rustc style on stderr, or one JSON object per line on stdout.
+    /// Prints diagnostics in the chosen format.
     pub fn diagnostics(&self, diagnostics: &[Diagnostic]) {
         match self.format {
             MessageFormat::Human => {
@@ -58,10 +68,22 @@ impl Printer {
                     let _ = writeln!(stderr, "{}\n", diagnostic.render(self.color));
                 }
             }
+            MessageFormat::Short => {
+                let mut stderr = std::io::stderr().lock();
+                for diagnostic in diagnostics {
+                    let _ = writeln!(stderr, "{}", diagnostic.render_short());
+                }
+            }
             MessageFormat::Json => {
                 let mut stdout = std::io::stdout().lock();
                 for diagnostic in diagnostics {
-                    let _ = writeln!(stdout, "{}", diagnostic.to_json());
+                    let _ = writeln!(stdout, "{}", diagnostic.to_cargo_json());
+                }
+            }
+            MessageFormat::Github => {
+                let mut stdout = std::io::stdout().lock();
+                for diagnostic in diagnostics {
+                    let _ = writeln!(stdout, "{}", diagnostic.github_command());
                 }
             }
         }
@@ -79,25 +101,30 @@ impl Printer {
         let stats = analysis.stats();
         let domino = analysis.count(RepositoryKind::Domino);
         let dioptra = analysis.count(RepositoryKind::Dioptra);
+        let line = {
+            let mut line = format!(
+                "{verb} {} ({domino} Domino, {dioptra} Dioptra): {}, {}, {} \u{2014} {}, {}",
+                plural(analysis.reports.len(), "repository"),
+                plural(stats.pieces, "piece"),
+                plural(stats.tasks, "task"),
+                plural(stats.entrypoints, "entrypoint"),
+                plural(counts.errors, "error"),
+                plural(counts.warnings, "warning"),
+            );
+            if let Some(extra) = extra {
+                line.push_str("; ");
+                line.push_str(extra);
+            }
+            line
+        };
         match self.format {
-            MessageFormat::Human => {
-                if self.quiet {
-                    return;
+            MessageFormat::Human | MessageFormat::Short | MessageFormat::Github => {
+                if self.format == MessageFormat::Github {
+                    append_step_summary(verb, analysis, diagnostics, &line);
                 }
-                let mut line = format!(
-                    "{verb} {} ({domino} Domino, {dioptra} Dioptra): {}, {}, {} \u{2014} {}, {}",
-                    plural(analysis.reports.len(), "repository"),
-                    plural(stats.pieces, "piece"),
-                    plural(stats.tasks, "task"),
-                    plural(stats.entrypoints, "entrypoint"),
-                    plural(counts.errors, "error"),
-                    plural(counts.warnings, "warning"),
-                );
-                if let Some(extra) = extra {
-                    line.push_str("; ");
-                    line.push_str(extra);
+                if !self.quiet {
+                    eprintln!("{line}");
                 }
-                eprintln!("{line}");
             }
             MessageFormat::Json => {
                 let summary = json!({
@@ -113,10 +140,53 @@ impl Printer {
                     "entrypoints": stats.entrypoints,
                     "errors": counts.errors,
                     "warnings": counts.warnings,
-                    "message": extra,
+                    "message": line,
                 });
                 println!("{summary}");
             }
         }
     }
+}
+
+/// Appends a Markdown summary to `$GITHUB_STEP_SUMMARY` (GitHub Actions).
+fn append_step_summary(verb: &str, analysis: &Analysis, diagnostics: &[Diagnostic], line: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let mut markdown = format!("### cargo xtask {verb}\n\n{}\n\n", cell(line));
+    markdown.push_str("| repository | kind | errors | warnings |\n|---|---|---:|---:|\n");
+    for report in &analysis.reports {
+        let counts = diagnostics::count(&report.diagnostics);
+        markdown.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cell(&report.repository.display),
+            report.repository.kind.as_str(),
+            counts.errors,
+            counts.warnings
+        ));
+    }
+    let errors: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .take(50)
+        .collect();
+    if !errors.is_empty() {
+        markdown.push_str("\n| error | where | message |\n|---|---|---|\n");
+        for error in errors {
+            let place = error
+                .location
+                .as_ref()
+                .map(|l| l.to_short_string())
+                .unwrap_or_default();
+            markdown.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                error.code,
+                cell(&place),
+                cell(&error.message)
+            ));
+        }
+    }
+    markdown.push('\n');
+    let _ = crate::output::append(std::path::Path::new(&path), markdown.as_bytes());
 }

@@ -5,7 +5,9 @@ pub mod bench;
 pub mod build_all;
 pub mod build_images;
 pub mod check;
+pub mod explain;
 pub mod graph;
+pub mod rules;
 
 use std::process::ExitCode;
 
@@ -52,6 +54,8 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Command::Graph(args) => graph::run(args),
         Command::BuildImages(args) => build_images::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

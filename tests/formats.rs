@@ -1,0 +1,258 @@
+//! The conventions CI engineers expect: message formats (`human`, `short`,
+//! `json`, `github` with the step summary), `rules` and `explain`, and lint
+//! levels (`[workspace.metadata.pieces.lints]`, per repository, `--deny-warnings`).
+
+use std::path::Path;
+
+use crate::helpers::{copy_tree, run, workspace_root, xtask};
+
+/// A workspace with the project's configuration plus `lints` (TOML lines
+/// appended), a copy of `pieces-repos/` with one warning (an unused dependency
+/// file) and, with `broken`, one error.
+fn workspace(lints: &str, broken: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &workspace_root().join("pieces-repos"),
+        &dir.path().join("pieces-repos"),
+    );
+    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!("{manifest}\n{lints}\n"),
+    )
+    .unwrap();
+    let repos = dir.path().join("pieces-repos");
+    std::fs::write(
+        repos.join("data-ops-pieces/dependencies/requirements_old.txt"),
+        "x==1\n",
+    )
+    .unwrap();
+    if broken {
+        std::fs::write(
+            repos.join("geospatial-pieces/pieces/ClipRasterPiece/metadata.json"),
+            "{\"name\": <}",
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> crate::helpers::Run {
+    run(xtask(dir).arg("check").args(args))
+}
+
+const UNUSED: &str = "domino::unused-dependency-file";
+
+#[test]
+fn short_format_is_one_line_per_diagnostic() {
+    let dir = workspace("", true);
+    let result = check(dir.path(), &["--message-format", "short"]);
+    assert_eq!(result.code, 1);
+    let lines: Vec<&str> = result
+        .stderr
+        .lines()
+        .filter(|l| l.contains("[domino::"))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "pieces-repos/geospatial-pieces/pieces/ClipRasterPiece/metadata.json:1:10: error[domino::json-syntax]:"
+        )),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("warning[{UNUSED}]")))
+    );
+    assert!(
+        !result.stderr.contains(" |"),
+        "no snippets: {}",
+        result.stderr
+    );
+}
+
+#[test]
+fn github_format_prints_workflow_commands_and_a_step_summary() {
+    let dir = workspace("", true);
+    let summary = dir.path().join("step-summary.md");
+    let result = run(xtask(dir.path())
+        .args(["check", "--message-format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary));
+    assert_eq!(result.code, 1);
+    let error = result
+        .stdout
+        .lines()
+        .find(|l| l.contains("title=domino%3A%3Ajson-syntax"))
+        .expect("an error annotation (`:` is escaped in properties)");
+    assert!(
+        error.starts_with("::error file=pieces-repos/geospatial-pieces/pieces/ClipRasterPiece/metadata.json,line=1,col=10,endLine=1,endColumn="),
+        "{error}"
+    );
+    assert!(
+        result
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::warning ") && l.contains("unused-dependency-file"))
+    );
+    // Messages are escaped: one annotation per line.
+    assert!(
+        result.stdout.lines().all(|l| l.starts_with("::")),
+        "{}",
+        result.stdout
+    );
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("| repository | kind | errors | warnings |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| pieces-repos/geospatial-pieces | domino | 1 | 0 |"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn a_diagnostic_without_a_span_is_indented_like_rustc() {
+    let dir = workspace("", false);
+    let result = check(dir.path(), &[]);
+    let block = result
+        .stderr
+        .split("\n\n")
+        .find(|b| b.contains(UNUSED))
+        .unwrap();
+    let lines: Vec<&str> = block.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("warning[{UNUSED}]")),
+        "{block}"
+    );
+    assert_eq!(
+        lines[1],
+        "  --> pieces-repos/data-ops-pieces/dependencies/requirements_old.txt"
+    );
+    assert!(lines[2].starts_with("   = help: "), "{block}");
+    assert!(!block.lines().any(|l| l.trim() == "|"), "{block}");
+}
+
+#[test]
+fn color_follows_clicolor_force_and_no_color() {
+    let dir = workspace("", false);
+    let forced = run(xtask(dir.path())
+        .arg("check")
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1"));
+    assert!(forced.stderr.contains("\u{1b}["), "CLICOLOR_FORCE colors");
+    let plain = run(xtask(dir.path()).arg("check").env("CLICOLOR_FORCE", "1"));
+    assert!(!plain.stderr.contains("\u{1b}["), "NO_COLOR wins");
+}
+
+#[test]
+fn rules_lists_every_code_and_explain_prints_its_documentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = run(xtask(dir.path()).args(["rules", "--format", "json"]));
+    assert_eq!(rules.code, 0);
+    let codes = rules.json_lines();
+    assert!(codes.len() > 80);
+    let missing = codes
+        .iter()
+        .find(|c| c["code"] == "domino::missing-models")
+        .unwrap();
+    assert_eq!(missing["ecosystem"], "domino");
+    assert_eq!(missing["default_level"], "error");
+    assert_eq!(missing["origin"], "reference");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c["code"] == "input::outside-trusted-folders" && c["safety"] == true)
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|c| c["code"] == UNUSED && c["extra"] == true)
+    );
+    let table = run(xtask(dir.path()).arg("rules"));
+    assert!(table.stdout.contains("domino::missing-models") && table.stdout.contains("codes;"));
+
+    let explain = run(xtask(dir.path()).args(["explain", "domino::missing-models"]));
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.starts_with("domino::missing-models\n"));
+    assert!(explain.stdout.contains("models.py"), "{}", explain.stdout);
+    let typo = run(xtask(dir.path()).args(["explain", "domino::missing-model"]));
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr
+            .contains("did you mean `domino::missing-models`?"),
+        "{}",
+        typo.stderr
+    );
+}
+
+#[test]
+fn workspace_lint_levels_allow_and_deny() {
+    let allowed = workspace(
+        &format!("[workspace.metadata.pieces.lints]\n\"{UNUSED}\" = \"allow\""),
+        false,
+    );
+    let result = check(allowed.path(), &["--message-format", "json"]);
+    assert_eq!(result.code, 0, "{}", result.stdout);
+    assert!(result.diagnostics().iter().all(|d| d["code"] != UNUSED));
+
+    let denied = workspace(
+        &format!("[workspace.metadata.pieces.lints]\n\"{UNUSED}\" = \"deny\""),
+        false,
+    );
+    let result = check(denied.path(), &["--message-format", "json"]);
+    assert_eq!(result.code, 1);
+    assert!(
+        result
+            .diagnostics()
+            .iter()
+            .any(|d| d["code"] == UNUSED && d["severity"] == "error")
+    );
+}
+
+#[test]
+fn per_repository_levels_win_and_deny_warnings_denies_the_rest() {
+    // The workspace allows the warning, the repository denies it.
+    let dir = workspace("", false);
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text = text.replace(
+        "[workspace.metadata.pieces.repositories.data-ops-pieces]\nsource_url = \"https://github.com/acme-data/data_ops_pieces\"",
+        &format!("[workspace.metadata.pieces.repositories.data-ops-pieces]\nsource_url = \"https://github.com/acme-data/data_ops_pieces\"\nlints = {{ \"{UNUSED}\" = \"deny\" }}"),
+    );
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[workspace.metadata.pieces.lints]\n\"{UNUSED}\" = \"allow\"\n"),
+    )
+    .unwrap();
+    let result = check(dir.path(), &["--message-format", "json"]);
+    assert_eq!(result.code, 1, "{}", result.stdout);
+
+    let plain = workspace("", false);
+    assert_eq!(check(plain.path(), &[]).code, 0, "a warning alone passes");
+    assert_eq!(check(plain.path(), &["--deny-warnings"]).code, 1);
+}
+
+#[test]
+fn safety_codes_cannot_be_allowed_and_unknown_codes_are_errors() {
+    let safety = workspace(
+        "[workspace.metadata.pieces.lints]\n\"input::outside-trusted-folders\" = \"allow\"",
+        false,
+    );
+    let result = check(safety.path(), &[]);
+    assert_eq!(result.code, 2);
+    assert!(result.stderr.contains("guards safety"), "{}", result.stderr);
+
+    let unknown = workspace(
+        "[workspace.metadata.pieces.lints]\n\"domino::unused-dependency-fil\" = \"allow\"",
+        false,
+    );
+    let result = check(unknown.path(), &[]);
+    assert_eq!(result.code, 2);
+    assert!(
+        result.stderr.contains(&format!("did you mean `{UNUSED}`?")),
+        "{}",
+        result.stderr
+    );
+}
