@@ -256,3 +256,76 @@ fn safety_codes_cannot_be_allowed_and_unknown_codes_are_errors() {
         result.stderr
     );
 }
+
+#[test]
+fn graph_reports_problems_in_the_chosen_format_and_dot_labels_break_lines() {
+    let dir = workspace("", true);
+    let graph = run(xtask(dir.path()).args(["graph", "--message-format", "json"]));
+    assert_eq!(graph.code, 1);
+    assert!(
+        graph.stdout.starts_with("digraph monorepo {"),
+        "the graph on stdout"
+    );
+    let problems: Vec<serde_json::Value> = graph
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    assert!(problems.iter().all(|p| p["reason"] == "compiler-message"));
+    assert!(!problems.is_empty());
+    // One backslash: Graphviz's line break, not a literal `\n`.
+    assert!(
+        graph.stdout.contains("\\n(repository)\""),
+        "{}",
+        &graph.stdout[..400]
+    );
+    assert!(!graph.stdout.contains("\\\\n("));
+}
+
+#[test]
+fn verbose_lines_do_not_depend_on_jobs() {
+    let dir = workspace("", false);
+    let one = check(dir.path(), &["-v", "-j", "1"]);
+    let two = check(dir.path(), &["-v", "-j", "2"]);
+    assert!(
+        one.stderr
+            .contains("checked pieces-repos/data-ops-pieces (domino)"),
+        "{}",
+        one.stderr
+    );
+    assert_eq!(one.stderr, two.stderr);
+}
+
+#[test]
+fn an_unknown_revision_is_one_clear_error() {
+    let dir = workspace("", false);
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let result = check(dir.path(), &["--changed-since", "no-such-rev"]);
+    assert_eq!(result.code, 2);
+    assert!(result.stderr.contains("no-such-rev"), "{}", result.stderr);
+    assert!(
+        !result.stderr.contains("fatal:"),
+        "git's own line leaks: {}",
+        result.stderr
+    );
+}
+
+#[test]
+fn the_actions_matrix_says_whether_to_push() {
+    let dir = workspace("", false);
+    let matrix = run(xtask(dir.path()).args([
+        "build-images",
+        "--quiet",
+        "--format",
+        "gha-matrix",
+        "--push",
+    ]));
+    assert_eq!(matrix.code, 0, "{}", matrix.stderr);
+    let value: serde_json::Value = serde_json::from_str(&matrix.stdout).unwrap();
+    assert_eq!(value["matrices"][0]["include"][0]["push"], true);
+}

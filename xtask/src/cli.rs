@@ -162,7 +162,8 @@ pub struct ImagesArgs {
     #[arg(long = "format", value_name = "FMT", default_value = "bake")]
     pub format: ImagesFormat,
 
-    /// Push the images (`docker buildx bake --push`).
+    /// Push the images (`docker buildx bake --push`); with `--format gha-matrix`,
+    /// every job says `"push": true`.
     #[arg(long = "push")]
     pub push: bool,
 }

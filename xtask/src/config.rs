@@ -374,6 +374,30 @@ pub use crate::suggest::did_you_mean;
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_schema_has_an_id_of_our_one_scheme() {
+        let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let mut count = 0;
+        for entry in std::fs::read_dir(schemas).unwrap() {
+            let path = entry.unwrap().path();
+            let schema: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let name = path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".schema.json", "");
+            assert_eq!(
+                schema["$id"],
+                format!("urn:pieces-xtask:schema:{name}"),
+                "{}",
+                path.display()
+            );
+            count += 1;
+        }
+        assert!(count >= 7);
+    }
+
     fn load_text(text: &str) -> (Config, Vec<Diagnostic>) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Cargo.toml"), text).unwrap();

@@ -518,16 +518,20 @@ fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, Stamp>) -
 pub fn changed_since(workspace_root: &Path, revision: &str) -> Result<Vec<PathBuf>, String> {
     let shell = xshell::Shell::new().map_err(|err| err.to_string())?;
     shell.change_dir(workspace_root);
+    // git's own messages (`fatal: ...`) are not printed: the error says it.
     let top = xshell::cmd!(shell, "git rev-parse --show-toplevel")
         .quiet()
+        .ignore_stderr()
         .read()
-        .map_err(|err| format!("not a git repository here: {err}"))?;
+        .map_err(|_| format!("{} is not in a git work tree", display_path(workspace_root)))?;
     let diff = xshell::cmd!(shell, "git diff --name-only --no-renames {revision} --")
         .quiet()
+        .ignore_stderr()
         .read()
-        .map_err(|err| format!("cannot diff against `{revision}`: {err}"))?;
+        .map_err(|_| format!("git does not know the revision `{revision}`"))?;
     let untracked = xshell::cmd!(shell, "git ls-files --others --exclude-standard")
         .quiet()
+        .ignore_stderr()
         .read()
         .map_err(|err| err.to_string())?;
     let top = PathBuf::from(top.trim());

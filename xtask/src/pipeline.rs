@@ -247,18 +247,11 @@ fn analyze_workspace(
                     }
                     _ => (None, Freshness::Untracked),
                 };
-                let report = cached.unwrap_or_else(|| {
-                    progress.verbose(format!(
-                        "checking {} ({})",
-                        repository.display,
-                        repository.kind.as_str()
-                    ));
-                    match repository.kind {
-                        RepositoryKind::Domino => {
-                            domino::process(repository, &reader, &context, python_schemas.as_ref())
-                        }
-                        RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
+                let report = cached.unwrap_or_else(|| match repository.kind {
+                    RepositoryKind::Domino => {
+                        domino::process(repository, &reader, &context, python_schemas.as_ref())
                     }
+                    RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
                 });
                 progress.step(&repository.name);
                 let tracking = inputs.map(|inputs| Tracking { freshness, inputs });
@@ -268,6 +261,18 @@ fn analyze_workspace(
     });
     let (mut reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
         processed.into_iter().unzip();
+    // What was done, in repository order whatever the number of jobs.
+    for (report, tracking) in reports.iter().zip(&tracking) {
+        let how = match tracking.as_ref().map(|t| &t.freshness) {
+            Some(Freshness::Fresh) => "fresh",
+            _ => "checked",
+        };
+        progress.verbose(format!(
+            "{how} {} ({})",
+            report.repository.display,
+            report.repository.kind.as_str()
+        ));
+    }
     for report in &mut reports {
         apply_lint_levels(
             &config,

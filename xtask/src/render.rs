@@ -61,6 +61,23 @@ impl Printer {
 
     /// Prints diagnostics in the chosen format.
     pub fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        self.write_diagnostics(diagnostics, false);
+    }
+
+    /// Prints diagnostics in the chosen format, all on stderr (when stdout
+    /// carries the command's own output, as `graph` does).
+    pub fn diagnostics_on_stderr(&self, diagnostics: &[Diagnostic]) {
+        self.write_diagnostics(diagnostics, true);
+    }
+
+    fn write_diagnostics(&self, diagnostics: &[Diagnostic], all_on_stderr: bool) {
+        let machine = |line: String| {
+            if all_on_stderr {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            } else {
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+        };
         match self.format {
             MessageFormat::Human => {
                 let mut stderr = std::io::stderr().lock();
@@ -75,15 +92,13 @@ impl Printer {
                 }
             }
             MessageFormat::Json => {
-                let mut stdout = std::io::stdout().lock();
                 for diagnostic in diagnostics {
-                    let _ = writeln!(stdout, "{}", diagnostic.to_cargo_json());
+                    machine(diagnostic.to_cargo_json().to_string());
                 }
             }
             MessageFormat::Github => {
-                let mut stdout = std::io::stdout().lock();
                 for diagnostic in diagnostics {
-                    let _ = writeln!(stdout, "{}", diagnostic.github_command());
+                    machine(diagnostic.github_command());
                 }
             }
         }

@@ -41,7 +41,7 @@ pub fn run(args: &ImagesArgs) -> ExitStatus {
                 &dist,
                 analysis.config.registry_host(),
             );
-            println!("{}", images::gha_matrix(&plan, &bake_path));
+            println!("{}", images::gha_matrix(&plan, &bake_path, args.push));
             ExitStatus::Success
         }
         ImagesFormat::Bake => {

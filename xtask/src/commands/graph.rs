@@ -49,11 +49,8 @@ pub fn run(args: &GraphArgs) -> ExitStatus {
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    if !errors.is_empty() {
-        // The graph is printed anyway; problems go to stderr in human form.
-        for diagnostic in &errors {
-            eprintln!("{}\n", diagnostic.render(printer.color));
-        }
-    }
+    // The graph is printed anyway (stdout); problems go to stderr, in the
+    // chosen message format.
+    printer.diagnostics_on_stderr(&errors);
     ExitStatus::from_diagnostics(&diagnostics)
 }

@@ -285,13 +285,19 @@ pub fn plan(
 
 /// A GitHub Actions matrix: one job per repository bake group, chunked into
 /// matrices of at most 256 jobs.
-pub fn gha_matrix(plan: &ImagePlan, bake_file: &str) -> Value {
+/// `push`: the jobs push the images they build (`docker buildx bake --push`).
+pub fn gha_matrix(plan: &ImagePlan, bake_file: &str, push: bool) -> Value {
     let jobs: Vec<Value> = plan
         .repositories
         .iter()
-        .map(
-            |r| json!({ "group": r.group, "targets": r.targets.join(" "), "bake_file": bake_file }),
-        )
+        .map(|r| {
+            json!({
+                "group": r.group,
+                "targets": r.targets.join(" "),
+                "bake_file": bake_file,
+                "push": push,
+            })
+        })
         .collect();
     let chunks: Vec<Value> = jobs
         .chunks(GHA_MATRIX_LIMIT)
@@ -322,8 +328,9 @@ mod tests {
                 })
                 .collect(),
         };
-        let matrix = gha_matrix(&plan, "target/dist/docker-bake.json");
+        let matrix = gha_matrix(&plan, "target/dist/docker-bake.json", true);
         assert_eq!(matrix["jobs"], 300);
+        assert_eq!(matrix["matrices"][0]["include"][0]["push"], true);
         assert_eq!(matrix["matrices"].as_array().unwrap().len(), 2);
         assert_eq!(
             matrix["matrices"][0]["include"].as_array().unwrap().len(),

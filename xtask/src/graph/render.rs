@@ -33,8 +33,13 @@ pub fn filtered_ids(graph: &MonorepoGraph, only: &[String]) -> BTreeSet<String> 
     keep
 }
 
+/// Text inside a DOT string: backslashes and quotes escaped.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", escape(text))
 }
 
 /// Renders the graph (restricted to `only` repositories when not empty).
@@ -71,7 +76,12 @@ pub fn render(graph: &MonorepoGraph, format: GraphFormat, only: &[String]) -> St
                     out,
                     "  {} [label={}, shape={shape}, tooltip={}];",
                     short[node.id.as_str()],
-                    quote(&format!("{}\\n({})", node.label, node.kind.as_str())),
+                    // `\n` is DOT's line break: added after quoting the parts.
+                    format!(
+                        "\"{}\\n({})\"",
+                        escape(&node.label),
+                        escape(node.kind.as_str())
+                    ),
                     quote(&node.id)
                 );
             }
