@@ -72,16 +72,13 @@ pub fn render(graph: &MonorepoGraph, format: GraphFormat, only: &[String]) -> St
                     NodeKind::DependencyFile => "note",
                     _ => "box",
                 };
+                // `\n` is DOT's line break: added after escaping the parts.
                 let _ = writeln!(
                     out,
-                    "  {} [label={}, shape={shape}, tooltip={}];",
+                    "  {} [label=\"{}\\n({})\", shape={shape}, tooltip={}];",
                     short[node.id.as_str()],
-                    // `\n` is DOT's line break: added after quoting the parts.
-                    format!(
-                        "\"{}\\n({})\"",
-                        escape(&node.label),
-                        escape(node.kind.as_str())
-                    ),
+                    escape(&node.label),
+                    escape(node.kind.as_str()),
                     quote(&node.id)
                 );
             }
