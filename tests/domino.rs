@@ -335,3 +335,63 @@ fn a_dependency_file_nothing_uses_is_a_warning() {
     assert!(!stderr.contains("constraints.txt is not used"), "{stderr}");
     assert!(stderr.contains("0 errors, 1 warning"), "{stderr}");
 }
+
+#[test]
+fn without_a_configured_source_url_the_committed_one_is_kept() {
+    let dir = examples_copy();
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let unconfigured = text.replace(
+        "[workspace.metadata.pieces.repositories.geospatial-pieces]\nsource_url = \"https://github.com/acme-geo/geospatial_pieces\"\n",
+        "",
+    );
+    assert_ne!(text, unconfigured, "the fixture changed: update the edit");
+    std::fs::write(&manifest, unconfigured).unwrap();
+    let Run { code, stderr, .. } = run(xtask(dir.path()).args(["check", "-v"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("source_url https://github.com/acme-geo/geospatial_pieces (from the committed .domino/compiled_metadata.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn misspelt_keys_are_warnings_with_the_known_key() {
+    let dir = examples_copy();
+    let repo = dir.path().join("pieces-repos/geospatial-pieces");
+    let metadata = repo.join("pieces/ClipRasterPiece/metadata.json");
+    let text = std::fs::read_to_string(&metadata).unwrap();
+    std::fs::write(&metadata, text.replace("\"tags\"", "\"tagz\"")).unwrap();
+    let config = repo.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("REPOSITORY_LABEL", "REPOSITORY_LABLE"),
+    )
+    .unwrap();
+    let result = run(xtask(dir.path()).args(["check", "--message-format", "json"]));
+    let unknown: Vec<(String, String)> = result
+        .diagnostics()
+        .iter()
+        .filter(|d| d["code"] == "domino::unknown-key")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        unknown
+            .iter()
+            .any(|(f, h)| f.ends_with("ClipRasterPiece/metadata.json") && h.contains("`tags`")),
+        "{unknown:?}"
+    );
+    assert!(
+        unknown
+            .iter()
+            .any(|(f, h)| f.ends_with("config.toml") && h.contains("`REPOSITORY_LABEL`")),
+        "{unknown:?}"
+    );
+}

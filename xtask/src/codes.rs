@@ -660,6 +660,13 @@ codes! {
     /// configuration is not checked further. The reference cannot read the file either. Fix the
     /// TOML syntax.
     DominoTomlSyntax = "domino::toml-syntax", Error, Reference;
+    /// A key of metadata.json or of config.toml's `[repository]` is not one Domino knows
+    ///
+    /// The reference accepts any key and ignores the unknown ones, so a misspelt key
+    /// (`"dependancy"`, `REPOSITORY_LABLE`) silently loses its value; the only symptom is a
+    /// drift later. This extra warns at the key, with the closest known one. Fix the
+    /// spelling, or delete the key.
+    DominoUnknownKey = "domino::unknown-key", Warning, Extra;
     /// A file of a Domino repository cannot be read
     ///
     /// Fires for config.toml, or a piece's metadata.json, models.py or piece.py, that cannot be

@@ -64,6 +64,27 @@ pub fn piece_order(names: &[String], committed: Option<&Value>) -> Vec<String> {
 }
 
 /// One entry of `compiled_metadata.json`.
+/// The `source_url` a committed `compiled_metadata.json` implies: every piece
+/// with a source URL has `<source_url>/tree/main/pieces/<Name>`; the common
+/// base when there is exactly one.
+pub fn implied_source_url(committed: &Value) -> Option<String> {
+    let mut bases = std::collections::BTreeSet::new();
+    for (name, entry) in committed.as_object()? {
+        let Some(url) = entry.get("source_url").and_then(Value::as_str) else {
+            continue;
+        };
+        bases.insert(
+            url.strip_suffix(&format!("/tree/main/pieces/{name}"))?
+                .to_string(),
+        );
+    }
+    let mut bases = bases.into_iter();
+    match (bases.next(), bases.next()) {
+        (Some(base), None) if !base.is_empty() => Some(base),
+        _ => None,
+    }
+}
+
 pub fn compiled_entry(piece: &Piece, source_url: Option<&str>) -> Value {
     let mut entry = metadata_default(&piece.name);
     if let Some(Value::Object(metadata)) = piece.metadata.as_ref().map(|d| &d.value) {
@@ -205,18 +226,21 @@ pub fn generated_dockerfile(base_image: &str, requirements_file: Option<&str>) -
 /// Are two `dependencies_map.json` values the same content, with `secrets`
 /// compared as sets?
 pub fn same_dependency_map(a: &Value, b: &Value) -> bool {
-    fn normalized(value: &Value) -> Value {
-        let mut value = value.clone();
-        if let Some(groups) = value.as_object_mut() {
-            for group in groups.values_mut() {
-                if let Some(Value::Array(secrets)) = group.get_mut("secrets") {
-                    secrets.sort_by_key(|s| s.to_string());
-                }
+    a == b || normalized_dependency_map(a) == normalized_dependency_map(b)
+}
+
+/// A `dependencies_map.json` value with every group's `secrets` sorted (their
+/// order is not part of the content).
+pub fn normalized_dependency_map(value: &Value) -> Value {
+    let mut value = value.clone();
+    if let Some(groups) = value.as_object_mut() {
+        for group in groups.values_mut() {
+            if let Some(Value::Array(secrets)) = group.get_mut("secrets") {
+                secrets.sort_by_key(|s| s.to_string());
             }
         }
-        value
     }
-    a == b || normalized(a) == normalized(b)
+    value
 }
 
 /// Where two JSON values first differ: the JSON pointer (into the committed
@@ -291,6 +315,26 @@ fn short(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_committed_source_url_is_recovered() {
+        let committed = json!({
+            "APiece": {"source_url": "https://github.com/o/r/tree/main/pieces/APiece"},
+            "BPiece": {"source_url": "https://github.com/o/r/tree/main/pieces/BPiece"},
+            "CPiece": {"source_url": null},
+        });
+        assert_eq!(
+            implied_source_url(&committed).as_deref(),
+            Some("https://github.com/o/r")
+        );
+        let mixed = json!({
+            "APiece": {"source_url": "https://github.com/o/r/tree/main/pieces/APiece"},
+            "BPiece": {"source_url": "https://github.com/x/y/tree/main/pieces/BPiece"},
+        });
+        assert_eq!(implied_source_url(&mixed), None);
+        let odd = json!({"APiece": {"source_url": "https://elsewhere/APiece"}});
+        assert_eq!(implied_source_url(&odd), None);
+    }
 
     fn entry(dependency: Value, secrets: &[&str]) -> Value {
         let properties: Map<String, Value> = secrets

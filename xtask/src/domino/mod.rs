@@ -142,7 +142,24 @@ pub fn process(
     );
     pieces.sort_by_key(|p| order.iter().position(|n| *n == p.name));
 
-    let source_url = context.config.source_url(&repository.name);
+    // The configured source URL, else the one the committed files imply (a
+    // repository brought into the monorepo keeps its own).
+    let implied = committed_metadata
+        .as_ref()
+        .and_then(|c| c.value.as_ref())
+        .and_then(compile::implied_source_url);
+    let source_url = match context.config.source_url(&repository.name) {
+        Some(url) => Some(url),
+        None => {
+            if let Some(url) = &implied {
+                context.progress.verbose(format!(
+                    "{}: source_url {url} (from the committed {COMPILED_METADATA}; set `source_url` in [workspace.metadata.pieces.repositories.{}] to choose)",
+                    repository.display, repository.name
+                ));
+            }
+            implied.as_deref()
+        }
+    };
     let compiled: Map<String, Value> = pieces
         .iter()
         .map(|p| (p.name.clone(), compile::compiled_entry(p, source_url)))
@@ -386,6 +403,44 @@ pub fn process(
     report
 }
 
+/// A warning for each key of the object at `pointer` that is not in `known`
+/// (the reference ignores them: most are typos), with the closest known key.
+pub(crate) fn unknown_key_warnings(
+    document: &crate::doc::Document,
+    pointer: &str,
+    known: &[&str],
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(object) = document.get(pointer).and_then(Value::as_object) else {
+        return;
+    };
+    for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+        let key_pointer = crate::doc::pointer_child(pointer, key);
+        let mut diagnostic = Diagnostic::warning(
+            Code::DominoUnknownKey,
+            format!("`{key}` is not a key of {what}: Domino ignores it"),
+        )
+        .at(&document.file, document.key_span(&key_pointer))
+        .with_label("unknown key");
+        diagnostic = match crate::suggest::did_you_mean(key, known.iter().copied()) {
+            Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`?")),
+            None => diagnostic.with_help(format!("known keys: {}", known.join(", "))),
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// The property names a schema (or one of its `$defs`) declares.
+pub(crate) fn schema_properties(schema: &Value, pointer: &str) -> Vec<String> {
+    schema
+        .pointer(pointer)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// A committed generated file: its bytes, and its value when it is JSON.
 struct Committed {
     bytes: Vec<u8>,
@@ -459,7 +514,17 @@ fn stale_diagnostic(
         .text(path)
         .ok()
         .and_then(|file| crate::doc::parse_json(&file).ok());
-    match (compile::first_difference(old, generated, ""), located) {
+    // The difference that matters: secrets in another order are the same.
+    let difference = if path.ends_with(DEPENDENCIES_MAP) {
+        compile::first_difference(
+            &compile::normalized_dependency_map(old),
+            &compile::normalized_dependency_map(generated),
+            "",
+        )
+    } else {
+        compile::first_difference(old, generated, "")
+    };
+    match (difference, located) {
         (Some((pointer, text)), Some(document)) => {
             diagnostic = diagnostic
                 .at(&document.file, document.span(&pointer))
@@ -527,5 +592,40 @@ fn unused_dependency_warnings(
                 .with_help("name it in a piece's metadata.json `dependency`, include it from a used requirements file, or delete it"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::RepositoryKind;
+
+    #[test]
+    fn the_drift_note_names_the_real_difference_not_the_order_of_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let committed = serde_json::json!({
+            "group0": {"secrets": ["B", "A"], "source_image": "ghcr.io/o/r:1-group0"}
+        });
+        let generated = serde_json::json!({
+            "group0": {"secrets": ["A", "B"], "source_image": "quay.io/o/r:1-group0"}
+        });
+        let path = root.join(DEPENDENCIES_MAP);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, pyrepr::dumps(&committed)).unwrap();
+        let repository = Repository {
+            kind: RepositoryKind::Domino,
+            name: "repo".into(),
+            root: root.clone(),
+            display: "repo".into(),
+            resource_configs: Vec::new(),
+        };
+        let workspace = crate::input::Workspace::new(dir.path());
+        let reader = workspace.reader(&root);
+        let diagnostic =
+            stale_diagnostic(&repository, &reader, &path, Some(&committed), &generated);
+        let note = diagnostic.notes.join(" ");
+        assert!(note.contains("source_image"), "{note}");
+        assert!(!note.contains("secrets"), "{note}");
     }
 }

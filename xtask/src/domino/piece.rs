@@ -152,6 +152,26 @@ fn check_metadata(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let file = &document.file;
+    static KNOWN: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
+    let (top, dependency) = KNOWN.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(METADATA_SCHEMA).expect("the embedded metadata schema is JSON");
+        (
+            super::schema_properties(&schema, ""),
+            super::schema_properties(&schema, "/$defs/Dependency"),
+        )
+    });
+    fn as_strs(keys: &[String]) -> Vec<&str> {
+        keys.iter().map(String::as_str).collect()
+    }
+    super::unknown_key_warnings(document, "", &as_strs(top), "metadata.json", diagnostics);
+    super::unknown_key_warnings(
+        document,
+        "/dependency",
+        &as_strs(dependency),
+        "a piece's `dependency`",
+        diagnostics,
+    );
     for mut diagnostic in doc::schema_diagnostics_with(
         metadata_validator(),
         document,

@@ -90,6 +90,20 @@ pub fn check(
         document,
     };
     let document = &config.document;
+    static KNOWN: OnceLock<Vec<String>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(SCHEMA).expect("the embedded config schema is JSON");
+        super::schema_properties(&schema, "/properties/repository")
+    });
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    super::unknown_key_warnings(
+        document,
+        "/repository",
+        &known,
+        "`[repository]`",
+        diagnostics,
+    );
     if document.get("/repository").is_some_and(|v| v.is_object()) {
         let missing: Vec<&str> = ["REGISTRY_NAME", "REPOSITORY_NAME", "VERSION"]
             .into_iter()

@@ -46,6 +46,24 @@ pub fn span_of(node: &impl Ranged) -> Span {
 /// Parses a module; every syntax error becomes a diagnostic. The module is still
 /// returned (with error recovery) so later checks can run where they make sense.
 pub fn parse(file: &Arc<SourceFile>) -> (PythonModule, Vec<Diagnostic>) {
+    // An unresolved merge conflict is one problem, not a cascade of syntax
+    // errors on its lines.
+    if let Some(offset) = conflict_marker(&file.text) {
+        let empty = ruff_python_parser::parse_unchecked_source("", PySourceType::Python);
+        let diagnostic = Diagnostic::error(
+            SYNTAX_ERROR,
+            "Python syntax error: an unresolved merge conflict (conflict markers)",
+        )
+        .at(file, Span::new(offset, offset + 7))
+        .with_label("conflict marker")
+        .with_help("resolve the conflict: keep one side, delete the `<<<<<<<`, `=======` and `>>>>>>>` lines");
+        let module = PythonModule {
+            file: Arc::clone(file),
+            module: empty.into_syntax(),
+            refused: true,
+        };
+        return (module, vec![diagnostic]);
+    }
     // The parser and every reader of the tree recurse over the nesting: a
     // source nested beyond what CPython accepts is refused before parsing.
     if let Some((offset, message)) = nesting_problem(&file.text) {
@@ -81,6 +99,27 @@ pub fn parse(file: &Arc<SourceFile>) -> (PythonModule, Vec<Diagnostic>) {
         refused: false,
     };
     (module, diagnostics)
+}
+
+/// The offset of the first line that starts a merge conflict (`<<<<<<< `),
+/// when the file also holds its `=======` and `>>>>>>>` lines.
+fn conflict_marker(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    let mut start = None;
+    let (mut middle, mut end) = (false, false);
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if start.is_none() && (content == "<<<<<<<" || content.starts_with("<<<<<<< ")) {
+            start = Some(offset);
+        } else if start.is_some() && content == "=======" {
+            middle = true;
+        } else if middle && (content == ">>>>>>>" || content.starts_with(">>>>>>> ")) {
+            end = true;
+            break;
+        }
+        offset += line.len();
+    }
+    start.filter(|_| end)
 }
 
 /// What the scanner is inside.
@@ -445,6 +484,25 @@ mod tests {
             assert!(module.refused);
             assert_eq!(diagnostics[0].code, Code::InputResourceLimit);
         }
+    }
+
+    #[test]
+    fn a_merge_conflict_is_one_diagnostic() {
+        let source = "x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>> feature\n";
+        let file = SourceFile::new("m.py".into(), "m.py".into(), source.into());
+        let (_, diagnostics) = parse(&file);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("merge conflict"));
+        assert_eq!(
+            file.line_col(match &diagnostics[0].location {
+                Some(crate::diagnostics::Location::Span { span, .. }) => span.start,
+                _ => unreachable!(),
+            })
+            .line,
+            2
+        );
+        // A lone marker-like line is not a conflict.
+        assert_eq!(conflict_marker("<<<<<<< x\n"), None);
     }
 
     #[test]
