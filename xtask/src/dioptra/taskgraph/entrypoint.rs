@@ -28,13 +28,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
     let root = match parse_yaml(file) {
         Ok(root) => root,
         Err(error) => {
-            outcome.diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraYamlSyntax,
-                    format!("invalid YAML: {}", error.message),
-                )
-                .at(file, error.span),
-            );
+            outcome.diagnostics.push(error.diagnostic(file));
             return outcome;
         }
     };
