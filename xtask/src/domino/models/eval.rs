@@ -2,6 +2,8 @@
 //! constant) to its JSON-mode value, model instances validated as pydantic does, and how
 //! a default that pydantic never validates is serialized.
 
+use std::rc::Rc;
+
 use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 use serde_json::{Map, Value, json};
 
@@ -21,7 +23,21 @@ impl<'c, 'a> Generator<'c, 'a> {
         if depth > 64 {
             return unsupported(module, expr, "a value nested too deeply");
         }
-        let d = depth + 1;
+        let ctx = self.ctx;
+        let _nesting = ctx.nest(module, span_of(expr))?;
+        ctx.spend(module, span_of(expr), 1)?;
+        let value = self.eval_node(module, expr, depth + 1)?;
+        let made = match &value {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => 0,
+        };
+        ctx.spend(module, span_of(expr), made)?;
+        Ok(value)
+    }
+
+    fn eval_node(&self, module: usize, expr: &'a Expr, d: usize) -> R<Value> {
         match expr {
             Expr::StringLiteral(s) => Ok(Value::String(s.value.to_str().to_string())),
             Expr::BooleanLiteral(b) => Ok(Value::Bool(b.value)),
@@ -265,14 +281,18 @@ impl<'c, 'a> Generator<'c, 'a> {
         module: usize,
         node: &'a ast::ExprCall,
     ) -> R<Value> {
-        // model definitions are built lazily through a fresh generator (no defs needed)
-        let model = {
-            let mut scratch = Generator::new(self.ctx);
-            scratch.visiting = self.visiting.clone();
-            scratch.depth = self.depth;
-            scratch.model(key)?
-        };
+        let _nesting = self.ctx.nest(module, span_of(node))?;
+        let model = self.scratch_model(key)?;
         self.validate_with(&model, given, module, node)
+    }
+
+    /// A model definition read lazily through a fresh generator (no defs needed) that
+    /// continues this one's recursion: the models being visited, the hierarchy depth.
+    fn scratch_model(&self, key: ClassKey<'a>) -> R<Rc<ModelDef<'a>>> {
+        let mut scratch = Generator::new(self.ctx);
+        scratch.visiting = self.visiting.clone();
+        scratch.depth = self.depth;
+        scratch.model(key)
     }
 
     fn validate_with(
@@ -339,10 +359,8 @@ impl<'c, 'a> Generator<'c, 'a> {
                 _ => unsupported(module, factory, "this `default_factory`"),
             },
             Sym::Class(key) if self.kind(key)? == Kind::Model => {
-                let model = {
-                    let mut scratch = Generator::new(self.ctx);
-                    scratch.model(key)?
-                };
+                let _nesting = self.ctx.nest(module, span_of(factory))?;
+                let model = self.scratch_model(key)?;
                 if !matches!(factory, Expr::Name(_) | Expr::Attribute(_)) || model.hooks {
                     return unsupported(module, factory, "this `default_factory`");
                 }

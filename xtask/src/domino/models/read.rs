@@ -109,7 +109,10 @@ impl<'c, 'a> Generator<'c, 'a> {
             self.depth -= 1;
             return unsupported(key.0, &key.1.name, "model hierarchy too deep");
         }
-        let result = self.build_model(key);
+        let ctx = self.ctx;
+        let result = ctx
+            .nest(key.0, span_of(&key.1.name))
+            .and_then(|_nesting| self.build_model(key));
         self.depth -= 1;
         let model = Rc::new(result?);
         self.models.insert(class_id(key), Rc::clone(&model));
@@ -663,6 +666,7 @@ impl<'c, 'a> Generator<'c, 'a> {
     }
 
     fn ty(&self, module: usize, expr: &'a Expr) -> R<Ty<'a>> {
+        let _nesting = self.ctx.nest(module, span_of(expr))?;
         match expr {
             Expr::NoneLiteral(_) => Ok(Ty::NoneT),
             Expr::BinOp(binop) if binop.op == Operator::BitOr => {
