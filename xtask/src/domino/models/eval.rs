@@ -11,7 +11,7 @@ use crate::python::span_of;
 use crate::source::Span;
 
 use super::resolve::{ClassKey, Sym};
-use super::{Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
+use super::{FieldDef, Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
 
 impl<'c, 'a> Generator<'c, 'a> {
     /// A Python expression evaluated to its JSON-mode value (`to_jsonable_python`).
@@ -72,24 +72,10 @@ impl<'c, 'a> Generator<'c, 'a> {
                 let right = self.eval_depth(module, &binop.right, d)?;
                 binary(module, expr, binop.op, left, right)
             }
-            Expr::List(list) => list
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
-            Expr::Tuple(tuple) => tuple
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
-            Expr::Set(set) if set.elts.len() <= 1 => set
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                self.eval_items(module, elts, d)
+            }
+            Expr::Set(set) if set.elts.len() <= 1 => self.eval_items(module, &set.elts, d),
             Expr::Set(_) => unsupported(
                 module,
                 expr,
@@ -131,6 +117,15 @@ impl<'c, 'a> Generator<'c, 'a> {
             Expr::Call(call) => self.eval_call(module, call, d),
             _ => unsupported(module, expr, "this expression as a value"),
         }
+    }
+
+    /// The items of a list, tuple or set, as a JSON array.
+    fn eval_items(&self, module: usize, items: &'a [Expr], depth: usize) -> R<Value> {
+        items
+            .iter()
+            .map(|e| self.eval_depth(module, e, depth))
+            .collect::<R<Vec<_>>>()
+            .map(Value::Array)
     }
 
     fn eval_call(&self, module: usize, call: &'a ast::ExprCall, depth: usize) -> R<Value> {
@@ -318,14 +313,11 @@ impl<'c, 'a> Generator<'c, 'a> {
             });
             let value = match provided {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
-                None => {
-                    if let Some(default) = field.info.default {
-                        let value = self.eval(field.module, default)?;
+                None => match self.omitted_value(field)? {
+                    Some((value, _)) => {
                         serialize_unvalidated(value, &field.ty, module, span_of(node))?
-                    } else if let Some(factory) = field.info.factory {
-                        let value = self.eval_factory(field.module, factory)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(node))?
-                    } else {
+                    }
+                    None => {
                         return unsupported(
                             module,
                             node,
@@ -335,7 +327,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                             ),
                         );
                     }
-                }
+                },
             };
             out.insert(field.key.clone(), value);
         }
@@ -347,6 +339,19 @@ impl<'c, 'a> Generator<'c, 'a> {
             );
         }
         Ok(Value::Object(out))
+    }
+
+    /// The value of a field an instance leaves out, not serialized yet, with the
+    /// expression that gives it (its default or its `default_factory`); `None` when the
+    /// field is required.
+    fn omitted_value(&self, field: &FieldDef<'a>) -> R<Option<(Value, &'a Expr)>> {
+        if let Some(default) = field.info.default {
+            return Ok(Some((self.eval(field.module, default)?, default)));
+        }
+        match field.info.factory {
+            Some(factory) => Ok(Some((self.eval_factory(field.module, factory)?, factory))),
+            None => Ok(None),
+        }
     }
 
     fn eval_factory(&self, module: usize, factory: &'a Expr) -> R<Value> {
@@ -366,19 +371,20 @@ impl<'c, 'a> Generator<'c, 'a> {
                 }
                 let mut out = Map::new();
                 for field in &model.fields {
-                    let value = if let Some(default) = field.info.default {
-                        let value = self.eval(field.module, default)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
-                    } else if let Some(factory) = field.info.factory {
-                        let value = self.eval_factory(field.module, factory)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
-                    } else {
+                    let Some((value, source)) = self.omitted_value(field)? else {
                         return unsupported(
                             module,
                             factory,
                             "a `default_factory` model with required fields",
                         );
                     };
+                    // A default is reported at this factory, a made value at its own.
+                    let at = if field.info.default.is_some() {
+                        factory
+                    } else {
+                        source
+                    };
+                    let value = serialize_unvalidated(value, &field.ty, module, span_of(at))?;
                     out.insert(field.key.clone(), value);
                 }
                 Ok(Value::Object(out))

@@ -22,6 +22,12 @@ fn read(text: &str) -> (ModelSchemas, Vec<Diagnostic>) {
     model_schemas(&module)
 }
 
+/// The line and column where a diagnostic starts.
+fn position(diagnostic: &Diagnostic) -> Option<(usize, usize)> {
+    let (start, _) = diagnostic.location.as_ref()?.positions()?;
+    Some((start.line, start.column))
+}
+
 /// The first differing line of two pretty-printed documents, with some context.
 fn pretty_diff(expected: &str, actual: &str) -> String {
     let e: Vec<&str> = expected.lines().collect();
@@ -184,12 +190,7 @@ fn missing_classes_are_reported_at_the_start_of_the_file() {
     assert_eq!(codes.len(), 2);
     assert!(codes.iter().all(|(c, _)| *c == MISSING_MODEL_CLASS));
     assert!(codes[0].1.contains("InputModel") && codes[1].1.contains("OutputModel"));
-    let position = diagnostics[0]
-        .location
-        .as_ref()
-        .and_then(|l| l.positions())
-        .map(|(s, _)| (s.line, s.column));
-    assert_eq!(position, Some((1, 1)));
+    assert_eq!(position(&diagnostics[0]), Some((1, 1)));
 }
 
 #[test]
@@ -210,12 +211,7 @@ fn unsupported_constructs_point_at_the_node() {
             .message
             .starts_with("unsupported in static mode: ")
     );
-    let position = diagnostics[0]
-        .location
-        .as_ref()
-        .and_then(|l| l.positions())
-        .map(|(s, _)| (s.line, s.column));
-    assert_eq!(position, Some((7, 28)));
+    assert_eq!(position(&diagnostics[0]), Some((7, 28)));
 }
 
 /// Bad input never panics: every line prefix of every corpus file, and every byte
@@ -274,14 +270,20 @@ fn unsupported_messages(diagnostics: &[Diagnostic]) -> Vec<String> {
         .filter(|d| d.code != MISSING_MODEL_CLASS)
         .map(|d| {
             assert_eq!(d.code, UNSUPPORTED, "{}", d.message);
-            let line = d
-                .location
-                .as_ref()
-                .and_then(|l| l.positions())
-                .map_or(0, |(s, _)| s.line);
+            let line = position(d).map_or(0, |(line, _)| line);
             format!("{line}: {}", d.message)
         })
         .collect()
+}
+
+/// `InputModel` of `text` has no schema, and one diagnostic besides the missing classes,
+/// which says `what` (read on a small stack).
+fn assert_refused_once(text: String, what: &str) {
+    let (schemas, diagnostics) = read_on_small_stack(text);
+    assert!(schemas.input.is_none(), "{what}");
+    let messages = unsupported_messages(&diagnostics);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains(what), "{messages:?}");
 }
 
 const HEADER: &str = "from pydantic import BaseModel, Field\n\n";
@@ -409,13 +411,9 @@ fn long_chains_of_factories_and_instances_are_refused_not_a_stack_overflow() {
             "{make}: {input}"
         );
         // A long one stops at the nesting bound.
-        let (schemas, diagnostics) = read_on_small_stack(chain_of_models(1_000, make));
-        assert!(schemas.input.is_none(), "{make}");
-        let messages = unsupported_messages(&diagnostics);
-        assert_eq!(messages.len(), 1, "{make}: {messages:?}");
-        assert!(
-            messages[0].contains("a construct nested more than 100 levels deep"),
-            "{make}: {messages:?}"
+        assert_refused_once(
+            chain_of_models(1_000, make),
+            "a construct nested more than 100 levels deep",
         );
     }
 }
@@ -431,15 +429,8 @@ fn constants_made_of_constants_stop_at_the_evaluation_budget() {
     }
     text.push_str("class InputModel(BaseModel):\n    x: list = A10\n");
     let started = std::time::Instant::now();
-    let (schemas, diagnostics) = read_on_small_stack(text);
+    assert_refused_once(text, "values that take more than 1000000 steps to evaluate");
     assert!(started.elapsed().as_secs() < 3);
-    assert!(schemas.input.is_none());
-    let messages = unsupported_messages(&diagnostics);
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    assert!(
-        messages[0].contains("values that take more than 1000000 steps to evaluate"),
-        "{messages:?}"
-    );
 }
 
 #[test]
