@@ -14,6 +14,7 @@ use crate::emit;
 use crate::options::Mode;
 use crate::pipeline;
 use crate::progress::Progress;
+use crate::render::Printer;
 use crate::report::{Repository, RepositoryKind};
 
 /// Median, minimum and maximum of some durations.
@@ -42,6 +43,37 @@ fn line(name: &str, samples: Vec<Duration>) -> Duration {
         millis(max)
     );
     median
+}
+
+/// The durations of `runs` calls of `f`.
+fn time_runs(runs: u32, mut f: impl FnMut()) -> Vec<Duration> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect()
+}
+
+fn speed_up(ecosystem: &str, reference: Duration, ours: Duration) {
+    println!(
+        "speed-up on the {ecosystem} repositories: {:.0}x (reference median / our median)",
+        reference.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+    );
+}
+
+/// The reference tool cannot run: how to install it (`script` of tests/oracle, which sets
+/// up target/oracle/`folder`).
+fn reference_unavailable(
+    printer: &Printer,
+    message: String,
+    script: &str,
+    folder: &str,
+) -> ExitStatus {
+    printer.diagnostics(&[Diagnostic::error(Code::EnvReferenceUnavailable, message)
+        .with_help(format!("install it with `bash tests/oracle/{script} --check` (it sets up target/oracle/{folder} on first use)"))]);
+    ExitStatus::Environment
 }
 
 pub fn run(args: &BenchArgs) -> ExitStatus {
@@ -92,12 +124,9 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         let ours_domino_only = {
             let mut domino_options = options.clone();
             domino_options.only = domino_repos.iter().map(|(_, name)| name.clone()).collect();
-            let mut samples = Vec::new();
-            for _ in 0..args.runs {
-                let start = Instant::now();
+            let samples = time_runs(args.runs, || {
                 let _ = pipeline::analyze(&domino_options, Mode::Write, &progress);
-                samples.push(start.elapsed());
-            }
+            });
             line("ours, Domino repos only", samples)
         };
         let dioptra_repos: Vec<_> = analysis
@@ -109,12 +138,9 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         if !dioptra_repos.is_empty() {
             let mut dioptra_options = options.clone();
             dioptra_options.only = dioptra_repos.iter().map(|r| r.name.clone()).collect();
-            let mut samples = Vec::new();
-            for _ in 0..args.runs {
-                let start = Instant::now();
+            let samples = time_runs(args.runs, || {
                 let _ = pipeline::analyze(&dioptra_options, Mode::Check, &progress);
-                samples.push(start.elapsed());
-            }
+            });
             let ours = line("ours, Dioptra repos only", samples);
             match reference_dioptra(&analysis, &dioptra_repos, args.runs) {
                 Ok(reference) => {
@@ -128,30 +154,25 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
                             .sum::<usize>(),
                         args.runs
                     );
-                    println!(
-                        "speed-up on the Dioptra repositories: {:.0}x (reference median / our median)",
-                        reference.as_secs_f64() / ours.as_secs_f64().max(1e-9)
-                    );
+                    speed_up("Dioptra", reference, ours);
                 }
                 Err(message) => {
-                    printer.diagnostics(&[Diagnostic::error(Code::EnvReferenceUnavailable, message)
-                        .with_help("install it with `bash tests/oracle/dioptra_verdicts.sh --check` (it sets up target/oracle/dioptra on first use)")]);
-                    return ExitStatus::Environment;
+                    return reference_unavailable(
+                        &printer,
+                        message,
+                        "dioptra_verdicts.sh",
+                        "dioptra",
+                    );
                 }
             }
         }
         match reference_domino(&analysis, &domino_repos, args.runs) {
             Ok(samples) => {
                 let reference = line("domino piece organize", samples);
-                println!(
-                    "speed-up on the Domino repositories: {:.0}x (reference median / our median)",
-                    reference.as_secs_f64() / ours_domino_only.as_secs_f64().max(1e-9)
-                );
+                speed_up("Domino", reference, ours_domino_only);
             }
             Err(message) => {
-                printer.diagnostics(&[Diagnostic::error(Code::EnvReferenceUnavailable, message)
-                    .with_help("install it with `bash tests/oracle/domino_goldens.sh --check` (it sets up target/oracle/domino on first use)")]);
-                return ExitStatus::Environment;
+                return reference_unavailable(&printer, message, "domino_goldens.sh", "domino");
             }
         }
     }

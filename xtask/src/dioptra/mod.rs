@@ -254,28 +254,24 @@ impl ConfigPaths<'_> {
         let (reader, root, config_dir, document) =
             (self.reader, self.root, self.config_dir, self.document);
         let span = document.span(pointer);
+        let invalid = |message: String| {
+            Diagnostic::error(Code::DioptraInvalidPath, message).at(&document.file, span)
+        };
         let parts = match rules::safe_relative_parts(path) {
             Ok(parts) => parts,
             Err(reason) => {
                 diagnostics.push(
-                    Diagnostic::error(
-                        Code::DioptraInvalidPath,
-                        format!("invalid {what} path `{path}`: {reason}"),
-                    )
-                    .at(&document.file, span)
-                    .with_help("paths are relative to the config's folder and use `/` separators"),
+                    invalid(format!("invalid {what} path `{path}`: {reason}")).with_help(
+                        "paths are relative to the config's folder and use `/` separators",
+                    ),
                 );
                 return None;
             }
         };
         let Some(resolved) = rules::join_inside(config_dir, &parts) else {
             diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraInvalidPath,
-                    format!("{what} path `{path}` leaves the repository root"),
-                )
-                .at(&document.file, span)
-                .with_help("`..` is allowed only while the path stays inside the repository"),
+                invalid(format!("{what} path `{path}` leaves the repository root"))
+                    .with_help("`..` is allowed only while the path stays inside the repository"),
             );
             return None;
         };
@@ -284,28 +280,32 @@ impl ConfigPaths<'_> {
         if let (Some(real), Some(real_root)) = (reader.canonical(&on_disk), reader.canonical(root))
             && !real.starts_with(&real_root)
         {
-            diagnostics.push(
-            Diagnostic::error(
-                Code::DioptraInvalidPath,
-                format!("{what} path `{path}` leads outside the repository root (through a symbolic link)"),
-            )
-            .at(&document.file, span),
-        );
+            diagnostics.push(invalid(format!(
+                "{what} path `{path}` leads outside the repository root (through a symbolic link)"
+            )));
             return None;
         }
         Some((resolved.join("/"), on_disk))
     }
 }
 
-/// Reports the later occurrences of duplicate keys.
+/// Reports the later occurrences of duplicate keys of `file`: an error `code` with
+/// `message(key)` at the repeat, related to the first declaration.
 fn duplicates<'a>(
-    items: impl IntoIterator<Item = (&'a str, Arc<SourceFile>, crate::source::Span)>,
-    mut report: impl FnMut(&'a str, Arc<SourceFile>, crate::source::Span, crate::source::Span),
+    file: &Arc<SourceFile>,
+    items: impl IntoIterator<Item = (&'a str, Span)>,
+    code: Code,
+    message: impl Fn(&str) -> String,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&'a str, crate::source::Span> = HashMap::new();
-    for (key, file, span) in items {
+    let mut seen: HashMap<&'a str, Span> = HashMap::new();
+    for (key, span) in items {
         match seen.get(key) {
-            Some(first) => report(key, file, span, *first),
+            Some(first) => diagnostics.push(
+                Diagnostic::error(code, message(key))
+                    .at(file, span)
+                    .with_related(file, *first, "first declared here"),
+            ),
             None => {
                 seen.insert(key, span);
             }
@@ -340,8 +340,9 @@ pub fn check_config(
     };
 
     // Parameter types: names, uniqueness, then the registry's own checks.
+    let name_span = |pointer: &str| document.span(&format!("{pointer}/name"));
     for ty in &model.types {
-        let span = document.span(&format!("{}/name", ty.pointer));
+        let span = name_span(&ty.pointer);
         if rules::is_builtin_type_name(&ty.name) {
             diagnostics.push(
                 Diagnostic::error(
@@ -369,71 +370,46 @@ pub fn check_config(
         }
     }
     duplicates(
-        model.types.iter().map(|ty| {
-            (
-                ty.name.as_str(),
-                Arc::clone(file),
-                document.span(&format!("{}/name", ty.pointer)),
-            )
-        }),
-        |name, file, span, first| {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraDuplicateType,
-                    format!("parameter type `{name}` is declared twice"),
-                )
-                .at(&file, span)
-                .with_related(&file, first, "first declared here"),
-            );
-        },
+        file,
+        model
+            .types
+            .iter()
+            .map(|ty| (ty.name.as_str(), name_span(&ty.pointer))),
+        Code::DioptraDuplicateType,
+        |name| format!("parameter type `{name}` is declared twice"),
+        &mut diagnostics,
     );
     let (registry, type_diagnostics) = TypeRegistry::from_document(document);
     diagnostics.extend(type_diagnostics);
     let type_known = |name: &str| registry.is_known(name);
 
     // Plugins.
+    let path_span = |pointer: &str| document.span(&format!("{pointer}/path"));
     duplicates(
-        model.plugins.iter().map(|p| {
-            (
-                p.path.as_str(),
-                Arc::clone(file),
-                document.span(&format!("{}/path", p.pointer)),
-            )
-        }),
-        |path, file, span, first| {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraDuplicatePlugin,
-                    format!("plugin path `{path}` is declared twice"),
-                )
-                .at(&file, span)
-                .with_related(&file, first, "first declared here"),
-            );
-        },
+        file,
+        model
+            .plugins
+            .iter()
+            .map(|p| (p.path.as_str(), path_span(&p.pointer))),
+        Code::DioptraDuplicatePlugin,
+        |path| format!("plugin path `{path}` is declared twice"),
+        &mut diagnostics,
     );
     let mut seen_paths = BTreeSet::new();
     duplicates(
+        file,
         model
             .plugins
             .iter()
             .filter(|p| seen_paths.insert(p.path.as_str()))
-            .map(|p| {
-                (
-                    p.name.as_str(),
-                    Arc::clone(file),
-                    document.span(&format!("{}/path", p.pointer)),
-                )
-            }),
-        |name, file, span, first| {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraDuplicatePlugin,
-                    format!("two plugins are named `{name}` (a plugin is named after the last component of its path)"),
-                )
-                .at(&file, span)
-                .with_related(&file, first, "first declared here"),
-            );
+            .map(|p| (p.name.as_str(), path_span(&p.pointer))),
+        Code::DioptraDuplicatePlugin,
+        |name| {
+            format!(
+                "two plugins are named `{name}` (a plugin is named after the last component of its path)"
+            )
         },
+        &mut diagnostics,
     );
     let mut resolved_plugins = Vec::new();
     for plugin in &model.plugins {
@@ -504,24 +480,18 @@ pub fn check_config(
         }
     }
     duplicates(
+        file,
         model.entrypoints.iter().map(|e| {
             let pointer = if e.has_name {
                 format!("{}/name", e.pointer)
             } else {
                 format!("{}/path", e.pointer)
             };
-            (e.name.as_str(), Arc::clone(file), document.span(&pointer))
+            (e.name.as_str(), document.span(&pointer))
         }),
-        |name, file, span, first| {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraDuplicateEntrypoint,
-                    format!("entrypoint `{name}` is declared twice"),
-                )
-                .at(&file, span)
-                .with_related(&file, first, "first declared here"),
-            );
-        },
+        Code::DioptraDuplicateEntrypoint,
+        |name| format!("entrypoint `{name}` is declared twice"),
+        &mut diagnostics,
     );
     let plugin_index: HashMap<&str, usize> = model
         .plugins
@@ -797,30 +767,26 @@ fn check_tasks(
     let file = &document.file;
     let name_span = |pointer: &str| document.span(&format!("{pointer}/name"));
     for kind in [TaskKind::Function, TaskKind::Artifact] {
+        let what = if kind == TaskKind::Function {
+            "function"
+        } else {
+            "artifact"
+        };
         duplicates(
+            file,
             plugin
                 .tasks
                 .iter()
                 .filter(|t| t.kind == kind)
-                .map(|t| (t.name.as_str(), Arc::clone(file), name_span(&t.pointer))),
-            |name, file, span, first| {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::DioptraDuplicateTask,
-                        format!(
-                            "plugin `{}` declares the {} task `{name}` twice",
-                            plugin.name,
-                            if kind == TaskKind::Function {
-                                "function"
-                            } else {
-                                "artifact"
-                            }
-                        ),
-                    )
-                    .at(&file, span)
-                    .with_related(&file, first, "first declared here"),
-                );
+                .map(|t| (t.name.as_str(), name_span(&t.pointer))),
+            Code::DioptraDuplicateTask,
+            |name| {
+                format!(
+                    "plugin `{}` declares the {what} task `{name}` twice",
+                    plugin.name
+                )
             },
+            diagnostics,
         );
     }
     // A function task and an artifact task of the same name in one file.
@@ -848,21 +814,17 @@ fn check_tasks(
     for task in &plugin.tasks {
         for (list, what) in [(&task.inputs, "input"), (&task.outputs, "output")] {
             duplicates(
+                file,
                 list.iter()
-                    .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
-                |name, file, span, first| {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::DioptraDuplicateTaskParameter,
-                            format!(
-                                "task `{}` has two {what} parameters named `{name}`",
-                                task.name
-                            ),
-                        )
-                        .at(&file, span)
-                        .with_related(&file, first, "first declared here"),
-                    );
+                    .map(|p| (p.name.as_str(), name_span(&p.pointer))),
+                Code::DioptraDuplicateTaskParameter,
+                |name| {
+                    format!(
+                        "task `{}` has two {what} parameters named `{name}`",
+                        task.name
+                    )
                 },
+                diagnostics,
             );
             for param in list.iter() {
                 if !type_known(&param.type_name) {
@@ -900,30 +862,24 @@ fn check_entrypoint_params(
 ) {
     let file = &document.file;
     let name_span = |pointer: &str| document.span(&format!("{pointer}/name"));
+    let params = entrypoint
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), &p.pointer));
+    let artifacts = (entrypoint.artifact_params.iter()).map(|p| (p.name.as_str(), &p.pointer));
     duplicates(
-        entrypoint
-            .params
-            .iter()
-            .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer)))
-            .chain(
-                entrypoint
-                    .artifact_params
-                    .iter()
-                    .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
-            ),
-        |name, file, span, first| {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraDuplicateTaskParameter,
-                    format!(
-                        "entrypoint `{}` has two parameters named `{name}`",
-                        entrypoint.name
-                    ),
-                )
-                .at(&file, span)
-                .with_related(&file, first, "first declared here"),
-            );
+        file,
+        params
+            .chain(artifacts)
+            .map(|(name, pointer)| (name, name_span(pointer))),
+        Code::DioptraDuplicateTaskParameter,
+        |name| {
+            format!(
+                "entrypoint `{}` has two parameters named `{name}`",
+                entrypoint.name
+            )
         },
+        diagnostics,
     );
     for param in &entrypoint.params {
         let type_span = document.span(&format!("{}/type", param.pointer));
@@ -999,23 +955,16 @@ fn check_entrypoint_params(
     }
     for artifact in &entrypoint.artifact_params {
         duplicates(
-            artifact
-                .outputs
-                .iter()
-                .map(|p| (p.name.as_str(), Arc::clone(file), name_span(&p.pointer))),
-            |name, file, span, first| {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::DioptraDuplicateTaskParameter,
-                        format!(
-                            "artifact parameter `{}` has two outputs named `{name}`",
-                            artifact.name
-                        ),
-                    )
-                    .at(&file, span)
-                    .with_related(&file, first, "first declared here"),
-                );
+            file,
+            (artifact.outputs.iter()).map(|p| (p.name.as_str(), name_span(&p.pointer))),
+            Code::DioptraDuplicateTaskParameter,
+            |name| {
+                format!(
+                    "artifact parameter `{}` has two outputs named `{name}`",
+                    artifact.name
+                )
             },
+            diagnostics,
         );
         for output in &artifact.outputs {
             if !type_known(&output.type_name) {

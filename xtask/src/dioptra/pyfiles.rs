@@ -147,42 +147,37 @@ fn check_task(
 ) {
     let name_span = document.span(&format!("{}/name", task.pointer));
     let bound_otherwise = others.iter().any(|n| n == &task.name);
+    // The task has no `definition` (class or function); `help` when the other kind exists.
+    let missing = |what: &str, definition: &str, help: Option<&'static str>| {
+        let diagnostic = Diagnostic::error(
+            Code::DioptraMissingTaskDefinition,
+            format!(
+                "{what} task `{}` has no {definition} `{}` at the top level of `{}`",
+                task.name, task.name, module.file.display
+            ),
+        )
+        .at(&document.file, name_span);
+        match help {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
+        }
+    };
     match task.kind {
         TaskKind::Artifact => {
             if module.class(&task.name).is_none() && !bound_otherwise {
-                let mut diagnostic = Diagnostic::error(
-                    Code::DioptraMissingTaskDefinition,
-                    format!(
-                        "artifact task `{}` has no class `{}` at the top level of `{}`",
-                        task.name, task.name, module.file.display
-                    ),
-                )
-                .at(&document.file, name_span);
-                if module.function(&task.name).is_some() {
-                    diagnostic = diagnostic.with_help(
-                        "a function of that name exists; artifact tasks are classes (function tasks belong in `tasks.functions`)",
-                    );
-                }
-                diagnostics.push(diagnostic);
+                let help = module.function(&task.name).is_some().then_some(
+                    "a function of that name exists; artifact tasks are classes (function tasks belong in `tasks.functions`)",
+                );
+                diagnostics.push(missing("artifact", "class", help));
             }
         }
         TaskKind::Function => {
             let Some(function) = module.function(&task.name) else {
                 if !bound_otherwise {
-                    let mut diagnostic = Diagnostic::error(
-                        Code::DioptraMissingTaskDefinition,
-                        format!(
-                            "function task `{}` has no function `{}` at the top level of `{}`",
-                            task.name, task.name, module.file.display
-                        ),
-                    )
-                    .at(&document.file, name_span);
-                    if module.class(&task.name).is_some() {
-                        diagnostic = diagnostic.with_help(
-                            "a class of that name exists; classes are artifact tasks (`tasks.artifacts`)",
-                        );
-                    }
-                    diagnostics.push(diagnostic);
+                    let help = module.class(&task.name).is_some().then_some(
+                        "a class of that name exists; classes are artifact tasks (`tasks.artifacts`)",
+                    );
+                    diagnostics.push(missing("function", "function", help));
                 }
                 return;
             };

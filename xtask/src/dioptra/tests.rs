@@ -52,6 +52,17 @@ fn codes(checked: &Checked) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// Each `(code, line, column)` is among `codes`.
+fn assert_reported(codes: &[(String, usize, usize)], expected: &[(&str, usize, usize)]) {
+    for (code, line, column) in expected {
+        assert!(
+            codes.contains(&(code.to_string(), *line, *column)),
+            "{:?} not in {codes:?}",
+            (code, line, column)
+        );
+    }
+}
+
 fn has(checked: &Checked, code: &str) -> bool {
     checked
         .diagnostics
@@ -162,16 +173,15 @@ name = "b"
 "#;
     let (_dir, checked) = check(&[("dioptra.toml", toml)]);
     let codes = codes(&checked);
-    assert!(codes.contains(&("invalid-path".into(), 3, 8)), "{codes:?}");
-    assert!(codes.contains(&("invalid-path".into(), 6, 8)), "{codes:?}");
-    assert!(
-        codes.contains(&("missing-plugin-folder".into(), 9, 8)),
-        "{codes:?}"
-    );
-    assert!(codes.contains(&("invalid-path".into(), 12, 8)), "{codes:?}");
-    assert!(
-        codes.contains(&("missing-entrypoint-file".into(), 16, 8)),
-        "{codes:?}"
+    assert_reported(
+        &codes,
+        &[
+            ("invalid-path", 3, 8),
+            ("invalid-path", 6, 8),
+            ("missing-plugin-folder", 9, 8),
+            ("invalid-path", 12, 8),
+            ("missing-entrypoint-file", 16, 8),
+        ],
     );
 }
 
@@ -316,28 +326,18 @@ output_params = [{ name = "x", type = "undeclared" }]
 "#;
     let (_dir, checked) = check(&[("dioptra.toml", toml), ("plugins/io/tasks.py", TASKS_PY)]);
     let codes = codes(&checked);
-    assert!(
-        codes.contains(&("duplicate-task-parameter".into(), 8, 79)),
-        "{codes:?}"
-    );
-    assert!(codes.contains(&("unknown-type".into(), 8, 94)), "{codes:?}");
-    assert!(
-        codes.contains(&("duplicate-task".into(), 13, 8)),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("duplicate-task".into(), 19, 8)),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("unknown-type".into(), 20, 39)),
-        "{codes:?}"
+    assert_reported(
+        &codes,
+        &[
+            ("duplicate-task-parameter", 8, 79),
+            ("unknown-type", 8, 94),
+            ("duplicate-task", 13, 8),
+            ("duplicate-task", 19, 8),
+            ("unknown-type", 20, 39),
+        ],
     );
     // An artifact task named like a function, not a class.
-    assert!(
-        codes.contains(&("missing-task-definition".into(), 19, 8)),
-        "{codes:?}"
-    );
+    assert_reported(&codes, &[("missing-task-definition", 19, 8)]);
 }
 
 #[test]
@@ -378,19 +378,15 @@ output_params = []
     let py = "from elsewhere import imported\n\ndef load(path, limit=10):\n    return path\n\nclass Saver:\n    pass\n";
     let (_dir, checked) = check(&[("dioptra.toml", toml), ("plugins/io/tasks.py", py)]);
     let codes = codes(&checked);
-    assert!(
-        codes.contains(&("unmatched-task-file".into(), 6, 12)),
-        "{codes:?}"
-    );
-    assert!(
-        codes.contains(&("missing-task-definition".into(), 13, 8)),
-        "{codes:?}"
+    assert_reported(
+        &codes,
+        &[
+            ("unmatched-task-file", 6, 12),
+            ("missing-task-definition", 13, 8),
+        ],
     );
     // `extra` is not a parameter of load().
-    assert!(
-        codes.contains(&("signature-mismatch".into(), 20, 64)),
-        "{codes:?}"
-    );
+    assert_reported(&codes, &[("signature-mismatch", 20, 64)]);
     let unmatched = checked
         .diagnostics
         .iter()
@@ -462,23 +458,21 @@ artifact_params = [{ name = "k", output_params = [{ name = "o", type = "nope" },
 "#;
     let (_dir, checked) = check(&[("dioptra.toml", toml), ("run.yml", "graph: {}\n")]);
     let codes = codes(&checked);
-    for expected in [
-        ("invalid-default", 7, 53),
-        ("invalid-default", 9, 51),
-        ("non-string-default", 10, 53),
-        ("missing-default", 11, 5),
-        ("invalid-default", 12, 53),
-        ("schema", 14, 26),
-        ("non-string-default", 15, 53),
-        ("duplicate-task-parameter", 16, 14),
-        ("unknown-type", 18, 72),
-        ("duplicate-task-parameter", 18, 91),
-    ] {
-        assert!(
-            codes.contains(&(expected.0.to_string(), expected.1, expected.2)),
-            "{expected:?} not in {codes:?}"
-        );
-    }
+    assert_reported(
+        &codes,
+        &[
+            ("invalid-default", 7, 53),
+            ("invalid-default", 9, 51),
+            ("non-string-default", 10, 53),
+            ("missing-default", 11, 5),
+            ("invalid-default", 12, 53),
+            ("schema", 14, 26),
+            ("non-string-default", 15, 53),
+            ("duplicate-task-parameter", 16, 14),
+            ("unknown-type", 18, 72),
+            ("duplicate-task-parameter", 18, 91),
+        ],
+    );
     assert_eq!(
         codes.iter().filter(|c| c.0 == "invalid-default").count(),
         3,

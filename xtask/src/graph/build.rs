@@ -18,6 +18,7 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
         let repo = &report.repository;
         let repo_id = format!("repository:{}", repo.display);
         let repo_node = graph.node(
+            None,
             NodeKind::Repository,
             repo_id,
             &repo.name,
@@ -28,51 +29,47 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
             Facts::None => {}
             Facts::Domino(facts) => {
                 for piece in &facts.pieces {
-                    let piece_node = graph.node(
+                    graph.node(
+                        Some((repo_node, EdgeKind::Contains)),
                         NodeKind::Piece,
                         format!("piece:{}/{piece}", repo.display),
                         piece,
                         Some(&repo.name),
                         Some(format!("{}/pieces/{piece}", repo.display)),
                     );
-                    graph.edge(repo_node, piece_node, EdgeKind::Contains);
                 }
                 for file in &facts.dependency_files {
-                    let file_node =
-                        dependency_file_node(&mut graph, &repo.display, &repo.name, file);
-                    graph.edge(repo_node, file_node, EdgeKind::Contains);
+                    let parent = Some((repo_node, EdgeKind::Contains));
+                    dependency_file_node(&mut graph, parent, repo, file);
                 }
                 for group in &facts.groups {
                     let group_node = graph.node(
+                        Some((repo_node, EdgeKind::Contains)),
                         NodeKind::DependencyGroup,
                         format!("group:{}/{}", repo.display, group.name),
                         format!("{}:{}", repo.name, group.name),
                         Some(&repo.name),
                         None,
                     );
-                    graph.edge(repo_node, group_node, EdgeKind::Contains);
                     for piece in &group.pieces {
-                        if let Some(piece_node) = graph
-                            .index
-                            .get(&format!("piece:{}/{piece}", repo.display))
-                            .copied()
+                        if let Some(piece_node) =
+                            graph.lookup(&format!("piece:{}/{piece}", repo.display))
                         {
                             graph.edge(piece_node, group_node, EdgeKind::Uses);
                         }
                     }
                     for file in group.requirements_file.iter().chain(&group.dockerfile) {
-                        let file_node =
-                            dependency_file_node(&mut graph, &repo.display, &repo.name, file);
-                        graph.edge(group_node, file_node, EdgeKind::Uses);
+                        let parent = Some((group_node, EdgeKind::Uses));
+                        dependency_file_node(&mut graph, parent, repo, file);
                     }
                     let image_node = graph.node(
+                        Some((group_node, EdgeKind::Produces)),
                         NodeKind::Image,
                         format!("image:{}", group.source_image),
                         &group.source_image,
                         None,
                         None,
                     );
-                    graph.edge(group_node, image_node, EdgeKind::Produces);
                     images.insert(group.source_image.clone(), image_node);
                 }
             }
@@ -80,54 +77,52 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                 for config in &facts.configs {
                     let config_path = format!("{}/{}", repo.display, config.path);
                     let config_node = graph.node(
+                        Some((repo_node, EdgeKind::Contains)),
                         NodeKind::DioptraConfig,
                         format!("dioptra-config:{config_path}"),
                         &config.path,
                         Some(&repo.name),
                         Some(config_path.clone()),
                     );
-                    graph.edge(repo_node, config_node, EdgeKind::Contains);
                     for plugin in &config.plugins {
                         let plugin_node = graph.node(
+                            Some((config_node, EdgeKind::Contains)),
                             NodeKind::Plugin,
                             format!("plugin:{config_path}/{}", plugin.name),
                             &plugin.name,
                             Some(&repo.name),
                             Some(format!("{}/{}", repo.display, plugin.path)),
                         );
-                        graph.edge(config_node, plugin_node, EdgeKind::Contains);
                         for (task, kind) in &plugin.tasks {
                             let kind_name = match kind {
                                 TaskKind::Function => "function",
                                 TaskKind::Artifact => "artifact",
                             };
-                            let task_node = graph.node(
+                            graph.node(
+                                Some((plugin_node, EdgeKind::Contains)),
                                 NodeKind::Task,
                                 format!("task:{config_path}/{}/{kind_name}/{task}", plugin.name),
                                 task,
                                 Some(&repo.name),
                                 None,
                             );
-                            graph.edge(plugin_node, task_node, EdgeKind::Contains);
                         }
                     }
                     for ty in &config.types {
-                        let type_node = graph.node(
+                        graph.node(
+                            Some((config_node, EdgeKind::Contains)),
                             NodeKind::ParameterType,
                             format!("type:{config_path}/{}", ty.name),
                             &ty.name,
                             Some(&repo.name),
                             None,
                         );
-                        graph.edge(config_node, type_node, EdgeKind::Contains);
                     }
                     for ty in &config.types {
                         let from = graph.index[&format!("type:{config_path}/{}", ty.name)];
                         for reference in &ty.references {
-                            if let Some(to) = graph
-                                .index
-                                .get(&format!("type:{config_path}/{reference}"))
-                                .copied()
+                            if let Some(to) =
+                                graph.lookup(&format!("type:{config_path}/{reference}"))
                             {
                                 graph.edge(from, to, EdgeKind::References);
                             }
@@ -135,22 +130,20 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
                     }
                     for entrypoint in &config.entrypoints {
                         let entrypoint_node = graph.node(
+                            Some((config_node, EdgeKind::Contains)),
                             NodeKind::Entrypoint,
                             format!("entrypoint:{config_path}/{}", entrypoint.name),
                             &entrypoint.name,
                             Some(&repo.name),
                             Some(format!("{}/{}", repo.display, entrypoint.path)),
                         );
-                        graph.edge(config_node, entrypoint_node, EdgeKind::Contains);
                         for plugin in entrypoint
                             .plugins
                             .iter()
                             .chain(&entrypoint.artifact_plugins)
                         {
-                            if let Some(plugin_node) = graph
-                                .index
-                                .get(&format!("plugin:{config_path}/{plugin}"))
-                                .copied()
+                            if let Some(plugin_node) =
+                                graph.lookup(&format!("plugin:{config_path}/{plugin}"))
                             {
                                 graph.edge(entrypoint_node, plugin_node, EdgeKind::Uses);
                             }
@@ -194,14 +187,14 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
             match environment {
                 Ok(Some(environment)) => {
                     let hash = environment.hash.clone();
-                    let env_node = graph.node(
+                    graph.node(
+                        Some((group_node, EdgeKind::Uses)),
                         NodeKind::Environment,
                         format!("environment:{hash}"),
                         environment.target_name(),
                         None,
                         None,
                     );
-                    graph.edge(group_node, env_node, EdgeKind::Uses);
                     graph
                         .environments
                         .entry(hash.clone())
@@ -225,10 +218,11 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
 /// repository's own, or a shared one when the path leads outside it.
 fn file_node(graph: &mut MonorepoGraph, repo: &Repository, path: &str) -> NodeIndex {
     if !path.starts_with("../") && !path.starts_with('/') {
-        return dependency_file_node(graph, &repo.display, &repo.name, path);
+        return dependency_file_node(graph, None, repo, path);
     }
     let shown = display_path(&crate::paths::absolute(&repo.root.join(path)));
     graph.node(
+        None,
         NodeKind::DependencyFile,
         format!("dependency-file:{shown}"),
         &shown,
@@ -237,17 +231,19 @@ fn file_node(graph: &mut MonorepoGraph, repo: &Repository, path: &str) -> NodeIn
     )
 }
 
+/// The node of a file of the repository (`file` relative to its root).
 fn dependency_file_node(
     graph: &mut MonorepoGraph,
-    repo_display: &str,
-    repo_name: &str,
+    parent: Option<(NodeIndex, EdgeKind)>,
+    repo: &Repository,
     file: &str,
 ) -> NodeIndex {
     graph.node(
+        parent,
         NodeKind::DependencyFile,
-        format!("dependency-file:{repo_display}/{file}"),
+        format!("dependency-file:{}/{file}", repo.display),
         file,
-        Some(repo_name),
-        Some(format!("{repo_display}/{file}")),
+        Some(&repo.name),
+        Some(format!("{}/{file}", repo.display)),
     )
 }

@@ -230,32 +230,16 @@ mod tests {
             )],
             ..DominoFacts::default()
         };
-        let env_a = environment_of(
-            Path::new("/a"),
-            &a,
-            &group(Some("dependencies/requirements.txt")),
-            "base",
-        )
-        .unwrap()
-        .unwrap();
-        let env_b = environment_of(
-            Path::new("/b"),
-            &b,
-            &group(Some("dependencies/reqs.txt")),
-            "base",
-        )
-        .unwrap()
-        .unwrap();
+        let env = |root: &str, facts: &DominoFacts, requirements: &str, base: &str| {
+            environment_of(Path::new(root), facts, &group(Some(requirements)), base)
+                .unwrap()
+                .unwrap()
+        };
+        let env_a = env("/a", &a, "dependencies/requirements.txt", "base");
+        let env_b = env("/b", &b, "dependencies/reqs.txt", "base");
         assert_eq!(env_a.hash, env_b.hash);
         assert_eq!(env_a.files.len(), 2);
-        let env_c = environment_of(
-            Path::new("/b"),
-            &b,
-            &group(Some("dependencies/reqs.txt")),
-            "other",
-        )
-        .unwrap()
-        .unwrap();
+        let env_c = env("/b", &b, "dependencies/reqs.txt", "other");
         assert_ne!(
             env_a.hash, env_c.hash,
             "the base image is part of the environment"

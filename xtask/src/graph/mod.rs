@@ -123,26 +123,40 @@ pub struct MonorepoGraph {
 }
 
 impl MonorepoGraph {
+    /// The node of `id` (made by the first call, later calls only find it); with
+    /// `parent` = (node, kind), also an edge of that kind from that node to it.
     fn node(
         &mut self,
+        parent: Option<(NodeIndex, EdgeKind)>,
         kind: NodeKind,
         id: String,
         label: impl Into<String>,
         repository: Option<&str>,
         path: Option<String>,
     ) -> NodeIndex {
-        if let Some(index) = self.index.get(&id) {
-            return *index;
+        let index = match self.index.get(&id) {
+            Some(index) => *index,
+            None => {
+                let index = self.graph.add_node(Node {
+                    kind,
+                    id: id.clone(),
+                    label: label.into(),
+                    repository: repository.map(str::to_string),
+                    path,
+                });
+                self.index.insert(id, index);
+                index
+            }
+        };
+        if let Some((parent, edge)) = parent {
+            self.edge(parent, index, edge);
         }
-        let index = self.graph.add_node(Node {
-            kind,
-            id: id.clone(),
-            label: label.into(),
-            repository: repository.map(str::to_string),
-            path,
-        });
-        self.index.insert(id, index);
         index
+    }
+
+    /// The node of this id, if there is one.
+    fn lookup(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {

@@ -1,7 +1,7 @@
 //! The `artifacts:` section of an entrypoint: each artifact output's
 //! `contents` reference and its artifact `task`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::checker::Checker;
 use super::steps::{Reference, Step, is_reference};
@@ -33,21 +33,13 @@ pub(super) fn check_artifacts(
         }
     };
     // A graph for reference resolution: steps parsed without reporting again.
-    let mut quiet = Checker {
-        input: checker.input,
-        file: checker.file,
-        tasks: checker.tasks.clone(),
-        params: checker.params.clone(),
-        param_types: HashMap::new(),
-        artifacts: checker.artifacts.clone(),
-        diagnostics: Vec::new(),
-        seen: HashMap::new(),
-        combination_hits: HashMap::new(),
-        used_globals: BTreeSet::new(),
-        missing_globals: BTreeSet::new(),
-        used_tasks: BTreeSet::new(),
-        combination: None,
-    };
+    let mut quiet = Checker::new(
+        checker.input,
+        checker.file,
+        checker.tasks.clone(),
+        checker.params.clone(),
+        checker.artifacts.clone(),
+    );
     let mut steps: Vec<Step<'_>> = Vec::new();
     if let Some(YValue::Map(graph_entries)) = graph.map(|g| &g.value) {
         for (key, def) in graph_entries {

@@ -36,6 +36,31 @@ pub(super) struct Checker<'a, 'i> {
 }
 
 impl<'a, 'i> Checker<'a, 'i> {
+    /// A check with these names in scope, nothing reported or used yet.
+    pub(super) fn new(
+        input: &'a EntrypointInput<'i>,
+        file: &'a Arc<SourceFile>,
+        tasks: HashMap<&'a str, &'a TaskSignature>,
+        params: HashMap<&'a str, &'a EntrypointParameter>,
+        artifacts: HashMap<&'a str, &'a ArtifactParameter>,
+    ) -> Self {
+        Checker {
+            input,
+            file,
+            tasks,
+            params,
+            param_types: HashMap::new(),
+            artifacts,
+            diagnostics: Vec::new(),
+            seen: HashMap::new(),
+            combination_hits: HashMap::new(),
+            used_globals: BTreeSet::new(),
+            missing_globals: BTreeSet::new(),
+            used_tasks: BTreeSet::new(),
+            combination: None,
+        }
+    }
+
     pub(super) fn push(&mut self, diagnostic: Diagnostic) {
         let (start, end) = match &diagnostic.location {
             Some(crate::diagnostics::Location::Span { span, .. }) => (span.start, span.end),

@@ -28,13 +28,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
     let root = match parse_yaml(file) {
         Ok(root) => root,
         Err(error) => {
-            outcome.diagnostics.push(
-                Diagnostic::error(
-                    Code::DioptraYamlSyntax,
-                    format!("invalid YAML: {}", error.message),
-                )
-                .at(file, error.span),
-            );
+            outcome.diagnostics.push(error.diagnostic(file));
             return outcome;
         }
     };
@@ -46,25 +40,15 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
             task_order.push(task.name.as_str());
         }
     }
-    let mut checker = Checker {
+    let mut checker = Checker::new(
         input,
         file,
         tasks,
-        params: input.params.iter().map(|p| (p.name.as_str(), p)).collect(),
-        param_types: HashMap::new(),
-        artifacts: input
-            .artifact_params
-            .iter()
+        input.params.iter().map(|p| (p.name.as_str(), p)).collect(),
+        (input.artifact_params.iter())
             .map(|a| (a.name.as_str(), a))
             .collect(),
-        diagnostics: Vec::new(),
-        seen: HashMap::new(),
-        combination_hits: HashMap::new(),
-        used_globals: BTreeSet::new(),
-        missing_globals: BTreeSet::new(),
-        used_tasks: BTreeSet::new(),
-        combination: None,
-    };
+    );
 
     // Global parameters: types, defaults (Dioptra's `extract_parameters`).
     let mut parameters_json = Map::new();

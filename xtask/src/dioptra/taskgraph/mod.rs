@@ -28,7 +28,10 @@ use crate::doc::Document;
 use crate::source::SourceFile;
 
 pub use entrypoint::{check_entrypoint, coerce_default};
-pub use yaml::{YNode, YValue, parse_yaml, parse_yaml_document, resolve_plain};
+pub use yaml::{
+    MAX_DEPTH, NODE_BUDGET, YNode, YValue, YamlError, parse_yaml, parse_yaml_document,
+    resolve_plain,
+};
 
 /// A task parameter as declared in the resource TOML.
 pub struct TaskParameter {

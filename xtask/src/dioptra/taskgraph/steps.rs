@@ -83,6 +83,33 @@ enum Resolved {
 impl<'a> Checker<'a, '_> {
     // -- steps ---------------------------------------------------------------
 
+    /// `dioptra::invalid-task-graph` about step `name`: `In step "name": message`.
+    fn step_error(&mut self, name: &str, message: &str, span: Span, help: Option<String>) {
+        let message = format!("In step \"{name}\": {message}");
+        self.report(Code::DioptraInvalidTaskGraph, message, span, help);
+    }
+
+    /// Adds the keyword arguments of step `name`; `false` when a name is not a string.
+    fn read_keywords(
+        &mut self,
+        name: &str,
+        step: &mut Step<'a>,
+        kwargs: &'a [(YNode, YNode)],
+    ) -> bool {
+        let mut ok = true;
+        for (k, v) in kwargs {
+            match k.as_str() {
+                Some(kw) => step.keywords.push((kw.to_string(), k.span, v)),
+                None => {
+                    ok = false;
+                    let message = format!("keyword argument names must be strings: {}", k.repr());
+                    self.step_error(name, &message, k.span, None);
+                }
+            }
+        }
+        ok
+    }
+
     /// Reads one step definition (long, short or mixed form). `extra` are the
     /// step's keys besides a swap, merged into each choice.
     pub(super) fn parse_step(
@@ -94,15 +121,11 @@ impl<'a> Checker<'a, '_> {
         from_swap: bool,
     ) -> Option<Step<'a>> {
         let Some(entries) = def.as_map() else {
-            self.report(
-Code::DioptraInvalidTaskGraph,
-                format!(
-                    "In step \"{name}\": a step definition must be a mapping naming a task, not {}",
-                    yaml_kind(def)
-                ),
-                def.span,
-                Some("write `step: {task_name: {param: value}}`, `step: {task_name: [a, b]}` or `step: {task: task_name, args: [...], kwargs: {...}}`".into()),
+            let message = format!(
+                "a step definition must be a mapping naming a task, not {}",
+                yaml_kind(def)
             );
+            self.step_error(name, &message, def.span, Some("write `step: {task_name: {param: value}}`, `step: {task_name: [a, b]}` or `step: {task: task_name, args: [...], kwargs: {...}}`".into()));
             return None;
         };
         let entries: Vec<&'a (YNode, YNode)> =
@@ -130,100 +153,60 @@ Code::DioptraInvalidTaskGraph,
                             Some(s) => step.dependencies.push((s.to_string(), item.span)),
                             None => {
                                 ok = false;
-                                self.report(
-Code::DioptraInvalidTaskGraph,
-                                    format!("In step \"{name}\": dependencies must be step names (strings), not {}", yaml_kind(item)),
-                                    item.span,
-                                    None,
+                                let message = format!(
+                                    "dependencies must be step names (strings), not {}",
+                                    yaml_kind(item)
                                 );
+                                self.step_error(name, &message, item.span, None);
                             }
                         }
                     }
                 }
                 _ => {
                     ok = false;
-                    self.report(
-Code::DioptraInvalidTaskGraph,
-                        format!("In step \"{name}\": dependencies must be a step name or a list of step names"),
-                        deps.span,
-                        None,
-                    );
+                    let message = "dependencies must be a step name or a list of step names";
+                    self.step_error(name, message, deps.span, None);
                 }
             }
         }
         let long_form = entries.iter().any(|(k, _)| k.as_str() == Some("task"));
         if long_form {
             for (key, value) in &entries {
-                match key.as_str() {
-                    Some("task") => match value.as_str() {
+                match (key.as_str(), &value.value) {
+                    (Some("task"), _) => match value.as_str() {
                         Some(task) => {
                             step.task = task.to_string();
                             step.task_span = value.span;
                         }
                         None => {
                             ok = false;
-                            self.report(
-                                Code::DioptraInvalidTaskGraph,
-                                format!(
-                                    "In step \"{name}\": `task` must be a task name, not {}",
-                                    yaml_kind(value)
-                                ),
-                                value.span,
-                                None,
-                            );
+                            let message =
+                                format!("`task` must be a task name, not {}", yaml_kind(value));
+                            self.step_error(name, &message, value.span, None);
                         }
                     },
-                    Some("args") => match &value.value {
-                        YValue::Seq(items) => step.positional.extend(items.iter()),
-                        _ => {
-                            ok = false;
-                            self.report(
-Code::DioptraInvalidTaskGraph,
-                                format!("In step \"{name}\": `args` must be a list of positional arguments, not {}", yaml_kind(value)),
-                                value.span,
-                                None,
-                            );
-                        }
-                    },
-                    Some("kwargs") => match &value.value {
-                        YValue::Map(kwargs) => {
-                            for (k, v) in kwargs {
-                                match k.as_str() {
-                                    Some(kw) => step.keywords.push((kw.to_string(), k.span, v)),
-                                    None => {
-                                        ok = false;
-                                        self.report(
-Code::DioptraInvalidTaskGraph,
-                                            format!("In step \"{name}\": keyword argument names must be strings: {}", k.repr()),
-                                            k.span,
-                                            None,
-                                        );
-                                    }
-                                }
-                            }
-                        }
-                        _ => {
-                            ok = false;
-                            self.report(
-Code::DioptraInvalidTaskGraph,
-                                format!("In step \"{name}\": `kwargs` must be a mapping of keyword arguments, not {}", yaml_kind(value)),
-                                value.span,
-                                None,
-                            );
-                        }
-                    },
-                    Some("dependencies") => {}
+                    (Some("args"), YValue::Seq(items)) => step.positional.extend(items.iter()),
+                    (Some("kwargs"), YValue::Map(kwargs)) => {
+                        ok &= self.read_keywords(name, &mut step, kwargs);
+                    }
+                    (Some(arg @ ("args" | "kwargs")), _) => {
+                        ok = false;
+                        let what = if arg == "args" {
+                            "a list of positional arguments"
+                        } else {
+                            "a mapping of keyword arguments"
+                        };
+                        let message = format!("`{arg}` must be {what}, not {}", yaml_kind(value));
+                        self.step_error(name, &message, value.span, None);
+                    }
+                    (Some("dependencies"), _) => {}
                     _ => {
                         ok = false;
-                        self.report(
-Code::DioptraInvalidTaskGraph,
-                            format!(
-                                "In step \"{name}\": unknown property {} in a long-form step",
-                                key.repr()
-                            ),
-                            key.span,
-                            Some("a long-form step has only `task`, `args`, `kwargs` and `dependencies`".into()),
-                        );
+                        let message =
+                            format!("unknown property {} in a long-form step", key.repr());
+                        let help =
+                            "a long-form step has only `task`, `args`, `kwargs` and `dependencies`";
+                        self.step_error(name, &message, key.span, Some(help.into()));
                     }
                 }
             }
@@ -233,11 +216,9 @@ Code::DioptraInvalidTaskGraph,
                 .filter(|(k, _)| k.as_str() != Some("dependencies"))
                 .collect();
             if invocations.len() != 1 {
-                self.report(
-Code::DioptraInvalidTaskGraph,
-                    format!(
-                        "In step \"{name}\": illegal task invocation: A positional/keyword short form step definition must be an object which includes a property whose name is the task plugin short name."
-                    ),
+                self.step_error(
+                    name,
+                    "illegal task invocation: A positional/keyword short form step definition must be an object which includes a property whose name is the task plugin short name.",
                     if invocations.len() > 1 { invocations[1].0.span } else { key_span },
                     Some(if invocations.is_empty() {
                         "name the task: `step: {task_name: {param: value}}`".to_string()
@@ -249,37 +230,18 @@ Code::DioptraInvalidTaskGraph,
             }
             let (key, value) = &**invocations[0];
             let Some(task) = key.as_str() else {
-                self.report(
-Code::DioptraInvalidTaskGraph,
-                    format!(
-                        "In step \"{name}\": illegal task invocation: unable to determine task plugin short name: {}",
-                        key.repr()
-                    ),
-                    key.span,
-                    None,
+                let message = format!(
+                    "illegal task invocation: unable to determine task plugin short name: {}",
+                    key.repr()
                 );
+                self.step_error(name, &message, key.span, None);
                 return None;
             };
             step.task = task.to_string();
             step.task_span = key.span;
             match &value.value {
                 YValue::Seq(items) => step.positional.extend(items.iter()),
-                YValue::Map(kwargs) => {
-                    for (k, v) in kwargs {
-                        match k.as_str() {
-                            Some(kw) => step.keywords.push((kw.to_string(), k.span, v)),
-                            None => {
-                                ok = false;
-                                self.report(
-Code::DioptraInvalidTaskGraph,
-                                    format!("In step \"{name}\": keyword argument names must be strings: {}", k.repr()),
-                                    k.span,
-                                    None,
-                                );
-                            }
-                        }
-                    }
-                }
+                YValue::Map(kwargs) => ok &= self.read_keywords(name, &mut step, kwargs),
                 _ => step.positional.push(value),
             }
         }

@@ -765,6 +765,40 @@ fn ambiguous_task_unused_and_dotted_parameters() {
     );
 }
 
+/// Runs `f` on a thread with a 1 MiB stack, half of what rayon's workers have: a
+/// recursion the bounds miss overflows it (and aborts the test binary) instead of
+/// passing by luck on a large stack.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no panic")
+}
+
+/// The one diagnostic of a YAML refused by a bound: `input::resource-limit` at `line`.
+fn assert_resource_limit(outcome: &GraphOutcome, line: &str, message: &str) {
+    assert_eq!(
+        codes(outcome),
+        vec![Code::InputResourceLimit],
+        "{:#?}",
+        outcome.diagnostics
+    );
+    let diagnostic = &outcome.diagnostics[0];
+    assert!(
+        diagnostic.message.contains(message),
+        "{}",
+        diagnostic.message
+    );
+    assert!(
+        position(diagnostic).starts_with(&format!("ep.yml:{line}")),
+        "{}",
+        position(diagnostic)
+    );
+    assert!(outcome.task_engine.is_none());
+}
+
 #[test]
 fn deeply_nested_yaml_does_not_crash() {
     let depth = 20_000;
@@ -774,8 +808,165 @@ fn deeply_nested_yaml_does_not_crash() {
         "]".repeat(depth)
     );
     let outcome = run(&yaml);
-    // The parser's nesting limit turns it into a syntax error, not a stack overflow.
-    assert_eq!(codes(&outcome), vec![Code::DioptraYamlSyntax]);
+    // Refused at the 257th level (column 10 + 255), not a stack overflow.
+    assert_resource_limit(&outcome, "2:265", "nested more than 256 levels");
+}
+
+#[test]
+fn fifty_thousand_levels_of_flow_or_block_nesting_are_a_resource_limit() {
+    let depth = 50_000;
+    let flow = format!("{}x{}\n", "[".repeat(depth), "]".repeat(depth));
+    let outcome = on_small_stack(move || run(&flow));
+    assert_resource_limit(&outcome, "1:257", "nested more than 256 levels");
+    let block = format!("{}x\n", "- ".repeat(depth));
+    let outcome = on_small_stack(move || run(&block));
+    assert_resource_limit(&outcome, "1:513", "nested more than 256 levels");
+    let mappings = format!("{}x{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    let outcome = on_small_stack(move || run(&mappings));
+    assert_resource_limit(&outcome, "1:1025", "nested more than 256 levels");
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_read_and_checked_on_a_small_stack() {
+    // 256 levels in all (graph, step, arguments, lists): type inference, compatibility,
+    // references, the task-engine JSON and `Drop` stay shallow enough.
+    let graph = |depth: usize| {
+        let (open, close) = ("[".repeat(depth), "]".repeat(depth));
+        format!(
+            "graph:\n  a:\n    log: [{open}$x{close}]\n  b:\n    scale: {{values: {open}1{close}}}\n"
+        )
+    };
+    let depth = MAX_DEPTH - 4;
+    let yaml = graph(depth);
+    let outcome = on_small_stack(move || run(&yaml));
+    assert!(
+        !codes(&outcome).contains(&Code::InputResourceLimit),
+        "{:#?}",
+        outcome.diagnostics
+    );
+    assert!(outcome.task_engine.is_some());
+    let yaml = graph(depth + 1);
+    let outcome = on_small_stack(move || run(&yaml));
+    assert_resource_limit(&outcome, "3:263", "nested more than 256 levels");
+}
+
+#[test]
+fn aliases_count_the_levels_they_copy() {
+    // Each alias nests the previous anchor 200 levels deeper: the depth is the copy's.
+    let levels = 200;
+    let yaml = format!(
+        "a: &a {open}x{close}\nb: &b {open}*a{close}\nc: *b\n",
+        open = "[".repeat(levels),
+        close = "]".repeat(levels)
+    );
+    let outcome = on_small_stack(move || run(&yaml));
+    assert_resource_limit(&outcome, "2:207", "nested more than 256 levels");
+}
+
+/// Nine levels of nine aliases: 9^9 = 387,420,489 scalars (PyYAML: 3.8 GB).
+fn billion_laughs() -> String {
+    let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (previous, name) in ('a'..'i').zip('b'..='i') {
+        let items = vec![format!("*{previous}"); 9].join(", ");
+        yaml.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    yaml
+}
+
+#[test]
+fn a_billion_laughs_stops_at_the_node_budget() {
+    let yaml = billion_laughs();
+    let budget = NODE_BUDGET + yaml.len();
+    let file = SourceFile::new("ep.yml".into(), "ep.yml".into(), yaml.clone());
+    let started = std::time::Instant::now();
+    let error = parse_yaml(&file).expect_err("refused");
+    assert!(started.elapsed().as_secs() < 2);
+    let YamlError::ResourceLimit(error) = error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        error
+            .message
+            .contains(&format!("aliases expand beyond {budget} nodes")),
+        "{}",
+        error.message
+    );
+    // In `e` (whose aliases copy `d`, 7,381 nodes each), long before `i`.
+    let line = file.line_col(error.span.start).line;
+    assert_eq!(line, 5, "{}", error.message);
+    let outcome = run(&yaml);
+    assert_resource_limit(&outcome, "5:", "aliases expand beyond");
+    // A few levels fit the budget and are read as PyYAML reads them.
+    let small: String = yaml.lines().take(4).map(|l| format!("{l}\n")).collect();
+    let file = SourceFile::new("ep.yml".into(), "ep.yml".into(), small);
+    let document = parse_yaml_document(&file).expect("within the budget");
+    assert_eq!(document.value["d"][8][8][8][8], "x");
+}
+
+#[test]
+fn an_anchor_kept_at_every_level_counts_against_the_budget() {
+    // 250 nested anchors over a list of 2,000 items: each anchor keeps a copy of its
+    // subtree (250 x 2,000 nodes), which is refused rather than quietly multiplied.
+    let mut yaml = String::new();
+    for i in 0..250 {
+        yaml.push_str(&format!("&a{i} ["));
+    }
+    yaml.push_str(&vec!["x"; 2_000].join(","));
+    yaml.push_str(&"]".repeat(250));
+    yaml.push('\n');
+    let file = SourceFile::new("ep.yml".into(), "ep.yml".into(), yaml);
+    assert!(matches!(
+        parse_yaml(&file),
+        Err(YamlError::ResourceLimit(_))
+    ));
+}
+
+#[test]
+fn repeated_keys_and_merges_stay_linear() {
+    // 40,000 keys, every one repeated: the last value wins at the first position
+    // (a search of the entries for each key took 10 s here).
+    let mut yaml = String::new();
+    for round in 0..2 {
+        for i in 0..20_000 {
+            yaml.push_str(&format!("k{i}: {round}\n"));
+        }
+    }
+    yaml.push_str("m: {<<: [{a: 1, b: 2}, {a: 3, c: 4}], c: 5}\n");
+    let file = SourceFile::new("ep.yml".into(), "ep.yml".into(), yaml);
+    let started = std::time::Instant::now();
+    let document = parse_yaml_document(&file).expect("valid YAML");
+    assert!(started.elapsed().as_secs() < 2);
+    let map = document.value.as_object().unwrap();
+    assert_eq!(map.len(), 20_001);
+    assert_eq!(document.value["k19999"], 1);
+    assert_eq!(document.value["m"], json!({"a": 1, "b": 2, "c": 5}));
+    assert_eq!(file.line_col(document.key_span("/k7").start).line, 8);
+    // Keys equal as YAML values are one key whatever their spelling; a NaN is never
+    // equal, nor are two collections (they compare with their positions, as before).
+    let file = SourceFile::new(
+        "ep.yml".into(),
+        "ep.yml".into(),
+        "0x10: a\n16: b\n-0.0: c\n0.0: d\n.nan: e\n.NaN: f\n[1, {x: 2}]: g\n[1, {x: 2}]: h\n"
+            .into(),
+    );
+    let root = parse_yaml(&file).expect("valid YAML").expect("a document");
+    let entries: Vec<String> = root
+        .as_map()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| format!("{}={}", k.repr(), v.repr()))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            "16='b'",
+            "-0.0='d'",
+            "nan='e'",
+            "nan='f'",
+            "[1, {'x': 2}]='g'",
+            "[1, {'x': 2}]='h'"
+        ]
+    );
 }
 
 #[test]

@@ -4,12 +4,15 @@
 //! pointer for the rest of the crate.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 use serde_json::Value;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
 
+use crate::codes::Code;
+use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, NodeSpan, SyntaxError, pointer_child};
 use crate::pyrepr::{float_repr, str_repr};
 use crate::source::{SourceFile, Span};
@@ -223,12 +226,223 @@ fn parse_yaml11_float(text: &str) -> Option<f64> {
     Some(sign * value)
 }
 
-/// Parses a YAML file into a node tree. `Ok(None)` for an empty document.
-pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> {
-    enum Frame {
-        Seq(Vec<YNode>, usize, usize),
-        Map(Vec<(YNode, YNode)>, Option<YNode>, usize, usize),
+/// Mappings and sequences nested deeper than this are refused (`input::resource-limit`),
+/// aliases included (an alias counts the levels of the node it copies). Real entrypoints
+/// nest a handful of levels; the parser's own default limits refused 256 flow levels
+/// already; PyYAML 6 (Python's default recursion limit) gives up a little below 500
+/// levels with a `RecursionError`. At 256 levels the recursions over the tree (the
+/// checks, `repr`, the task-engine JSON, `Drop`) need about 700 KiB of stack in a debug
+/// build, well within the 2 MiB of a worker thread.
+pub const MAX_DEPTH: usize = 256;
+
+/// The nodes a document may materialize beyond one per byte of its text. Every node
+/// counts: those of the text, the copy kept for an anchor, the copy an alias makes. A
+/// document without aliases makes about one node per byte at most, so it is never
+/// refused; aliases may add this many nodes (a few MB) and no more, so a "billion
+/// laughs" (nine levels of nine aliases, 3.8 GB) stops after 100,000 copies, before
+/// memory grows. Real entrypoints are a few hundred nodes.
+pub const NODE_BUDGET: usize = 100_000;
+
+/// Why a YAML file was not read.
+#[derive(Clone, Debug)]
+pub enum YamlError {
+    /// Not YAML, or more than one document.
+    Syntax(SyntaxError),
+    /// Beyond a bound of the reader: nesting ([`MAX_DEPTH`]) or alias expansion
+    /// ([`NODE_BUDGET`]).
+    ResourceLimit(SyntaxError),
+}
+
+impl YamlError {
+    pub fn error(&self) -> &SyntaxError {
+        match self {
+            YamlError::Syntax(error) | YamlError::ResourceLimit(error) => error,
+        }
     }
+
+    /// `dioptra::yaml-syntax` or `input::resource-limit`, at the error's position.
+    pub fn diagnostic(&self, file: &Arc<SourceFile>) -> Diagnostic {
+        let (code, message) = match self {
+            YamlError::Syntax(error) => (
+                Code::DioptraYamlSyntax,
+                format!("invalid YAML: {}", error.message),
+            ),
+            YamlError::ResourceLimit(error) => (Code::InputResourceLimit, error.message.clone()),
+        };
+        Diagnostic::error(code, message).at(file, self.error().span)
+    }
+}
+
+fn depth_error(span: Span) -> YamlError {
+    YamlError::ResourceLimit(SyntaxError {
+        message: format!(
+            "YAML nested more than {MAX_DEPTH} levels deep (mappings and sequences, aliases included)"
+        ),
+        span,
+    })
+}
+
+/// The entries of a mapping, with an index by key: a repeated key replaces the value
+/// in place (its first key node stays) in constant time, not by a search of the entries.
+#[derive(Default)]
+struct Entries {
+    entries: Vec<(YNode, YNode)>,
+    /// Key hash -> indexes in `entries`.
+    index: HashMap<u64, Vec<usize>>,
+}
+
+impl Entries {
+    fn insert(&mut self, key: YNode, value: YNode) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        hash_value(&key.value, &mut hasher);
+        let bucket = self.index.entry(hasher.finish()).or_default();
+        match bucket
+            .iter()
+            .find(|&&i| self.entries[i].0.value == key.value)
+        {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                bucket.push(self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+}
+
+/// A hash consistent with `YValue`'s equality: equal values hash alike (`0.0` and
+/// `-0.0` too; a NaN equals nothing, so its hash does not matter).
+fn hash_value(value: &YValue, state: &mut impl Hasher) {
+    std::mem::discriminant(value).hash(state);
+    match value {
+        YValue::Null => {}
+        YValue::Bool(b) => b.hash(state),
+        YValue::Int(i) => i.hash(state),
+        YValue::Float(f) => (if *f == 0.0 { 0.0f64 } else { *f }).to_bits().hash(state),
+        YValue::Str(s) | YValue::Timestamp(s) => s.hash(state),
+        YValue::Seq(items) => {
+            items.len().hash(state);
+            items.iter().for_each(|i| hash_value(&i.value, state));
+        }
+        YValue::Map(entries) => {
+            entries.len().hash(state);
+            for (k, v) in entries {
+                hash_value(&k.value, state);
+                hash_value(&v.value, state);
+            }
+        }
+    }
+}
+
+/// The nodes of a tree and its levels of collections (a scalar has none).
+fn measure(node: &YNode) -> (usize, usize) {
+    fn collection<'n>(children: impl Iterator<Item = &'n YNode>) -> (usize, usize) {
+        children.fold((1, 1), |(size, height), child| {
+            let (s, h) = measure(child);
+            (size + s, height.max(h + 1))
+        })
+    }
+    match &node.value {
+        YValue::Seq(items) => collection(items.iter()),
+        YValue::Map(entries) => collection(entries.iter().flat_map(|(k, v)| [k, v])),
+        _ => (1, 0),
+    }
+}
+
+/// A node with an anchor, kept for its aliases, with its [`measure`].
+struct Anchored {
+    node: YNode,
+    size: usize,
+    height: usize,
+}
+
+enum Frame {
+    Seq(Vec<YNode>, usize, usize),
+    Map(Entries, Option<YNode>, usize, usize),
+}
+
+/// The tree under construction, within [`MAX_DEPTH`] and the node budget.
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    root: Option<YNode>,
+    /// Nodes materialized so far, and how many may be.
+    nodes: usize,
+    budget: usize,
+}
+
+impl Builder {
+    /// Counts `count` new nodes, refused past the budget.
+    fn spend(&mut self, count: usize, span: Span) -> Result<(), YamlError> {
+        self.nodes = self.nodes.saturating_add(count);
+        if self.nodes <= self.budget {
+            return Ok(());
+        }
+        Err(YamlError::ResourceLimit(SyntaxError {
+            message: format!(
+                "YAML aliases expand beyond {} nodes (an alias copies the node it names, so nested aliases multiply; the budget is {NODE_BUDGET} nodes plus one per byte of the file)",
+                self.budget
+            ),
+            span,
+        }))
+    }
+
+    /// A collection starts: one level deeper.
+    fn open(&mut self, frame: Frame, span: Span) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(depth_error(span));
+        }
+        self.spend(1, span)?;
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// A copy of an anchored node, within the depth and the budget.
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), YamlError> {
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(YamlError::Syntax(SyntaxError {
+                message: "found undefined alias".into(),
+                span,
+            }));
+        };
+        if self.stack.len() + anchored.height > MAX_DEPTH {
+            return Err(depth_error(span));
+        }
+        let size = anchored.size;
+        self.spend(size, span)?;
+        let mut node = self.anchors[&id].node.clone();
+        node.span = span;
+        self.attach(node, 0)
+    }
+
+    /// Completes a node: keeps a copy for its anchor and attaches it to its parent.
+    fn attach(&mut self, node: YNode, anchor: usize) -> Result<(), YamlError> {
+        if anchor != 0 {
+            let (size, height) = measure(&node);
+            self.spend(size, node.span)?;
+            let copy = node.clone();
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: copy,
+                    size,
+                    height,
+                },
+            );
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(items, _, _)) => items.push(node),
+            Some(Frame::Map(entries, pending, _, _)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.insert(key, node),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Parses a YAML file into a node tree. `Ok(None)` for an empty document.
+pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, YamlError> {
     let text = file.text.as_str();
     let span_of = |span: &serde_saphyr::granit_parser::Span| -> Span {
         match span.byte_range() {
@@ -240,37 +454,22 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
             }
         }
     };
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, YNode> = HashMap::new();
-    let mut root: Option<YNode> = None;
+    let mut builder = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        nodes: 0,
+        budget: NODE_BUDGET.saturating_add(text.len()),
+    };
     let mut documents = 0;
-    let mut parser = Parser::new_from_str(text);
-    // Completes a node: stores anchors and attaches it to its parent.
-    fn attach(
-        node: YNode,
-        anchor: usize,
-        stack: &mut [Frame],
-        anchors: &mut HashMap<usize, YNode>,
-        root: &mut Option<YNode>,
-    ) {
-        if anchor != 0 {
-            anchors.insert(anchor, node.clone());
-        }
-        match stack.last_mut() {
-            None => *root = Some(node),
-            Some(Frame::Seq(items, _, _)) => items.push(node),
-            Some(Frame::Map(entries, pending, _, _)) => match pending.take() {
-                None => *pending = Some(node),
-                Some(key) => {
-                    if let Some(existing) = entries.iter_mut().find(|(k, _)| k.value == key.value) {
-                        existing.1 = node;
-                    } else {
-                        entries.push((key, node));
-                    }
-                }
-            },
-        }
-    }
+    // The parser's own nesting limits (255 flow, 255 block by default) are raised above
+    // `MAX_DEPTH` and above how far its scanner reads ahead of the events (up to 1024
+    // characters for a simple key), so the depth is refused here, at the node that
+    // exceeds it, with one message; they still bound the scanner (a few KB of state).
+    let mut options = Options::default();
+    options.flow_nesting_limit = 4 * (MAX_DEPTH + options.simple_key_max_lookahead);
+    options.block_nesting_limit = options.flow_nesting_limit;
+    let mut parser = Parser::new_from_str_with_options(text, options);
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
             Ok(pair) => pair,
@@ -279,10 +478,14 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
                 let offset = marker
                     .byte_offset()
                     .unwrap_or_else(|| file.offset_of(marker.line(), marker.col() + 1));
-                return Err(SyntaxError {
+                let span = Span::new(offset, offset);
+                if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
+                    return Err(depth_error(span));
+                }
+                return Err(YamlError::Syntax(SyntaxError {
                     message: error.info().to_string(),
-                    span: Span::new(offset, offset),
-                });
+                    span,
+                }));
             }
         };
         let here = span_of(&span);
@@ -290,12 +493,12 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(SyntaxError {
+                    return Err(YamlError::Syntax(SyntaxError {
                         message:
                             "expected a single document in the stream, but found another document"
                                 .into(),
                         span: here,
-                    });
+                    }));
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -311,54 +514,40 @@ pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, SyntaxError> 
                     (None, ScalarStyle::Plain) => resolve_plain(&value),
                     (None, _) => YValue::Str(value.to_string()),
                 };
-                attach(
-                    YNode { value, span: here },
-                    anchor,
-                    &mut stack,
-                    &mut anchors,
-                    &mut root,
-                );
+                builder.spend(1, here)?;
+                builder.attach(YNode { value, span: here }, anchor)?;
             }
             Event::SequenceStart(_, anchor, _) => {
-                stack.push(Frame::Seq(Vec::new(), here.start, anchor))
+                builder.open(Frame::Seq(Vec::new(), here.start, anchor), here)?;
             }
             Event::MappingStart(_, anchor, _) => {
-                stack.push(Frame::Map(Vec::new(), None, here.start, anchor));
+                builder.open(
+                    Frame::Map(Entries::default(), None, here.start, anchor),
+                    here,
+                )?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, start, anchor) = match stack.pop() {
+                let (value, start, anchor) = match builder.stack.pop() {
                     Some(Frame::Seq(items, start, anchor)) => (YValue::Seq(items), start, anchor),
-                    Some(Frame::Map(entries, _, start, anchor)) => {
-                        (YValue::Map(apply_merge_keys(entries)), start, anchor)
-                    }
+                    Some(Frame::Map(entries, _, start, anchor)) => (
+                        YValue::Map(apply_merge_keys(entries.entries)),
+                        start,
+                        anchor,
+                    ),
                     None => continue,
                 };
                 let end = here.end.max(start);
-                attach(
-                    YNode {
-                        value,
-                        span: Span::new(start, end),
-                    },
-                    anchor,
-                    &mut stack,
-                    &mut anchors,
-                    &mut root,
-                );
-            }
-            Event::Alias(id) => {
-                let Some(mut node) = anchors.get(&id).cloned() else {
-                    return Err(SyntaxError {
-                        message: "found undefined alias".into(),
-                        span: here,
-                    });
+                let node = YNode {
+                    value,
+                    span: Span::new(start, end),
                 };
-                node.span = here;
-                attach(node, 0, &mut stack, &mut anchors, &mut root);
+                builder.attach(node, anchor)?;
             }
+            Event::Alias(id) => builder.alias(id, here)?,
             _ => {}
         }
     }
-    Ok(root)
+    Ok(builder.root)
 }
 
 /// Applies YAML 1.1 merge keys (`<<: *base` or `<<: [*a, *b]`) as PyYAML's
@@ -375,28 +564,33 @@ fn apply_merge_keys(entries: Vec<(YNode, YNode)>) -> Vec<(YNode, YNode)> {
             own.push((key, value));
             continue;
         }
-        match &value.value {
-            YValue::Map(merged) => sources.extend(merged.iter().cloned()),
+        match value.value {
+            YValue::Map(merged) => sources.extend(merged),
             YValue::Seq(items) if items.iter().all(|i| i.as_map().is_some()) => {
-                for item in items.iter().rev() {
-                    sources.extend(item.as_map().unwrap_or_default().iter().cloned());
+                for item in items.into_iter().rev() {
+                    if let YValue::Map(merged) = item.value {
+                        sources.extend(merged);
+                    }
                 }
             }
-            _ => own.push((key, value)),
+            other => own.push((
+                key,
+                YNode {
+                    value: other,
+                    span: value.span,
+                },
+            )),
         }
     }
-    let mut out: Vec<(YNode, YNode)> = Vec::new();
+    let mut out = Entries::default();
     for (key, value) in sources.into_iter().chain(own) {
-        match out.iter_mut().find(|(k, _)| k.value == key.value) {
-            Some(existing) => existing.1 = value,
-            None => out.push((key, value)),
-        }
+        out.insert(key, value);
     }
-    out
+    out.entries
 }
 
 /// Parses a YAML file into a [`Document`] (keys as strings, spans by JSON pointer).
-pub fn parse_yaml_document(file: &Arc<SourceFile>) -> Result<Document, SyntaxError> {
+pub fn parse_yaml_document(file: &Arc<SourceFile>) -> Result<Document, YamlError> {
     let root = parse_yaml(file)?;
     let mut spans = HashMap::new();
     let value = match &root {

@@ -2,6 +2,8 @@
 //! constant) to its JSON-mode value, model instances validated as pydantic does, and how
 //! a default that pydantic never validates is serialized.
 
+use std::rc::Rc;
+
 use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 use serde_json::{Map, Value, json};
 
@@ -9,7 +11,7 @@ use crate::python::span_of;
 use crate::source::Span;
 
 use super::resolve::{ClassKey, Sym};
-use super::{Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
+use super::{FieldDef, Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
 
 impl<'c, 'a> Generator<'c, 'a> {
     /// A Python expression evaluated to its JSON-mode value (`to_jsonable_python`).
@@ -21,7 +23,21 @@ impl<'c, 'a> Generator<'c, 'a> {
         if depth > 64 {
             return unsupported(module, expr, "a value nested too deeply");
         }
-        let d = depth + 1;
+        let ctx = self.ctx;
+        let _nesting = ctx.nest(module, span_of(expr))?;
+        ctx.spend(module, span_of(expr), 1)?;
+        let value = self.eval_node(module, expr, depth + 1)?;
+        let made = match &value {
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => 0,
+        };
+        ctx.spend(module, span_of(expr), made)?;
+        Ok(value)
+    }
+
+    fn eval_node(&self, module: usize, expr: &'a Expr, d: usize) -> R<Value> {
         match expr {
             Expr::StringLiteral(s) => Ok(Value::String(s.value.to_str().to_string())),
             Expr::BooleanLiteral(b) => Ok(Value::Bool(b.value)),
@@ -56,24 +72,10 @@ impl<'c, 'a> Generator<'c, 'a> {
                 let right = self.eval_depth(module, &binop.right, d)?;
                 binary(module, expr, binop.op, left, right)
             }
-            Expr::List(list) => list
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
-            Expr::Tuple(tuple) => tuple
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
-            Expr::Set(set) if set.elts.len() <= 1 => set
-                .elts
-                .iter()
-                .map(|e| self.eval_depth(module, e, d))
-                .collect::<R<Vec<_>>>()
-                .map(Value::Array),
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                self.eval_items(module, elts, d)
+            }
+            Expr::Set(set) if set.elts.len() <= 1 => self.eval_items(module, &set.elts, d),
             Expr::Set(_) => unsupported(
                 module,
                 expr,
@@ -115,6 +117,15 @@ impl<'c, 'a> Generator<'c, 'a> {
             Expr::Call(call) => self.eval_call(module, call, d),
             _ => unsupported(module, expr, "this expression as a value"),
         }
+    }
+
+    /// The items of a list, tuple or set, as a JSON array.
+    fn eval_items(&self, module: usize, items: &'a [Expr], depth: usize) -> R<Value> {
+        items
+            .iter()
+            .map(|e| self.eval_depth(module, e, depth))
+            .collect::<R<Vec<_>>>()
+            .map(Value::Array)
     }
 
     fn eval_call(&self, module: usize, call: &'a ast::ExprCall, depth: usize) -> R<Value> {
@@ -265,14 +276,18 @@ impl<'c, 'a> Generator<'c, 'a> {
         module: usize,
         node: &'a ast::ExprCall,
     ) -> R<Value> {
-        // model definitions are built lazily through a fresh generator (no defs needed)
-        let model = {
-            let mut scratch = Generator::new(self.ctx);
-            scratch.visiting = self.visiting.clone();
-            scratch.depth = self.depth;
-            scratch.model(key)?
-        };
+        let _nesting = self.ctx.nest(module, span_of(node))?;
+        let model = self.scratch_model(key)?;
         self.validate_with(&model, given, module, node)
+    }
+
+    /// A model definition read lazily through a fresh generator (no defs needed) that
+    /// continues this one's recursion: the models being visited, the hierarchy depth.
+    fn scratch_model(&self, key: ClassKey<'a>) -> R<Rc<ModelDef<'a>>> {
+        let mut scratch = Generator::new(self.ctx);
+        scratch.visiting = self.visiting.clone();
+        scratch.depth = self.depth;
+        scratch.model(key)
     }
 
     fn validate_with(
@@ -298,14 +313,11 @@ impl<'c, 'a> Generator<'c, 'a> {
             });
             let value = match provided {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
-                None => {
-                    if let Some(default) = field.info.default {
-                        let value = self.eval(field.module, default)?;
+                None => match self.omitted_value(field)? {
+                    Some((value, _)) => {
                         serialize_unvalidated(value, &field.ty, module, span_of(node))?
-                    } else if let Some(factory) = field.info.factory {
-                        let value = self.eval_factory(field.module, factory)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(node))?
-                    } else {
+                    }
+                    None => {
                         return unsupported(
                             module,
                             node,
@@ -315,7 +327,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                             ),
                         );
                     }
-                }
+                },
             };
             out.insert(field.key.clone(), value);
         }
@@ -329,6 +341,19 @@ impl<'c, 'a> Generator<'c, 'a> {
         Ok(Value::Object(out))
     }
 
+    /// The value of a field an instance leaves out, not serialized yet, with the
+    /// expression that gives it (its default or its `default_factory`); `None` when the
+    /// field is required.
+    fn omitted_value(&self, field: &FieldDef<'a>) -> R<Option<(Value, &'a Expr)>> {
+        if let Some(default) = field.info.default {
+            return Ok(Some((self.eval(field.module, default)?, default)));
+        }
+        match field.info.factory {
+            Some(factory) => Ok(Some((self.eval_factory(field.module, factory)?, factory))),
+            None => Ok(None),
+        }
+    }
+
     fn eval_factory(&self, module: usize, factory: &'a Expr) -> R<Value> {
         match self.ctx.resolve(module, factory) {
             Sym::External(path) => match path.as_str() {
@@ -339,28 +364,27 @@ impl<'c, 'a> Generator<'c, 'a> {
                 _ => unsupported(module, factory, "this `default_factory`"),
             },
             Sym::Class(key) if self.kind(key)? == Kind::Model => {
-                let model = {
-                    let mut scratch = Generator::new(self.ctx);
-                    scratch.model(key)?
-                };
+                let _nesting = self.ctx.nest(module, span_of(factory))?;
+                let model = self.scratch_model(key)?;
                 if !matches!(factory, Expr::Name(_) | Expr::Attribute(_)) || model.hooks {
                     return unsupported(module, factory, "this `default_factory`");
                 }
                 let mut out = Map::new();
                 for field in &model.fields {
-                    let value = if let Some(default) = field.info.default {
-                        let value = self.eval(field.module, default)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
-                    } else if let Some(factory) = field.info.factory {
-                        let value = self.eval_factory(field.module, factory)?;
-                        serialize_unvalidated(value, &field.ty, module, span_of(factory))?
-                    } else {
+                    let Some((value, source)) = self.omitted_value(field)? else {
                         return unsupported(
                             module,
                             factory,
                             "a `default_factory` model with required fields",
                         );
                     };
+                    // A default is reported at this factory, a made value at its own.
+                    let at = if field.info.default.is_some() {
+                        factory
+                    } else {
+                        source
+                    };
+                    let value = serialize_unvalidated(value, &field.ty, module, span_of(at))?;
                     out.insert(field.key.clone(), value);
                 }
                 Ok(Value::Object(out))

@@ -39,7 +39,10 @@
 //!    and enums), then sorts the keys as pydantic does.
 //!
 //! Every step returns `R<T>`: an `Unsupported` error (module, span, what) stops the schema
-//! of that model and becomes one diagnostic in [`model_schemas`]. This file holds the public
+//! of that model and becomes one diagnostic in [`model_schemas`]. The reader is bounded
+//! (`resolve.rs`): its recursions together go at most `MAX_NESTING` levels deep, and
+//! evaluation spends at most `EVAL_BUDGET` units, so a hostile models.py is a diagnostic,
+//! never a stack overflow or a hang. This file holds the public
 //! API and the types the steps share; `tests.rs` holds the unit tests, among them the
 //! golden corpus runner over `tests/domino-models/`.
 
@@ -127,12 +130,10 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
         DOMINO_MODELS_SOURCE.into(),
     );
     let (builtin, _) = python::parse(&builtin_file);
-    let ctx = Ctx {
-        modules: vec![
-            ModuleInfo::new(&module.file, &module.module.body),
-            ModuleInfo::new(&builtin.file, &builtin.module.body),
-        ],
-    };
+    let ctx = Ctx::new(vec![
+        ModuleInfo::new(&module.file, &module.module.body),
+        ModuleInfo::new(&builtin.file, &builtin.module.body),
+    ]);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
     let mut one = |name: &str, required: bool, diagnostics: &mut Vec<Diagnostic>| {

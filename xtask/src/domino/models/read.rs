@@ -42,14 +42,9 @@ impl<'c, 'a> Generator<'c, 'a> {
         }
         let mut members: Vec<(String, Value)> = Vec::new();
         let mut doc = None;
-        for (index, stmt) in class.body.iter().enumerate() {
+        for stmt in defining_statements(&class.body, &mut doc) {
             match stmt {
-                Stmt::Expr(e) if index == 0 && string_literal(&e.value).is_some() => {
-                    doc = string_literal(&e.value);
-                }
-                Stmt::Expr(e)
-                    if matches!(&*e.value, Expr::StringLiteral(_) | Expr::EllipsisLiteral(_)) => {}
-                Stmt::Pass(_) | Stmt::FunctionDef(_) => {}
+                Stmt::FunctionDef(_) => {}
                 Stmt::Assign(assign) if assign.targets.len() == 1 => {
                     let Expr::Name(name) = &assign.targets[0] else {
                         return unsupported(module, stmt, "this enum member");
@@ -109,7 +104,10 @@ impl<'c, 'a> Generator<'c, 'a> {
             self.depth -= 1;
             return unsupported(key.0, &key.1.name, "model hierarchy too deep");
         }
-        let result = self.build_model(key);
+        let ctx = self.ctx;
+        let result = ctx
+            .nest(key.0, span_of(&key.1.name))
+            .and_then(|_nesting| self.build_model(key));
         self.depth -= 1;
         let model = Rc::new(result?);
         self.models.insert(class_id(key), Rc::clone(&model));
@@ -164,28 +162,15 @@ impl<'c, 'a> Generator<'c, 'a> {
         };
         let mut doc = None;
         let mut has_model_config = false;
-        for (index, stmt) in class.body.iter().enumerate() {
+        for stmt in defining_statements(&class.body, &mut doc) {
             match stmt {
-                Stmt::Expr(e) if index == 0 && string_literal(&e.value).is_some() => {
-                    doc = string_literal(&e.value);
-                }
-                Stmt::Expr(e)
-                    if matches!(&*e.value, Expr::StringLiteral(_) | Expr::EllipsisLiteral(_)) => {}
-                Stmt::Pass(_) => {}
                 Stmt::AnnAssign(assign) => {
                     let Expr::Name(name) = &*assign.target else {
                         return unsupported(module, stmt, "this annotated assignment in a model");
                     };
                     let name = name.id.as_str();
                     if name == "model_config" {
-                        if has_model_config {
-                            return unsupported(
-                                module,
-                                stmt,
-                                "both `class Config` and `model_config`",
-                            );
-                        }
-                        has_model_config = true;
+                        configured_once(&mut has_model_config, module, stmt)?;
                         match &assign.value {
                             Some(value) => self.config(module, value, &mut config)?,
                             None => {
@@ -233,14 +218,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                         return unsupported(module, stmt, "this assignment in a model");
                     };
                     if name.id.as_str() == "model_config" {
-                        if has_model_config {
-                            return unsupported(
-                                module,
-                                stmt,
-                                "both `class Config` and `model_config`",
-                            );
-                        }
-                        has_model_config = true;
+                        configured_once(&mut has_model_config, module, stmt)?;
                         self.config(module, &assign.value, &mut config)?;
                     } else if !name.id.as_str().starts_with('_') {
                         return unsupported(module, stmt, "a non-annotated attribute in a model");
@@ -248,10 +226,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 }
                 Stmt::FunctionDef(function) => hooks |= self.check_method(module, function)?,
                 Stmt::ClassDef(nested) if nested.name.as_str() == "Config" => {
-                    if has_model_config {
-                        return unsupported(module, stmt, "both `class Config` and `model_config`");
-                    }
-                    has_model_config = true;
+                    configured_once(&mut has_model_config, module, stmt)?;
                     self.class_config(module, nested, &mut config)?;
                 }
                 Stmt::ClassDef(_) => {
@@ -663,6 +638,7 @@ impl<'c, 'a> Generator<'c, 'a> {
     }
 
     fn ty(&self, module: usize, expr: &'a Expr) -> R<Ty<'a>> {
+        let _nesting = self.ctx.nest(module, span_of(expr))?;
         match expr {
             Expr::NoneLiteral(_) => Ok(Ty::NoneT),
             Expr::BinOp(binop) if binop.op == Operator::BitOr => {
@@ -797,6 +773,37 @@ fn make_union(members: Vec<Ty<'_>>) -> Ty<'_> {
     } else {
         Ty::Union(flat)
     }
+}
+
+/// A model is configured once: by `model_config` (annotated or not) or `class Config`.
+fn configured_once(configured: &mut bool, module: usize, stmt: &Stmt) -> R<()> {
+    if *configured {
+        return unsupported(module, stmt, "both `class Config` and `model_config`");
+    }
+    *configured = true;
+    Ok(())
+}
+
+/// The statements of a class body that define something. A first statement that is a
+/// string is the docstring, kept in `doc`; other strings, `...` and `pass` are skipped.
+fn defining_statements<'b>(
+    body: &'b [Stmt],
+    doc: &mut Option<String>,
+) -> impl Iterator<Item = &'b Stmt> {
+    body.iter()
+        .enumerate()
+        .filter(move |(index, stmt)| match stmt {
+            Stmt::Expr(e) if *index == 0 && string_literal(&e.value).is_some() => {
+                *doc = string_literal(&e.value);
+                false
+            }
+            Stmt::Expr(e) => {
+                !matches!(&*e.value, Expr::StringLiteral(_) | Expr::EllipsisLiteral(_))
+            }
+            Stmt::Pass(_) => false,
+            _ => true,
+        })
+        .map(|(_, stmt)| stmt)
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {

@@ -1,14 +1,15 @@
 //! Name resolution: what each module defines and imports, what a name refers to, and
 //! whether a class is a pydantic model or an enum (through its base classes).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
-use super::{Generator, Kind, R, unsupported};
+use super::{Generator, Kind, R, Unsupported, unsupported};
 
 pub(super) struct ModuleInfo<'a> {
     pub(super) file: &'a Arc<SourceFile>,
@@ -143,27 +144,102 @@ const BUILTINS: &[&str] = &[
     "object",
 ];
 
+/// How deep the reader may recurse, all recursions together (an expression in an
+/// expression, a type in a type, a model read to evaluate a default of a model, a model's
+/// schema in a schema, a `default_factory`): a valid models.py can nest any of them as
+/// deep as the parser allows. Real models nest a few levels. A level takes at most about
+/// 9 KiB of stack in a debug build (measured on each kind of chain), so about 900 KiB at
+/// the bound: less than half of a worker thread's 2 MiB. The older, narrower bounds (64
+/// levels of one value, 32 of a class hierarchy) still apply first.
+pub(super) const MAX_NESTING: usize = 100;
+
+/// How much evaluating the values of one models.py may cost: a unit per expression
+/// evaluated and per byte of string or item of list it makes. A constant is evaluated
+/// again at each use, so constants made of constants can multiply the work (`A1 = [A0,
+/// A0]`, `A2 = [A1, A1]`, ... needs 2^40 steps at `A40`); this stops them in about a
+/// second. The models of the corpus cost at most about 1,100 units.
+pub(super) const EVAL_BUDGET: usize = 1_000_000;
+
 pub(super) struct Ctx<'a> {
     pub(super) modules: Vec<ModuleInfo<'a>>,
+    /// The reader's recursion depth now (see [`MAX_NESTING`]), over all generators.
+    nesting: Cell<usize>,
+    /// What evaluation may still cost (see [`EVAL_BUDGET`]).
+    budget: Cell<usize>,
+}
+
+/// One level of the reader's recursion, given back when dropped.
+pub(super) struct Nesting<'c>(&'c Cell<usize>);
+
+impl Drop for Nesting<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
 }
 
 impl<'a> Ctx<'a> {
+    pub(super) fn new(modules: Vec<ModuleInfo<'a>>) -> Self {
+        Ctx {
+            modules,
+            nesting: Cell::new(0),
+            budget: Cell::new(EVAL_BUDGET),
+        }
+    }
+
+    /// Enters one level of recursion at `span`; refused past [`MAX_NESTING`] levels.
+    pub(super) fn nest(&self, module: usize, span: Span) -> R<Nesting<'_>> {
+        let depth = self.nesting.get();
+        if depth >= MAX_NESTING {
+            return Err(Unsupported {
+                module,
+                span,
+                what: format!(
+                    "a construct nested more than {MAX_NESTING} levels deep (types, values or models within each other)"
+                ),
+            });
+        }
+        self.nesting.set(depth + 1);
+        Ok(Nesting(&self.nesting))
+    }
+
+    /// Spends `units` of the evaluation budget at `span`; refused once it is spent.
+    pub(super) fn spend(&self, module: usize, span: Span, units: usize) -> R<()> {
+        match self.budget.get().checked_sub(units) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => {
+                self.budget.set(0);
+                Err(Unsupported {
+                    module,
+                    span,
+                    what: format!(
+                        "values that take more than {EVAL_BUDGET} steps to evaluate (constants made of constants multiply)"
+                    ),
+                })
+            }
+        }
+    }
+
     pub(super) fn resolve(&self, module: usize, expr: &'a Expr) -> Sym<'a> {
         match expr {
             Expr::Name(name) => {
                 let id = name.id.as_str();
                 let info = &self.modules[module];
-                // class bodies run at import time: a name must be bound before its use
-                let before =
-                    |node: &dyn ruff_text_size::Ranged| node.range().start() < name.range.start();
+                // Module code runs in order: a name is bound once its statement has run.
+                // A class name is not bound inside its own body (Python raises
+                // `NameError` there), nor a constant inside its own value.
+                let bound =
+                    |node: &dyn ruff_text_size::Ranged| node.range().end() <= name.range.start();
                 if let Some(class) = info.classes.get(id) {
-                    if before(*class) {
+                    if bound(*class) {
                         Sym::Class((module, class))
                     } else {
                         Sym::Unknown
                     }
                 } else if let Some(value) = info.constants.get(id) {
-                    if before(*value) {
+                    if bound(*value) {
                         Sym::Constant(module, value)
                     } else {
                         Sym::Unknown
@@ -179,10 +255,15 @@ impl<'a> Ctx<'a> {
                     Sym::Unknown
                 }
             }
-            Expr::Attribute(attribute) => match self.resolve(module, &attribute.value) {
-                Sym::Module(path) => {
-                    self.external(&canonical(&format!("{path}.{}", attribute.attr.as_str())))
-                }
+            // Only a name can be a module: `a.b.c` is never one more step to follow, so
+            // a chain of attributes is not followed link by link (no recursion).
+            Expr::Attribute(attribute) => match &*attribute.value {
+                value @ Expr::Name(_) => match self.resolve(module, value) {
+                    Sym::Module(path) => {
+                        self.external(&canonical(&format!("{path}.{}", attribute.attr.as_str())))
+                    }
+                    _ => Sym::Unknown,
+                },
                 _ => Sym::Unknown,
             },
             _ => Sym::Unknown,

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::source::Span;
 
 use super::resolve::{ClassKey, same_class};
-use super::{FieldDef, Generator, Kind, R, Ty, Unsupported, unsupported};
+use super::{FieldDef, Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
 
 impl<'c, 'a> Generator<'c, 'a> {
     pub(super) fn top_level(&mut self, key: ClassKey<'a>) -> R<Value> {
@@ -40,106 +40,27 @@ impl<'c, 'a> Generator<'c, 'a> {
                 required.push(Value::String(field.key.clone()));
             }
         }
-        let mut schema = Map::new();
-        schema.insert("type".into(), json!("object"));
-        schema.insert("properties".into(), Value::Object(properties));
-        if !required.is_empty() {
-            schema.insert("required".into(), Value::Array(required));
-        }
-        schema.insert(
-            "title".into(),
-            json!(
-                model
-                    .config
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| key.1.name.to_string())
-            ),
-        );
-        if let Some(doc) = &model.doc {
-            schema.insert("description".into(), json!(cleandoc(doc)));
-        }
-        match model.config.extra.as_deref() {
-            Some("allow") => {
-                schema.insert("additionalProperties".into(), json!(true));
-            }
-            Some("forbid") => {
-                schema.insert("additionalProperties".into(), json!(false));
-            }
-            _ => {}
-        }
-        if let Some(extra) = &model.config.schema_extra {
-            for (k, v) in extra {
-                schema.insert(k.clone(), v.clone());
-            }
-        }
-        Ok(schema)
-    }
-
-    fn def_ref(
-        &mut self,
-        key: ClassKey<'a>,
-        kind: Kind,
-        node: &Span,
-        module: usize,
-    ) -> R<Map<String, Value>> {
-        let name = key.1.name.to_string();
-        if let Some(owner) = self.def_owner.get(&name) {
-            if !same_class(*owner, key) {
-                return Err(Unsupported {
-                    module,
-                    span: *node,
-                    what: format!("two different classes named `{name}` in one schema"),
-                });
-            }
-        } else {
-            if self.visiting.iter().any(|k| same_class(*k, key)) {
-                return Err(Unsupported {
-                    module,
-                    span: *node,
-                    what: "a recursive model".into(),
-                });
-            }
-            self.def_owner.insert(name.clone(), key);
-            let schema = match kind {
-                Kind::Model => {
-                    self.visiting.push(key);
-                    let schema = self.model_schema(key);
-                    self.visiting.pop();
-                    schema?
-                }
-                Kind::Enum => self.enum_schema(key)?,
-            };
-            self.defs.insert(name.clone(), Value::Object(schema));
-        }
-        let mut reference = Map::new();
-        reference.insert("$ref".into(), json!(format!("#/$defs/{name}")));
-        Ok(reference)
-    }
-
-    fn enum_schema(&self, key: ClassKey<'a>) -> R<Map<String, Value>> {
-        let (members, doc) = self.enum_members(key)?;
-        let values: Vec<Value> = members.into_iter().map(|(_, v)| v).collect();
-        let mut schema = Map::new();
-        if let Some(kind) = json_type_of_all(&values) {
-            schema.insert("type".into(), json!(kind));
-        }
-        if values.len() == 1 {
-            schema.insert("const".into(), values[0].clone());
-        } else {
-            schema.insert("enum".into(), Value::Array(values));
-        }
-        schema.insert("title".into(), json!(key.1.name.as_str()));
-        if let Some(doc) = doc {
-            schema.insert("description".into(), json!(cleandoc(&doc)));
-        }
-        Ok(schema)
+        Ok(object_schema(key, &model, properties, required))
     }
 
     fn field_schema(&mut self, field: &FieldDef<'a>) -> R<Map<String, Value>> {
-        let mut schema = self.ty_schema(&field.ty, &field.info.constraints, field)?;
-        if let (Some(default), None) = (field.info.default, field.info.factory) {
-            let value = self.eval(field.module, default)?;
+        let schema = self.ty_schema(&field.ty, &field.info.constraints, field)?;
+        let default = match (field.info.default, field.info.factory) {
+            (Some(default), None) => Some(self.eval(field.module, default)?),
+            _ => None,
+        };
+        Ok(self.decorate_field(schema, default, field))
+    }
+
+    /// A field's schema around the schema of its type: default, title, description,
+    /// examples, extra keys, `$ref` overrides.
+    fn decorate_field(
+        &self,
+        mut schema: Map<String, Value>,
+        default: Option<Value>,
+        field: &FieldDef<'a>,
+    ) -> Map<String, Value> {
+        if let Some(value) = default {
             if schema.contains_key("$ref") {
                 let mut wrapped = Map::new();
                 wrapped.insert("allOf".into(), json!([Value::Object(schema)]));
@@ -183,9 +104,73 @@ impl<'c, 'a> Generator<'c, 'a> {
                 schema = wrapped;
             }
         }
+        schema
+    }
+
+    fn def_ref(
+        &mut self,
+        key: ClassKey<'a>,
+        kind: Kind,
+        node: &Span,
+        module: usize,
+    ) -> R<Map<String, Value>> {
+        let name = key.1.name.to_string();
+        if let Some(owner) = self.def_owner.get(&name) {
+            if !same_class(*owner, key) {
+                return Err(Unsupported {
+                    module,
+                    span: *node,
+                    what: format!("two different classes named `{name}` in one schema"),
+                });
+            }
+        } else {
+            if self.visiting.iter().any(|k| same_class(*k, key)) {
+                return Err(Unsupported {
+                    module,
+                    span: *node,
+                    what: "a recursive model".into(),
+                });
+            }
+            let ctx = self.ctx;
+            let _nesting = ctx.nest(module, *node)?;
+            self.def_owner.insert(name.clone(), key);
+            let schema = match kind {
+                Kind::Model => {
+                    self.visiting.push(key);
+                    let schema = self.model_schema(key);
+                    self.visiting.pop();
+                    schema?
+                }
+                Kind::Enum => self.enum_schema(key)?,
+            };
+            self.defs.insert(name.clone(), Value::Object(schema));
+        }
+        let mut reference = Map::new();
+        reference.insert("$ref".into(), json!(format!("#/$defs/{name}")));
+        Ok(reference)
+    }
+
+    fn enum_schema(&self, key: ClassKey<'a>) -> R<Map<String, Value>> {
+        let (members, doc) = self.enum_members(key)?;
+        let values: Vec<Value> = members.into_iter().map(|(_, v)| v).collect();
+        let mut schema = Map::new();
+        if let Some(kind) = json_type_of_all(&values) {
+            schema.insert("type".into(), json!(kind));
+        }
+        if values.len() == 1 {
+            schema.insert("const".into(), values[0].clone());
+        } else {
+            schema.insert("enum".into(), Value::Array(values));
+        }
+        schema.insert("title".into(), json!(key.1.name.as_str()));
+        if let Some(doc) = doc {
+            schema.insert("description".into(), json!(cleandoc(&doc)));
+        }
         Ok(schema)
     }
 
+    /// The schema of a type. The types that hold types are here; the others, which do
+    /// not recurse, in [`leaf_schema`] (the frame of this recursive function stays small).
     fn ty_schema(
         &mut self,
         ty: &Ty<'a>,
@@ -193,103 +178,20 @@ impl<'c, 'a> Generator<'c, 'a> {
         field: &FieldDef<'a>,
     ) -> R<Map<String, Value>> {
         let module = field.module;
-        let reject = |allowed: &[&str]| -> R<()> {
-            match constraints.iter().find(|(k, _, _)| !allowed.contains(k)) {
-                Some((k, _, span)) => Err(Unsupported {
-                    module,
-                    span: *span,
-                    what: format!("the constraint `{k}` on this type"),
-                }),
-                None => Ok(()),
-            }
-        };
         let mut schema = Map::new();
-        let numeric = |schema: &mut Map<String, Value>| {
-            for (k, v, _) in constraints {
-                let key = match *k {
-                    "gt" => "exclusiveMinimum",
-                    "ge" => "minimum",
-                    "lt" => "exclusiveMaximum",
-                    "le" => "maximum",
-                    _ => "multipleOf",
-                };
-                schema.insert(key.into(), v.clone());
-            }
-        };
-        let lengths = |schema: &mut Map<String, Value>, min: &str, max: &str| {
-            for (k, v, _) in constraints {
-                let key = match *k {
-                    "min_length" => min,
-                    "max_length" => max,
-                    _ => "pattern",
-                };
-                schema.insert(key.into(), v.clone());
-            }
-        };
         match ty {
-            Ty::Str => {
-                reject(&["min_length", "max_length", "pattern"])?;
-                schema.insert("type".into(), json!("string"));
-                lengths(&mut schema, "minLength", "maxLength");
-            }
-            Ty::Int | Ty::Float => {
-                reject(&["gt", "ge", "lt", "le", "multiple_of"])?;
-                let is_int = matches!(ty, Ty::Int);
-                if is_int
-                    && let Some((k, _, span)) = constraints.iter().find(|(_, v, _)| v.is_f64())
-                {
-                    return Err(Unsupported {
-                        module,
-                        span: *span,
-                        what: format!("a float `{k}` on an integer field"),
-                    });
-                }
-                schema.insert(
-                    "type".into(),
-                    json!(if is_int { "integer" } else { "number" }),
-                );
-                numeric(&mut schema);
-                if !is_int {
-                    // pydantic validates the bounds of a float field as floats
-                    for value in schema.values_mut() {
-                        if let Some(i) = value.as_i64() {
-                            *value = json!(i as f64);
-                        }
-                    }
-                }
-            }
-            Ty::Bool => {
-                reject(&[])?;
-                schema.insert("type".into(), json!("boolean"));
-            }
-            Ty::NoneT => {
-                reject(&[])?;
-                schema.insert("type".into(), json!("null"));
-            }
-            Ty::Any => reject(&[])?,
-            Ty::Format(format) => {
-                reject(&[])?;
-                schema.insert("format".into(), json!(format));
-                schema.insert("type".into(), json!("string"));
-            }
-            Ty::Secret => {
-                reject(&[])?;
-                schema.insert("format".into(), json!("password"));
-                schema.insert("type".into(), json!("string"));
-                schema.insert("writeOnly".into(), json!(true));
-            }
             Ty::List(item) | Ty::Set(item) | Ty::Tuple(item) => {
-                reject(&["min_length", "max_length"])?;
+                reject(constraints, module, &["min_length", "max_length"])?;
                 let items = self.ty_schema(item, &[], field)?;
                 schema.insert("items".into(), Value::Object(items));
                 schema.insert("type".into(), json!("array"));
                 if matches!(ty, Ty::Set(_)) {
                     schema.insert("uniqueItems".into(), json!(true));
                 }
-                lengths(&mut schema, "minItems", "maxItems");
+                lengths(&mut schema, constraints, "minItems", "maxItems");
             }
             Ty::Dict(keys, values) => {
-                reject(&[])?;
+                reject(constraints, module, &[])?;
                 schema.insert("type".into(), json!("object"));
                 let keys = self.ty_schema(keys, &[], field)?;
                 if keys.contains_key("pattern") {
@@ -305,59 +207,225 @@ impl<'c, 'a> Generator<'c, 'a> {
                     schema.insert("additionalProperties".into(), Value::Object(values));
                 }
             }
-            Ty::Literal(values) => {
-                reject(&[])?;
-                if values.len() == 1 {
-                    schema.insert("const".into(), values[0].clone());
-                } else {
-                    schema.insert("enum".into(), Value::Array(values.clone()));
-                    if let Some(kind) = json_type_of_all(values) {
-                        schema.insert("type".into(), json!(kind));
-                    }
-                }
-            }
             Ty::Model(key) => {
-                reject(&[])?;
+                reject(constraints, module, &[])?;
                 return self.def_ref(*key, Kind::Model, &field.span, module);
             }
             Ty::Enum(key) => {
-                reject(&[])?;
+                reject(constraints, module, &[])?;
                 return self.def_ref(*key, Kind::Enum, &field.span, module);
             }
-            Ty::Union(members) => {
-                let null = json!({"type": "null"});
-                let non_null: Vec<&Ty<'a>> = members.iter().filter(|m| **m != Ty::NoneT).collect();
-                let nullable = non_null.len() < members.len();
-                let inner = match non_null.as_slice() {
-                    [] => return Ok(null.as_object().cloned().unwrap_or_default()),
-                    [one] => self.ty_schema(one, constraints, field)?,
-                    many => {
-                        reject(&[])?;
-                        let schemas = many
-                            .iter()
-                            .map(|m| self.ty_schema(m, &[], field).map(Value::Object))
-                            .collect::<R<Vec<_>>>()?;
-                        match flattened_anyof(schemas) {
-                            Value::Object(map) => map,
-                            _ => Map::new(),
-                        }
-                    }
-                };
-                if !nullable {
-                    return Ok(inner);
-                }
-                let inner = Value::Object(inner);
-                if inner == null {
-                    return Ok(inner.as_object().cloned().unwrap_or_default());
-                }
-                return match flattened_anyof(vec![inner, null]) {
-                    Value::Object(map) => Ok(map),
-                    _ => Ok(Map::new()),
-                };
-            }
+            Ty::Union(members) => return self.union_schema(members, constraints, field),
+            leaf => return leaf_schema(leaf, constraints, module),
         }
         Ok(schema)
     }
+
+    fn union_schema(
+        &mut self,
+        members: &[Ty<'a>],
+        constraints: &[(&'static str, Value, Span)],
+        field: &FieldDef<'a>,
+    ) -> R<Map<String, Value>> {
+        let null = json!({"type": "null"});
+        let non_null: Vec<&Ty<'a>> = members.iter().filter(|m| **m != Ty::NoneT).collect();
+        let nullable = non_null.len() < members.len();
+        let inner = match non_null.as_slice() {
+            [] => return Ok(null.as_object().cloned().unwrap_or_default()),
+            [one] => self.ty_schema(one, constraints, field)?,
+            many => {
+                reject(constraints, field.module, &[])?;
+                let schemas = many
+                    .iter()
+                    .map(|m| self.ty_schema(m, &[], field).map(Value::Object))
+                    .collect::<R<Vec<_>>>()?;
+                match flattened_anyof(schemas) {
+                    Value::Object(map) => map,
+                    _ => Map::new(),
+                }
+            }
+        };
+        if !nullable {
+            return Ok(inner);
+        }
+        let inner = Value::Object(inner);
+        if inner == null {
+            return Ok(inner.as_object().cloned().unwrap_or_default());
+        }
+        match flattened_anyof(vec![inner, null]) {
+            Value::Object(map) => Ok(map),
+            _ => Ok(Map::new()),
+        }
+    }
+}
+
+/// The schema of a model from the schemas of its fields.
+fn object_schema(
+    key: ClassKey<'_>,
+    model: &ModelDef<'_>,
+    properties: Map<String, Value>,
+    required: Vec<Value>,
+) -> Map<String, Value> {
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
+    schema.insert(
+        "title".into(),
+        json!(
+            model
+                .config
+                .title
+                .clone()
+                .unwrap_or_else(|| key.1.name.to_string())
+        ),
+    );
+    if let Some(doc) = &model.doc {
+        schema.insert("description".into(), json!(cleandoc(doc)));
+    }
+    match model.config.extra.as_deref() {
+        Some("allow") => {
+            schema.insert("additionalProperties".into(), json!(true));
+        }
+        Some("forbid") => {
+            schema.insert("additionalProperties".into(), json!(false));
+        }
+        _ => {}
+    }
+    if let Some(extra) = &model.config.schema_extra {
+        for (k, v) in extra {
+            schema.insert(k.clone(), v.clone());
+        }
+    }
+    schema
+}
+
+/// A constraint the type does not take is refused at the constraint.
+fn reject(constraints: &[(&'static str, Value, Span)], module: usize, allowed: &[&str]) -> R<()> {
+    match constraints.iter().find(|(k, _, _)| !allowed.contains(k)) {
+        Some((k, _, span)) => Err(Unsupported {
+            module,
+            span: *span,
+            what: format!("the constraint `{k}` on this type"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Length constraints (and `pattern`) under their JSON schema names.
+fn lengths(
+    schema: &mut Map<String, Value>,
+    constraints: &[(&'static str, Value, Span)],
+    min: &str,
+    max: &str,
+) {
+    for (k, v, _) in constraints {
+        let key = match *k {
+            "min_length" => min,
+            "max_length" => max,
+            _ => "pattern",
+        };
+        schema.insert(key.into(), v.clone());
+    }
+}
+
+/// The schema of a type that holds no other type.
+fn leaf_schema(
+    ty: &Ty<'_>,
+    constraints: &[(&'static str, Value, Span)],
+    module: usize,
+) -> R<Map<String, Value>> {
+    let mut schema = Map::new();
+    match ty {
+        Ty::Str => {
+            reject(
+                constraints,
+                module,
+                &["min_length", "max_length", "pattern"],
+            )?;
+            schema.insert("type".into(), json!("string"));
+            lengths(&mut schema, constraints, "minLength", "maxLength");
+        }
+        Ty::Int | Ty::Float => {
+            reject(
+                constraints,
+                module,
+                &["gt", "ge", "lt", "le", "multiple_of"],
+            )?;
+            let is_int = matches!(ty, Ty::Int);
+            if is_int && let Some((k, _, span)) = constraints.iter().find(|(_, v, _)| v.is_f64()) {
+                return Err(Unsupported {
+                    module,
+                    span: *span,
+                    what: format!("a float `{k}` on an integer field"),
+                });
+            }
+            schema.insert(
+                "type".into(),
+                json!(if is_int { "integer" } else { "number" }),
+            );
+            for (k, v, _) in constraints {
+                let key = match *k {
+                    "gt" => "exclusiveMinimum",
+                    "ge" => "minimum",
+                    "lt" => "exclusiveMaximum",
+                    "le" => "maximum",
+                    _ => "multipleOf",
+                };
+                schema.insert(key.into(), v.clone());
+            }
+            if !is_int {
+                // pydantic validates the bounds of a float field as floats
+                for value in schema.values_mut() {
+                    if let Some(i) = value.as_i64() {
+                        *value = json!(i as f64);
+                    }
+                }
+            }
+        }
+        Ty::Bool => {
+            reject(constraints, module, &[])?;
+            schema.insert("type".into(), json!("boolean"));
+        }
+        Ty::NoneT => {
+            reject(constraints, module, &[])?;
+            schema.insert("type".into(), json!("null"));
+        }
+        Ty::Any => reject(constraints, module, &[])?,
+        Ty::Format(format) => {
+            reject(constraints, module, &[])?;
+            schema.insert("format".into(), json!(format));
+            schema.insert("type".into(), json!("string"));
+        }
+        Ty::Secret => {
+            reject(constraints, module, &[])?;
+            schema.insert("format".into(), json!("password"));
+            schema.insert("type".into(), json!("string"));
+            schema.insert("writeOnly".into(), json!(true));
+        }
+        Ty::Literal(values) => {
+            reject(constraints, module, &[])?;
+            if values.len() == 1 {
+                schema.insert("const".into(), values[0].clone());
+            } else {
+                schema.insert("enum".into(), Value::Array(values.clone()));
+                if let Some(kind) = json_type_of_all(values) {
+                    schema.insert("type".into(), json!(kind));
+                }
+            }
+        }
+        // the types that hold types: `Generator::ty_schema`
+        Ty::List(_)
+        | Ty::Set(_)
+        | Ty::Tuple(_)
+        | Ty::Dict(..)
+        | Ty::Model(_)
+        | Ty::Enum(_)
+        | Ty::Union(_) => {}
+    }
+    Ok(schema)
 }
 
 /// pydantic's `field_title_should_be_set`: no title for things with a `$ref` (models,

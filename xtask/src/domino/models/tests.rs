@@ -22,6 +22,12 @@ fn read(text: &str) -> (ModelSchemas, Vec<Diagnostic>) {
     model_schemas(&module)
 }
 
+/// The line and column where a diagnostic starts.
+fn position(diagnostic: &Diagnostic) -> Option<(usize, usize)> {
+    let (start, _) = diagnostic.location.as_ref()?.positions()?;
+    Some((start.line, start.column))
+}
+
 /// The first differing line of two pretty-printed documents, with some context.
 fn pretty_diff(expected: &str, actual: &str) -> String {
     let e: Vec<&str> = expected.lines().collect();
@@ -184,12 +190,7 @@ fn missing_classes_are_reported_at_the_start_of_the_file() {
     assert_eq!(codes.len(), 2);
     assert!(codes.iter().all(|(c, _)| *c == MISSING_MODEL_CLASS));
     assert!(codes[0].1.contains("InputModel") && codes[1].1.contains("OutputModel"));
-    let position = diagnostics[0]
-        .location
-        .as_ref()
-        .and_then(|l| l.positions())
-        .map(|(s, _)| (s.line, s.column));
-    assert_eq!(position, Some((1, 1)));
+    assert_eq!(position(&diagnostics[0]), Some((1, 1)));
 }
 
 #[test]
@@ -210,12 +211,7 @@ fn unsupported_constructs_point_at_the_node() {
             .message
             .starts_with("unsupported in static mode: ")
     );
-    let position = diagnostics[0]
-        .location
-        .as_ref()
-        .and_then(|l| l.positions())
-        .map(|(s, _)| (s.line, s.column));
-    assert_eq!(position, Some((7, 28)));
+    assert_eq!(position(&diagnostics[0]), Some((7, 28)));
 }
 
 /// Bad input never panics: every line prefix of every corpus file, and every byte
@@ -253,6 +249,188 @@ fn truncated_sources_never_panic() {
         assert!(schemas.input.is_none());
         assert!(diagnostics.iter().any(|d| d.code == UNSUPPORTED), "{text}");
     }
+}
+
+/// `read` on a thread with a 1 MiB stack, half of what rayon's workers have: a recursion
+/// the bounds miss overflows it (and aborts the test binary).
+fn read_on_small_stack(text: String) -> (ModelSchemas, Vec<Diagnostic>) {
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || read(&text))
+        .expect("thread")
+        .join()
+        .expect("no panic")
+}
+
+/// The messages of the diagnostics besides missing classes, which must all be
+/// `UNSUPPORTED`, with their line.
+fn unsupported_messages(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.code != MISSING_MODEL_CLASS)
+        .map(|d| {
+            assert_eq!(d.code, UNSUPPORTED, "{}", d.message);
+            let line = position(d).map_or(0, |(line, _)| line);
+            format!("{line}: {}", d.message)
+        })
+        .collect()
+}
+
+/// `InputModel` of `text` has no schema, and one diagnostic besides the missing classes,
+/// which says `what` (read on a small stack).
+fn assert_refused_once(text: String, what: &str) {
+    let (schemas, diagnostics) = read_on_small_stack(text);
+    assert!(schemas.input.is_none(), "{what}");
+    let messages = unsupported_messages(&diagnostics);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains(what), "{messages:?}");
+}
+
+const HEADER: &str = "from pydantic import BaseModel, Field\n\n";
+
+#[test]
+fn a_model_that_is_its_own_default_factory_is_a_name_error_not_a_stack_overflow() {
+    // Inside its own body `B` is not bound yet: Python raises `NameError` there.
+    let text = format!(
+        "{HEADER}class B(BaseModel):\n    x: int = Field(default_factory=B)\n\nclass InputModel(BaseModel):\n    b: B = B()\n"
+    );
+    let (schemas, diagnostics) = read_on_small_stack(text);
+    assert!(schemas.input.is_none());
+    assert_eq!(
+        unsupported_messages(&diagnostics),
+        vec!["4: unsupported in static mode: this `default_factory`"]
+    );
+}
+
+#[test]
+fn names_are_bound_only_once_their_statement_has_run() {
+    let messages = |body: &str| {
+        let text = format!("{HEADER}{body}\nclass OutputModel(BaseModel):\n    y: int = 1\n");
+        let (schemas, diagnostics) = read(&text);
+        assert!(schemas.input.is_none(), "{body}");
+        assert!(schemas.output.is_some(), "{body}");
+        unsupported_messages(&diagnostics)
+    };
+    // A class in its own body: as a default, a default of a field of another model, a
+    // type, a base class.
+    assert_eq!(
+        messages("class InputModel(BaseModel):\n    x: list = [InputModel()]\n"),
+        vec!["4: unsupported in static mode: a value computed by a function call"]
+    );
+    assert_eq!(
+        messages("class InputModel(BaseModel):\n    x: int = 1\n    me: InputModel = None\n"),
+        vec!["5: unsupported in static mode: this type annotation"]
+    );
+    assert_eq!(
+        messages("class InputModel(InputModel):\n    x: int = 1\n"),
+        vec!["3: unsupported in static mode: a class that is neither a pydantic model nor an enum"]
+    );
+    // A constant in its own value (`NameError` too), then bound after it.
+    assert_eq!(
+        messages("A = [A]\nclass InputModel(BaseModel):\n    x: list = A\n"),
+        vec!["3: unsupported in static mode: this name as a value"]
+    );
+    let (schemas, diagnostics) = read(&format!(
+        "{HEADER}A = [1]\nB = A + [2]\nclass InputModel(BaseModel):\n    x: list = B\nclass OutputModel(BaseModel):\n    y: int = 1\n"
+    ));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        schemas.input.unwrap()["properties"]["x"]["default"],
+        json!([1, 2])
+    );
+}
+
+#[test]
+fn deeply_nested_types_and_values_are_refused_not_a_stack_overflow() {
+    let depth = 200;
+    let ty = format!("{}int{}", "list[".repeat(depth), "]".repeat(depth));
+    let (_, diagnostics) = read_on_small_stack(format!(
+        "{HEADER}class InputModel(BaseModel):\n    x: {ty}\n"
+    ));
+    let messages = unsupported_messages(&diagnostics);
+    assert!(
+        messages[0].starts_with(
+            "4: unsupported in static mode: a construct nested more than 100 levels deep"
+        ),
+        "{messages:?}"
+    );
+    for value in [
+        format!("{}1{}", "[".repeat(depth), "]".repeat(depth)),
+        format!("{}1{}", "(".repeat(depth), ",)".repeat(depth)),
+        format!("{}1{}", "{'a': ".repeat(depth), "}".repeat(depth)),
+    ] {
+        let (_, diagnostics) = read_on_small_stack(format!(
+            "{HEADER}class InputModel(BaseModel):\n    x: list = Field(default={value})\n"
+        ));
+        let messages = unsupported_messages(&diagnostics);
+        assert!(
+            messages[0] == "4: unsupported in static mode: a value nested too deeply",
+            "{messages:?}"
+        );
+    }
+    // Parentheses alone are no nesting at all.
+    let (schemas, diagnostics) = read_on_small_stack(format!(
+        "{HEADER}class InputModel(BaseModel):\n    x: int = Field(default={}1{})\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    ));
+    assert!(diagnostics.iter().all(|d| d.code == MISSING_MODEL_CLASS));
+    assert_eq!(
+        schemas.input.unwrap()["properties"]["x"]["default"],
+        json!(1)
+    );
+}
+
+/// `class C1(BaseModel): x: C0 = <C0 made by make>`, and so on to `C{n}`, whose
+/// instance is the default of `InputModel.c`.
+fn chain_of_models(n: usize, make: &str) -> String {
+    let mut text = format!("{HEADER}class C0(BaseModel):\n    x: int = 0\n");
+    for i in 1..=n {
+        let default = make.replace("{}", &format!("C{}", i - 1));
+        text.push_str(&format!(
+            "class C{i}(BaseModel):\n    x: C{} = {default}\n",
+            i - 1
+        ));
+    }
+    text.push_str(&format!(
+        "class InputModel(BaseModel):\n    c: C{n} = C{n}()\n"
+    ));
+    text
+}
+
+#[test]
+fn long_chains_of_factories_and_instances_are_refused_not_a_stack_overflow() {
+    for make in ["Field(default_factory={})", "{}()"] {
+        // A short chain is computed.
+        let (schemas, diagnostics) = read_on_small_stack(chain_of_models(2, make));
+        assert!(unsupported_messages(&diagnostics).is_empty(), "{make}");
+        let input = schemas.input.expect(make);
+        assert_eq!(
+            input["properties"]["c"]["default"],
+            json!({"x": {"x": {"x": 0}}}),
+            "{make}: {input}"
+        );
+        // A long one stops at the nesting bound.
+        assert_refused_once(
+            chain_of_models(1_000, make),
+            "a construct nested more than 100 levels deep",
+        );
+    }
+}
+
+#[test]
+fn constants_made_of_constants_stop_at_the_evaluation_budget() {
+    // `A10` holds 10^10 zeros: evaluating it would never end.
+    let mut text = String::from(HEADER);
+    text.push_str("A0 = [0]\n");
+    for i in 1..=10 {
+        let items = vec![format!("A{}", i - 1); 10].join(", ");
+        text.push_str(&format!("A{i} = [{items}]\n"));
+    }
+    text.push_str("class InputModel(BaseModel):\n    x: list = A10\n");
+    let started = std::time::Instant::now();
+    assert_refused_once(text, "values that take more than 1000000 steps to evaluate");
+    assert!(started.elapsed().as_secs() < 3);
 }
 
 #[test]
