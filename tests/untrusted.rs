@@ -714,3 +714,39 @@ fn a_build_killed_anywhere_leaves_the_old_or_the_new_state_and_the_next_run_comp
     assert!(last.generated == new.generated);
     assert_eq!(leftovers(dir.path()), Vec::<PathBuf>::new());
 }
+
+#[test]
+fn a_yaml_alias_bomb_and_deep_yaml_are_diagnostics_not_an_abort() {
+    let bomb = {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (previous, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let refs = vec![format!("*{previous}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        text + "graph:\n  step:\n    load_table:\n      path: *i\n"
+    };
+    for (name, text) in [
+        ("bomb", bomb),
+        (
+            "deep",
+            format!("graph: {}1{}\n", "[".repeat(50_000), "]".repeat(50_000)),
+        ),
+    ] {
+        let dir = workspace(|repos| {
+            std::fs::write(
+                repos.join("tabular-audit-dioptra/entrypoints/parity_audit.yml"),
+                &text,
+            )
+            .unwrap();
+        });
+        let check = xtask_json(dir.path(), &["check"]);
+        assert_eq!(check.code, 1, "{name}: {}", check.stderr);
+        assert!(
+            with_code(&check, "input::resource-limit")
+                .iter()
+                .any(|(file, line, _, _)| file.ends_with("parity_audit.yml") && *line > 0),
+            "{name}: {}",
+            check.stdout
+        );
+    }
+}
