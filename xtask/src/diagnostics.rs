@@ -213,6 +213,18 @@ impl Diagnostic {
     }
 
     /// The key diagnostics are sorted by: file, position, severity, code, message.
+    fn owned_sort_key(&self) -> SortKey {
+        let (path, line, column, severity, _, message) = self.sort_key();
+        (
+            path,
+            line,
+            column,
+            severity,
+            self.code.as_str(),
+            message.to_string(),
+        )
+    }
+
     fn sort_key(&self) -> (String, usize, usize, Severity, &str, &str) {
         let (path, line, column) = match &self.location {
             None => (String::new(), 0, 0),
@@ -285,7 +297,13 @@ impl Diagnostic {
     /// A diagnostic without a span is a title, an indented `--> path` line
     /// when it names a file, and its notes and help.
     pub fn render(&self, color: bool) -> String {
-        if !matches!(self.location, Some(Location::Span { .. })) {
+        // A snippet is shown for reasonable lines only: a huge or minified
+        // line (or file) is named by position, not printed.
+        let snippet_fits = match &self.location {
+            Some(Location::Span { file, span }) => snippet_fits(file, *span),
+            _ => false,
+        };
+        if !snippet_fits {
             return self.render_without_span(color);
         }
         let level = match self.severity {
@@ -298,11 +316,26 @@ impl Diagnostic {
         let mut group = Group::with_title(title);
         match &self.location {
             Some(Location::Span { file, span }) => {
-                let mut snippet = Snippet::source(file.text.as_str())
-                    .line_start(1)
+                // Only the lines the annotations are on go to the renderer.
+                let same_file: Vec<Span> = self
+                    .related
+                    .iter()
+                    .filter_map(|r| match &r.location {
+                        Location::Span { file: other, span } if Arc::ptr_eq(other, file) => {
+                            Some(*span)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let window = Window::new(
+                    file,
+                    std::iter::once(*span).chain(same_file.iter().copied()),
+                );
+                let mut snippet = Snippet::source(window.text(file))
+                    .line_start(window.first_line)
                     .path(file.display.as_str())
                     .fold(true);
-                let mut primary = AnnotationKind::Primary.span(span.range());
+                let mut primary = AnnotationKind::Primary.span(window.range(*span));
                 if let Some(label) = &self.label {
                     primary = primary.label(label.as_str());
                 }
@@ -313,7 +346,7 @@ impl Diagnostic {
                     {
                         snippet = snippet.annotation(
                             AnnotationKind::Context
-                                .span(span.range())
+                                .span(window.range(*span))
                                 .label(related.message.as_str()),
                         );
                     }
@@ -336,13 +369,16 @@ impl Diagnostic {
             }
             let title = Level::NOTE.secondary_title(related.message.as_str());
             let group = match &related.location {
-                Location::Span { file, span } => Group::with_title(title).element(
-                    Snippet::source(file.text.as_str())
-                        .line_start(1)
-                        .path(file.display.as_str())
-                        .fold(true)
-                        .annotation(AnnotationKind::Context.span(span.range())),
-                ),
+                Location::Span { file, span } => {
+                    let window = Window::new(file, std::iter::once(*span));
+                    Group::with_title(title).element(
+                        Snippet::source(window.text(file))
+                            .line_start(window.first_line)
+                            .path(file.display.as_str())
+                            .fold(true)
+                            .annotation(AnnotationKind::Context.span(window.range(*span))),
+                    )
+                }
                 Location::Path(path) => {
                     Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str()))
                 }
@@ -369,6 +405,55 @@ impl Diagnostic {
     }
 }
 
+/// The longest line a snippet shows, and the largest file snippets are cut from.
+const MAX_SNIPPET_LINE: usize = 4096;
+const MAX_SNIPPET_FILE: usize = 1024 * 1024;
+
+/// The lines of a file that some spans are on (a snippet renders those only).
+struct Window {
+    first_line: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Window {
+    fn new(file: &SourceFile, spans: impl Iterator<Item = Span>) -> Self {
+        let (mut first, mut last) = (usize::MAX, 0);
+        for span in spans {
+            first = first.min(file.line_col(span.start).line);
+            last = last.max(file.line_col(span.end).line);
+        }
+        let first = first.min(last);
+        let start = file.line_span(first).start;
+        // The line break after the last line is kept (an annotation may end there).
+        let end = (file.line_span(last).end + 1).min(file.text.len());
+        Window {
+            first_line: first,
+            start,
+            end,
+        }
+    }
+
+    fn text<'a>(&self, file: &'a SourceFile) -> &'a str {
+        &file.text[self.start..self.end]
+    }
+
+    fn range(&self, span: Span) -> std::ops::Range<usize> {
+        let clamp = |offset: usize| offset.clamp(self.start, self.end) - self.start;
+        clamp(span.start)..clamp(span.end)
+    }
+}
+
+/// Can the lines of this span be shown in a snippet?
+fn snippet_fits(file: &SourceFile, span: Span) -> bool {
+    if file.text.len() > MAX_SNIPPET_FILE {
+        return false;
+    }
+    let first = file.line_span(file.line_col(span.start).line);
+    let last = file.line_span(file.line_col(span.end).line);
+    first.end - first.start <= MAX_SNIPPET_LINE && last.end - last.start <= MAX_SNIPPET_LINE
+}
+
 impl Diagnostic {
     fn render_without_span(&self, color: bool) -> String {
         let level = match self.severity {
@@ -384,8 +469,17 @@ impl Diagnostic {
             Renderer::plain()
         };
         let mut text = renderer.render(&[Group::with_title(title)]);
-        if let Some(Location::Path(path)) = &self.location {
-            text.push_str(&format!("\n  --> {path}"));
+        match &self.location {
+            Some(Location::Path(path)) => text.push_str(&format!("\n  --> {path}")),
+            Some(location @ Location::Span { .. }) => {
+                text.push_str(&format!("\n  --> {}", location.to_short_string()));
+                if let Some(label) = &self.label {
+                    text.push_str(&format!(
+                        "\n   = note: {label} (the line is too long to show)"
+                    ));
+                }
+            }
+            None => {}
         }
         for related in &self.related {
             text.push_str(&format!(
@@ -469,11 +563,15 @@ impl Diagnostic {
                         "column_start": start.column,
                         "column_end": end.column,
                         "is_primary": primary,
-                        "text": [{
-                            "text": &file.text[line.range()],
-                            "highlight_start": start.column,
-                            "highlight_end": if end.line == start.line { end.column } else { start.column },
-                        }],
+                        "text": if line.end - line.start <= MAX_SNIPPET_LINE {
+                            json!([{
+                                "text": &file.text[line.range()],
+                                "highlight_start": start.column,
+                                "highlight_end": if end.line == start.line { end.column } else { start.column },
+                            }])
+                        } else {
+                            json!([])
+                        },
                         "label": label,
                         "suggested_replacement": null,
                         "suggestion_applicability": null,
@@ -530,9 +628,18 @@ impl Diagnostic {
 
 /// Sorts diagnostics deterministically and drops exact duplicates.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.help == b.help);
+    // Positions are computed once per diagnostic, not once per comparison.
+    let mut keyed: Vec<(SortKey, Diagnostic)> = std::mem::take(diagnostics)
+        .into_iter()
+        .map(|d| (d.owned_sort_key(), d))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0 && a.1.help == b.1.help);
+    *diagnostics = keyed.into_iter().map(|(_, d)| d).collect();
 }
+
+/// File, line, column, severity, code, message.
+type SortKey = (String, usize, usize, Severity, &'static str, String);
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
