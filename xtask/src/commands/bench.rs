@@ -1,6 +1,12 @@
 //! `cargo xtask bench`: medians of `check` and of `build-all`'s computation (in
 //! memory; nothing is written), and optionally of the reference tool on the
 //! same repositories. Timings are wall-clock, on this machine, in one run.
+//!
+//! With `--synthetic N`: a generated monorepo of N repositories ([`synthetic`]),
+//! built once, then `check`, a cold and a no-op `build-all` timed as separate
+//! processes of this binary, interleaved round by round with the floor (reading
+//! every file of the repositories once), so that the load of the machine
+//! affects all of them alike.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -15,6 +21,7 @@ use crate::options::Mode;
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::report::{Repository, RepositoryKind};
+use crate::synthetic;
 
 /// Median, minimum and maximum of some durations.
 pub fn summarize(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
@@ -45,6 +52,9 @@ fn line(name: &str, samples: Vec<Duration>) -> Duration {
 }
 
 pub fn run(args: &BenchArgs) -> ExitStatus {
+    if let Some(n) = args.synthetic {
+        return run_synthetic(args, n as usize);
+    }
     let printer = args.common.printer();
     let progress = Progress::hidden();
     let options = args.common.options();
@@ -266,6 +276,367 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A synthetic monorepo, generated, built and checked without an error.
+pub struct Prepared {
+    pub summary: synthetic::Summary,
+    /// The analysis of the `check` run.
+    pub analysis: Analysis,
+}
+
+/// Generates (or reuses) the synthetic monorepo of `n` repositories in `dir`,
+/// runs `build-all` on it in process (so that its committed `.domino/` files
+/// are up to date), then `check`, which must find no error: a benchmark of a
+/// broken monorepo measures the wrong thing. The error says what went wrong,
+/// with the diagnostics.
+pub fn prepare_synthetic(
+    examples: &Path,
+    dir: &Path,
+    n: usize,
+    jobs: Option<usize>,
+) -> Result<Prepared, (String, Vec<Diagnostic>)> {
+    let summary = synthetic::generate(examples, dir, n).map_err(|d| {
+        (
+            "the synthetic monorepo cannot be generated".to_string(),
+            vec![d],
+        )
+    })?;
+    let broken = |what: &str| {
+        format!(
+            "{what} of the synthetic monorepo at {} failed: a benchmark of it would measure the wrong thing",
+            summary.dir.display()
+        )
+    };
+    let errors = |diagnostics: &[Diagnostic]| -> Vec<Diagnostic> {
+        diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect()
+    };
+    let options = pipeline::Options {
+        start: Some(summary.dir.clone()),
+        jobs,
+        incremental: true,
+        ..pipeline::Options::default()
+    };
+    let progress = Progress::hidden();
+    let build_options = pipeline::BuildOptions {
+        dist: summary.dir.join("target/dist"),
+        ..pipeline::BuildOptions::default()
+    };
+    let build = pipeline::build(&options, &build_options, &progress)
+        .map_err(|error| (broken("build-all"), error.diagnostics))?;
+    let mut problems = errors(&build.diagnostics);
+    problems.extend(build.failures.iter().cloned());
+    if !problems.is_empty() {
+        return Err((broken("build-all"), problems));
+    }
+    let options = pipeline::Options {
+        incremental: false,
+        ..options
+    };
+    let check = pipeline::analyze(&options, Mode::Check, &progress)
+        .map_err(|error| (broken("check"), error.diagnostics))?;
+    let problems = errors(&check.analysis.all_diagnostics());
+    if !problems.is_empty() {
+        return Err((broken("check"), problems));
+    }
+    let found = check.analysis.reports.len();
+    if found != n {
+        return Err((
+            format!(
+                "check found {found} repositories in the synthetic monorepo at {}, not the {n} generated",
+                summary.dir.display()
+            ),
+            Vec::new(),
+        ));
+    }
+    Ok(Prepared {
+        summary,
+        analysis: check.analysis,
+    })
+}
+
+/// One timed child process: wall-clock time and peak resident set size.
+struct Sample {
+    elapsed: Duration,
+    /// `ru_maxrss`, in KiB (Linux).
+    max_rss_kib: u64,
+}
+
+/// Runs `exe args` in `dir` with `CI=true` and waits for it with `wait4`, for
+/// its resource usage; a failure carries its output.
+fn time_child(exe: &Path, dir: &Path, args: &[String]) -> Result<Sample, String> {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let describe = || {
+        format!(
+            "`{} {}` in {}",
+            exe.display(),
+            args.join(" "),
+            dir.display()
+        )
+    };
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("{} cannot start: {err}", describe()))?;
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<_>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<_>));
+    let (status, max_rss_kib) =
+        wait_with_usage(&mut child).map_err(|err| format!("{}: {err}", describe()))?;
+    let elapsed = start.elapsed();
+    let (stdout, stderr) = (
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    );
+    if !status.success() {
+        return Err(format!(
+            "{} failed ({status}):\n{stdout}{stderr}",
+            describe()
+        ));
+    }
+    Ok(Sample {
+        elapsed,
+        max_rss_kib,
+    })
+}
+
+/// Waits for the child with `wait4`: its exit status and `ru_maxrss`.
+#[cfg(unix)]
+fn wait_with_usage(
+    child: &mut std::process::Child,
+) -> std::io::Result<(std::process::ExitStatus, u64)> {
+    use std::os::unix::process::ExitStatusExt as _;
+    let pid = libc::pid_t::try_from(child.id()).map_err(std::io::Error::other)?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain data, valid when zeroed.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `pid` is our child, not waited for yet (the `Child` is never
+        // waited on); `status` and `usage` are valid for writes.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+    let max_rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    Ok((std::process::ExitStatus::from_raw(status), max_rss))
+}
+
+#[cfg(not(unix))]
+fn wait_with_usage(
+    child: &mut std::process::Child,
+) -> std::io::Result<(std::process::ExitStatus, u64)> {
+    Ok((child.wait()?, 0))
+}
+
+/// The floor: every file under `repos/` walked and read once, through the input
+/// gateway (a fresh one: nothing is cached). Returns the files and bytes read.
+fn read_floor(dir: &Path) -> Result<(Duration, usize, u64), String> {
+    let start = Instant::now();
+    let workspace = crate::input::Workspace::new(dir);
+    let files = workspace.walk_files(&dir.join(synthetic::ROOT), &|_| false, &|_| true);
+    let mut bytes = 0;
+    for (relative, path) in &files {
+        bytes += workspace
+            .read_once(path)
+            .map_err(|err| format!("{relative}: {err}"))?
+            .len() as u64;
+    }
+    Ok((start.elapsed(), files.len(), bytes))
+}
+
+/// Removes what makes a build warm: the fingerprints and cache (`target/xtask`)
+/// and the dist (`target/dist`) of the synthetic workspace.
+fn remove_build_state(dir: &Path) -> Result<(), String> {
+    for folder in ["target/xtask", "target/dist"] {
+        let path = dir.join(folder);
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(format!("cannot remove {}: {err}", path.display())),
+        }
+    }
+    Ok(())
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+/// `bench --synthetic N`.
+fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
+    let printer = args.common.printer();
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitStatus::Environment
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(err) => return fail(format!("cannot read the working directory: {err}")),
+    };
+    let workspace_root = crate::config::find_workspace_root(&cwd).unwrap_or(cwd);
+    let examples = workspace_root.join(crate::config::DEFAULT_ROOT);
+    let dir = args.synthetic_dir.as_deref().map_or_else(
+        || synthetic::default_dir(&workspace_root, n),
+        crate::paths::absolute,
+    );
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(err) => return fail(format!("cannot find this executable: {err}")),
+    };
+    let jobs = args.common.jobs.map(usize::from);
+    let started = Instant::now();
+    let prepared = match prepare_synthetic(&examples, &dir, n, jobs) {
+        Ok(prepared) => prepared,
+        Err((message, diagnostics)) => {
+            printer.diagnostics(&diagnostics);
+            return fail(message);
+        }
+    };
+    let prepare_time = started.elapsed();
+    let (summary, analysis) = (&prepared.summary, &prepared.analysis);
+    let stats = analysis.stats();
+    let groups = &analysis.graph.group_environments;
+    let mut users: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    for ((repo, _), environment) in groups {
+        if let Some(hash) = environment {
+            users
+                .entry(hash.as_str())
+                .or_default()
+                .insert(repo.as_str());
+        }
+    }
+    let shared = users.values().filter(|repos| repos.len() > 1).count();
+    let (_, floor_files, floor_bytes) = match read_floor(&summary.dir) {
+        Ok(floor) => floor,
+        Err(message) => return fail(message),
+    };
+    println!(
+        "synthetic monorepo: {} repositories ({} Domino, {} Dioptra), {} pieces, {} tasks, {} entrypoints; {floor_files} files, {} under {}/",
+        analysis.reports.len(),
+        analysis.count(RepositoryKind::Domino),
+        analysis.count(RepositoryKind::Dioptra),
+        stats.pieces,
+        stats.tasks,
+        stats.entrypoints,
+        mib(floor_bytes / 1024),
+        synthetic::ROOT,
+    );
+    println!(
+        "{} environments for {} Domino groups ({shared} used by several repositories); {}",
+        analysis.graph.environments.len(),
+        groups.len(),
+        if summary.reused {
+            "reused"
+        } else {
+            "generated"
+        },
+    );
+    println!("at {}", summary.dir.display());
+    println!(
+        "prepared (generate or reuse, build-all, check; in process): {:.1} s",
+        prepare_time.as_secs_f64()
+    );
+
+    let mut common = Vec::new();
+    if let Some(jobs) = args.common.jobs {
+        common.extend(["-j".to_string(), jobs.to_string()]);
+    }
+    let command = |words: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        all.extend(common.iter().cloned());
+        all
+    };
+    // In each round: the cold build, the no-op build right after it, check, the floor.
+    let kinds: [(&str, Vec<String>, bool); 3] = [
+        (
+            "build-all --quiet (cold)",
+            command(&["build-all", "--quiet"]),
+            true,
+        ),
+        (
+            "build-all --quiet (no-op)",
+            command(&["build-all", "--quiet"]),
+            false,
+        ),
+        ("check --quiet", command(&["check", "--quiet"]), false),
+    ];
+    let mut samples: Vec<Vec<Sample>> = kinds.iter().map(|_| Vec::new()).collect();
+    let mut floor = Vec::new();
+    for _ in 0..args.runs {
+        for ((_, words, cold), samples) in kinds.iter().zip(&mut samples) {
+            if *cold && let Err(message) = remove_build_state(&summary.dir) {
+                return fail(message);
+            }
+            match time_child(&exe, &summary.dir, words) {
+                Ok(sample) => samples.push(sample),
+                Err(message) => return fail(message),
+            }
+        }
+        match read_floor(&summary.dir) {
+            Ok((elapsed, _, _)) => floor.push(elapsed),
+            Err(message) => return fail(message),
+        }
+    }
+
+    println!(
+        "{} interleaved rounds; each command a separate process `{} <command>` in the workspace, CI=true",
+        args.runs,
+        exe.display()
+    );
+    println!(
+        "{:<36} {:>12} {:>12} {:>12} {:>12}",
+        "what", "median", "min", "max", "peak RSS"
+    );
+    let row = |name: &str, durations: Vec<Duration>, rss: Option<u64>| {
+        let (median, min, max) = summarize(durations);
+        println!(
+            "{name:<36} {:>12} {:>12} {:>12} {:>12}",
+            millis(median),
+            millis(min),
+            millis(max),
+            rss.map_or_else(|| "-".to_string(), mib)
+        );
+        median
+    };
+    let mut medians = Vec::new();
+    for ((name, _, _), samples) in kinds.iter().zip(&samples) {
+        let rss = samples.iter().map(|s| s.max_rss_kib).max();
+        medians.push(row(name, samples.iter().map(|s| s.elapsed).collect(), rss));
+    }
+    let floor = row("floor: read repos/ once (in process)", floor, None);
+    let (noop, check) = (medians[1], medians[2]);
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    println!(
+        "check / floor: {:.1}x   no-op / check: {:.2}x   (medians; peak RSS: the largest over the runs)",
+        ratio(check, floor),
+        ratio(noop, check)
+    );
+    ExitStatus::Success
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +649,41 @@ mod tests {
             summarize(vec![ms(4), ms(1), ms(2), ms(3)]).0,
             Duration::from_micros(2500)
         );
+    }
+
+    #[test]
+    fn a_small_synthetic_monorepo_builds_and_checks_without_errors() {
+        let temp = tempfile::tempdir().unwrap();
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pieces-repos");
+        let dir = temp.path().join("synthetic-8");
+        let prepared = match prepare_synthetic(&examples, &dir, 8, Some(2)) {
+            Ok(prepared) => prepared,
+            Err((message, diagnostics)) => {
+                let shown: Vec<String> = diagnostics.iter().map(|d| d.render(false)).collect();
+                panic!("{message}\n{}", shown.join("\n"));
+            }
+        };
+        let analysis = &prepared.analysis;
+        assert_eq!(analysis.reports.len(), 8);
+        assert_eq!(analysis.count(RepositoryKind::Domino), 7);
+        assert_eq!(analysis.count(RepositoryKind::Dioptra), 1);
+        assert_eq!(analysis.stats().pieces, prepared.summary.pieces());
+        let mut names: Vec<&str> = analysis
+            .reports
+            .iter()
+            .map(|r| r.repository.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 8, "repository names are unique");
+        // Shared and distinct environments: fewer environments than groups,
+        // and one environment used by several repositories.
+        let graph = &analysis.graph;
+        assert!(graph.environments.len() < graph.group_environments.len());
+        let (floor, files, bytes) = {
+            let (elapsed, files, bytes) = read_floor(&dir).unwrap();
+            (elapsed, files, bytes)
+        };
+        assert!(files > 8 * 18 && bytes > 0 && floor > Duration::ZERO);
     }
 }
