@@ -427,33 +427,36 @@ pub fn generate(examples: &Path, dir: &Path, n: usize) -> Result<Summary, Diagno
             .map_err(|err| write_error(&dir, format!("cannot remove the old workspace: {err}")))?;
     }
 
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("Cargo.toml".to_string(), manifest(&repos).into_bytes()),
-        (
-            SHARED_REQUIREMENTS.to_string(),
-            SHARED_REQUIREMENTS_TEXT.as_bytes().to_vec(),
-        ),
-    ];
-    for repo in &repos {
-        let example = examples
-            .iter()
-            .find(|e| e.name == repo.example)
-            .expect("the plan names read examples");
-        let own = match repo.kind {
-            Kind::Domino => domino_files(repo, example)
-                .map_err(|message| Diagnostic::error(Code::EnvMissingRoot, message))?,
-            Kind::Dioptra => example.files.clone(),
-        };
-        files.extend(
-            own.into_iter()
-                .map(|(path, bytes)| (format!("{}/{path}", repo.path), bytes)),
-        );
-    }
-    files.par_iter().try_for_each(|(path, bytes)| {
+    let write = |path: &str, bytes: &[u8]| {
         output::ensure_in(&dir, Path::new(path), bytes, Mode::Write)
             .map(|_| ())
             .map_err(|err| err.diagnostic(&dir.join(path)))
-    })?;
+    };
+    write("Cargo.toml", manifest(&repos).as_bytes())?;
+    write(SHARED_REQUIREMENTS, SHARED_REQUIREMENTS_TEXT.as_bytes())?;
+    // One repository at a time per worker: only its files are held in memory
+    // (`bench` measures the peak memory of processes it starts, and Linux counts
+    // the pages of the parent at the time of the spawn in the child's peak).
+    let written: usize = repos
+        .par_iter()
+        .map(|repo| {
+            let example = examples
+                .iter()
+                .find(|e| e.name == repo.example)
+                .expect("the plan names read examples");
+            let own = match repo.kind {
+                Kind::Domino => domino_files(repo, example)
+                    .map_err(|message| Diagnostic::error(Code::EnvMissingRoot, message))?,
+                Kind::Dioptra => example.files.clone(),
+            };
+            for (path, bytes) in &own {
+                write(&format!("{}/{path}", repo.path), bytes)?;
+            }
+            Ok(own.len())
+        })
+        .collect::<Result<Vec<usize>, Diagnostic>>()?
+        .into_iter()
+        .sum();
     // Last: an interrupted generation has no stamp and is made again.
     output::ensure_in(&dir, Path::new(STAMP_FILE), &stamp, Mode::Write)
         .map_err(|err| err.diagnostic(&stamp_path))?;
@@ -461,7 +464,7 @@ pub fn generate(examples: &Path, dir: &Path, n: usize) -> Result<Summary, Diagno
         dir,
         reused: false,
         repos,
-        files: files.len(),
+        files: written + 2,
     })
 }
 
