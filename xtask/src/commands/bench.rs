@@ -281,16 +281,32 @@ struct Sample {
     elapsed: Duration,
     /// The child's `ru_maxrss` (KiB on Linux), from `wait4`.
     max_rss_kib: u64,
-    /// This process's own peak at the spawn: Linux counts the parent's pages in
-    /// the child's `ru_maxrss` (the spawn shares or copies them before `exec`),
-    /// so a child's value is its own peak only when it is above this.
+    /// This process's own peak at the spawn ([`own_peak_kib`]): Linux counts
+    /// the parent's pages in the child's `ru_maxrss` (the spawn shares or
+    /// copies them before `exec`), so a child's value is its own peak only when
+    /// it is above this.
     inherited_kib: u64,
     stdout: String,
 }
 
-/// The peak resident set size of this process so far (KiB on Linux).
+/// The peak resident set size of this process's memory so far (KiB), which
+/// the spawn hands down to a child's `ru_maxrss`: Linux's `VmHWM` (read through
+/// the input gateway; not `getrusage`, which also counts what the parent of
+/// this process, e.g. cargo, handed down to it), else `getrusage`.
 #[cfg(unix)]
 fn own_peak_kib() -> u64 {
+    let proc_self = Path::new("/proc/self");
+    let status = crate::input::Workspace::new(proc_self)
+        .read_once(&proc_self.join("status"))
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let hwm = status.as_deref().and_then(|status| {
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    });
+    if let Some(hwm) = hwm {
+        return hwm;
+    }
     // SAFETY: `rusage` is plain data, valid when zeroed.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `usage` is valid for writes.
@@ -531,7 +547,7 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
     }
 
     // Everything heavy runs in the children: this process stays small, so
-    // that its own pages do not hide theirs in `ru_maxrss`.
+    // that its own pages do not hide theirs in `ru_maxrss` (see `Sample`).
     let started = Instant::now();
     let summary = match synthetic::generate(&examples, &dir, n) {
         Ok(summary) => summary,
@@ -742,5 +758,6 @@ mod tests {
         );
         let (_, files, bytes) = read_floor(&dir).unwrap();
         assert!(files > 8 * 18 && bytes > 0);
+        assert!(own_peak_kib() > 0);
     }
 }
