@@ -115,6 +115,21 @@ pub struct BenchArgs {
     /// See tests/oracle/ for how the virtual environments are made.
     #[arg(long = "reference")]
     pub reference: bool,
+
+    /// Benchmark a synthetic monorepo of N repositories made from the examples of
+    /// `pieces-repos/` (six Domino repositories in seven, about 20 pieces each;
+    /// shared and distinct requirements; nested folders), generated once (reused
+    /// while N and the generator's inputs are unchanged) and built with
+    /// `build-all`. Times, interleaved over `--runs` rounds, separate processes
+    /// of this binary in it: `check`, a cold and a no-op `build-all`, and the
+    /// floor (reading every file once); prints medians, ratios and peak RSS.
+    #[arg(long = "synthetic", value_name = "N", conflicts_with = "reference", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub synthetic: Option<u32>,
+
+    /// Where the synthetic monorepo is generated (default:
+    /// `target/bench/synthetic-<N>` in the workspace).
+    #[arg(long = "synthetic-dir", value_name = "DIR", requires = "synthetic")]
+    pub synthetic_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

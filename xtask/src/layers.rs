@@ -11,7 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["diagnostics"],
     &["input", "output", "archive", "facts", "progress"],
     &["doc", "python"],
-    &["config", "report"],
+    &["config", "report", "synthetic"],
     &["context"],
     &["domino", "dioptra", "discover"],
     &["graph"],

@@ -23,7 +23,7 @@
 //! | 8 | `graph` | the monorepo graph, built from facts only; environments, cycles, cross-repository rules, rendering |
 //! | 7 | `domino`, `dioptra`, `discover` | the ecosystems: parse and validate one repository, record its facts |
 //! | 6 | `context` | what a per-repository step sees |
-//! | 5 | `config`, `report` | the workspace configuration; plain per-repository results |
+//! | 5 | `config`, `report`, `synthetic` | the workspace configuration; plain per-repository results; the synthetic monorepo of `bench --synthetic` |
 //! | 4 | `doc`, `python` | readers with spans (JSON, TOML) and the Python parser |
 //! | 3 | `input`, `output`, `archive`, `facts`, `progress` | the two gateways; reproducible archives; plain facts; progress |
 //! | 2 | `diagnostics` | diagnostics as data, rendered once |
@@ -59,6 +59,7 @@ pub mod render;
 pub mod report;
 pub mod source;
 pub mod suggest;
+pub mod synthetic;
 
 #[cfg(test)]
 mod layers;
