@@ -306,13 +306,7 @@ impl Diagnostic {
         if !snippet_fits {
             return self.render_without_span(color);
         }
-        let level = match self.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
-        let title = level
-            .primary_title(self.message.as_str())
-            .id(self.code.as_str());
+        let title = self.title();
         let mut group = Group::with_title(title);
         match &self.location {
             Some(Location::Span { file, span }) => {
@@ -455,14 +449,19 @@ fn snippet_fits(file: &SourceFile, span: Span) -> bool {
 }
 
 impl Diagnostic {
-    fn render_without_span(&self, color: bool) -> String {
+    /// The renderer's title line: level, code and message.
+    fn title(&self) -> annotate_snippets::Title<'_> {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level
+        level
             .primary_title(self.message.as_str())
-            .id(self.code.as_str());
+            .id(self.code.as_str())
+    }
+
+    fn render_without_span(&self, color: bool) -> String {
+        let title = self.title();
         let renderer = if color {
             Renderer::styled()
         } else {

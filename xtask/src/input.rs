@@ -103,6 +103,20 @@ pub enum EntryKind {
     Other,
 }
 
+impl EntryKind {
+    fn of(file_type: std::fs::FileType) -> EntryKind {
+        if file_type.is_symlink() {
+            EntryKind::Symlink
+        } else if file_type.is_dir() {
+            EntryKind::Dir
+        } else if file_type.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        }
+    }
+}
+
 /// One entry of a folder listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
@@ -524,16 +538,7 @@ impl std::ops::Deref for Reader<'_> {
 
 fn kind_of(path: &Path) -> Option<EntryKind> {
     let metadata = std::fs::symlink_metadata(path).ok()?;
-    let file_type = metadata.file_type();
-    Some(if file_type.is_symlink() {
-        EntryKind::Symlink
-    } else if file_type.is_dir() {
-        EntryKind::Dir
-    } else if file_type.is_file() {
-        EntryKind::File
-    } else {
-        EntryKind::Other
-    })
+    Some(EntryKind::of(metadata.file_type()))
 }
 
 /// Lists a folder (sorted by name).
@@ -544,19 +549,16 @@ fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
             let file_type = entry.file_type().ok()?;
-            let kind = if file_type.is_symlink() {
+            let kind = match EntryKind::of(file_type) {
                 // A link to a folder or file counts as what it names.
-                match std::fs::metadata(entry.path()) {
-                    Ok(m) if m.is_dir() => EntryKind::Dir,
-                    Ok(m) if m.is_file() => EntryKind::File,
-                    _ => EntryKind::Symlink,
-                }
-            } else if file_type.is_dir() {
-                EntryKind::Dir
-            } else if file_type.is_file() {
-                EntryKind::File
-            } else {
-                EntryKind::Other
+                EntryKind::Symlink => match std::fs::metadata(entry.path()) {
+                    Ok(m) => match EntryKind::of(m.file_type()) {
+                        kind @ (EntryKind::Dir | EntryKind::File) => kind,
+                        _ => EntryKind::Symlink,
+                    },
+                    Err(_) => EntryKind::Symlink,
+                },
+                kind => kind,
             };
             Some(DirEntry { name, kind })
         })

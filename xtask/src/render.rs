@@ -2,8 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use serde_json::json;
-
 use crate::analysis::Analysis;
 use crate::diagnostics::{self, Diagnostic, plural};
 use crate::report::RepositoryKind;
@@ -142,22 +140,15 @@ impl Printer {
                 }
             }
             MessageFormat::Json => {
-                let summary = json!({
-                    "reason": "summary",
-                    "command": verb,
-                    "repositories": analysis.reports.len(),
-                    "domino_repositories": domino,
-                    "dioptra_repositories": dioptra,
-                    "pieces": stats.pieces,
-                    "plugins": stats.plugins,
-                    "tasks": stats.tasks,
-                    "parameter_types": stats.param_types,
-                    "entrypoints": stats.entrypoints,
-                    "errors": counts.errors,
-                    "warnings": counts.warnings,
-                    "message": line,
-                });
-                println!("{summary}");
+                let mut summary = serde_json::Map::new();
+                summary.insert("reason".to_owned(), "summary".into());
+                summary.insert("command".to_owned(), verb.into());
+                summary.insert("repositories".to_owned(), analysis.reports.len().into());
+                summary.insert("domino_repositories".to_owned(), domino.into());
+                summary.insert("dioptra_repositories".to_owned(), dioptra.into());
+                stats.extend_json(counts, &mut summary);
+                summary.insert("message".to_owned(), line.into());
+                println!("{}", serde_json::Value::Object(summary));
             }
         }
     }

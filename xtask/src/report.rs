@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Counts, Diagnostic};
 use crate::facts::Facts;
 use crate::output::Output;
 
@@ -46,6 +46,33 @@ pub struct Stats {
     pub tasks: usize,
     pub param_types: usize,
     pub entrypoints: usize,
+}
+
+impl Stats {
+    /// What was found and the diagnostics' counts, named and ordered as the
+    /// JSON reports (report.json, the `json` summary) print them.
+    pub fn json_fields(&self, counts: Counts) -> [(&'static str, usize); 7] {
+        [
+            ("pieces", self.pieces),
+            ("plugins", self.plugins),
+            ("tasks", self.tasks),
+            ("parameter_types", self.param_types),
+            ("entrypoints", self.entrypoints),
+            ("errors", counts.errors),
+            ("warnings", counts.warnings),
+        ]
+    }
+
+    /// Appends [`Stats::json_fields`] to a JSON object.
+    pub fn extend_json(
+        &self,
+        counts: Counts,
+        object: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (name, value) in self.json_fields(counts) {
+            object.insert(name.to_owned(), value.into());
+        }
+    }
 }
 
 impl std::ops::AddAssign for Stats {

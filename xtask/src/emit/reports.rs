@@ -68,35 +68,26 @@ pub fn report_json(analysis: &Analysis) -> Vec<u8> {
                 Some(failure) => ("failed", Some(failure.to_string())),
                 None => ("ok", None),
             };
-            json!({
+            let mut entry = json!({
                 "status": status,
                 "reason": reason,
                 "name": report.repository.name,
                 "kind": report.repository.kind.as_str(),
                 "path": report.repository.display,
-                "pieces": report.stats.pieces,
-                "plugins": report.stats.plugins,
-                "tasks": report.stats.tasks,
-                "parameter_types": report.stats.param_types,
-                "entrypoints": report.stats.entrypoints,
-                "errors": counts.errors,
-                "warnings": counts.warnings,
-            })
+            });
+            if let Value::Object(object) = &mut entry {
+                report.stats.extend_json(counts, object);
+            }
+            entry
         })
         .collect();
+    let mut summary = serde_json::Map::new();
+    summary.insert("repositories".to_owned(), analysis.reports.len().into());
+    stats.extend_json(counts, &mut summary);
+    summary.insert("failed_repositories".to_owned(), failures.len().into());
     let report = json!({
         "tool": { "name": TOOL_NAME, "version": TOOL_VERSION },
-        "summary": {
-            "repositories": analysis.reports.len(),
-            "pieces": stats.pieces,
-            "plugins": stats.plugins,
-            "tasks": stats.tasks,
-            "parameter_types": stats.param_types,
-            "entrypoints": stats.entrypoints,
-            "errors": counts.errors,
-            "warnings": counts.warnings,
-            "failed_repositories": failures.len(),
-        },
+        "summary": summary,
         "repositories": repositories,
         "diagnostics": all.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
     });
