@@ -2,21 +2,22 @@
 //! names, normalized modes, and a gzip header without a timestamp. The same
 //! inputs give the same bytes on any machine.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use flate2::{Compression, GzBuilder};
 
-/// One file of an archive.
+/// One file of an archive (its bytes borrowed when they are held elsewhere).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// The path inside the archive, with `/` separators.
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Cow<'a, [u8]>,
     pub executable: bool,
 }
 
-impl Entry {
-    pub fn file(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+impl<'a> Entry<'a> {
+    pub fn file(path: impl Into<String>, bytes: impl Into<Cow<'a, [u8]>>) -> Self {
         Entry {
             path: path.into(),
             bytes: bytes.into(),
@@ -27,7 +28,7 @@ impl Entry {
 
 /// Builds a `.tar.gz` from entries (sorted by path here; duplicates: the last wins).
 /// Folders get explicit entries so every extractor recreates them.
-pub fn tar_gz(mut entries: Vec<Entry>) -> std::io::Result<Vec<u8>> {
+pub fn tar_gz(mut entries: Vec<Entry<'_>>) -> std::io::Result<Vec<u8>> {
     // The `tar` crate's long-name path does not refuse `..`: every name is
     // checked here before anything is written.
     if let Some(entry) = entries
@@ -84,7 +85,7 @@ pub fn tar_gz(mut entries: Vec<Entry>) -> std::io::Result<Vec<u8>> {
                 header.set_entry_type(tar::EntryType::Regular);
                 header.set_mode(if entry.executable { 0o755 } else { 0o644 });
                 header.set_size(entry.bytes.len() as u64);
-                builder.append_data(&mut header, &path, entry.bytes.as_slice())?;
+                builder.append_data(&mut header, &path, &*entry.bytes)?;
             }
         }
     }
@@ -112,13 +113,13 @@ mod tests {
     #[test]
     fn archives_are_reproducible_and_sorted() {
         let a = tar_gz(vec![
-            Entry::file("r/b.txt", "b"),
-            Entry::file("r/a/x.txt", "x"),
+            Entry::file("r/b.txt", &b"b"[..]),
+            Entry::file("r/a/x.txt", &b"x"[..]),
         ])
         .unwrap();
         let b = tar_gz(vec![
-            Entry::file("r/a/x.txt", "x"),
-            Entry::file("r/b.txt", "b"),
+            Entry::file("r/a/x.txt", &b"x"[..]),
+            Entry::file("r/b.txt", &b"b"[..]),
         ])
         .unwrap();
         assert_eq!(a, b);
@@ -131,13 +132,13 @@ mod tests {
     fn unsafe_entry_names_are_refused() {
         let long = format!("{}/../../../../tmp/x", "x".repeat(120));
         for name in [long.as_str(), "/etc/passwd", "a/../b", "a\nb"] {
-            assert!(tar_gz(vec![Entry::file(name, "x")]).is_err(), "{name:?}");
+            assert!(tar_gz(vec![Entry::file(name, &b"x"[..])]).is_err(), "{name:?}");
         }
     }
 
     #[test]
     fn the_last_duplicate_wins() {
-        let a = tar_gz(vec![Entry::file("a", "old"), Entry::file("a", "new")]).unwrap();
+        let a = tar_gz(vec![Entry::file("a", &b"old"[..]), Entry::file("a", &b"new"[..])]).unwrap();
         let decoder = flate2::read::GzDecoder::new(a.as_slice());
         let mut tar = tar::Archive::new(decoder);
         let mut entry = tar.entries().unwrap().next().unwrap().unwrap();

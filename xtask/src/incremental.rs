@@ -465,7 +465,7 @@ pub fn record(
         let hash = blake3::hash(&artifact.bytes).to_hex().to_string();
         let blob = blob_path(config, &hash);
         if !workspace.exists(&blob) {
-            blobs.push(Output::new(blob, artifact.bytes.clone()));
+            blobs.push(Output::shared(blob, artifact.bytes.clone()));
         }
         let sha256 = report
             .artifact_sha256

@@ -15,6 +15,7 @@
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
@@ -34,11 +35,12 @@ pub fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
     bytes
 }
 
-/// A file to produce: where, and its exact bytes.
+/// A file to produce: where, and its exact bytes (shared: the same artifact
+/// goes to the dist and the cache without a copy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<Vec<u8>>,
     /// The file already holds exactly these bytes (they were read through the
     /// input gateway in this run): writing it is a no-op, and it is not read
     /// again to find out.
@@ -47,9 +49,14 @@ pub struct Output {
 
 impl Output {
     pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
+        Output::shared(path, Arc::new(bytes.into()))
+    }
+
+    /// An output of bytes another output holds too.
+    pub fn shared(path: impl Into<PathBuf>, bytes: Arc<Vec<u8>>) -> Self {
         Output {
             path: path.into(),
-            bytes: bytes.into(),
+            bytes,
             current: false,
         }
     }

@@ -372,7 +372,7 @@ pub fn unknown_repository(name: &str, names: &[&str]) -> Diagnostic {
 pub fn report_outputs(analysis: &Analysis, dir: &Path) -> Vec<Output> {
     emit::reports::all(analysis)
         .into_iter()
-        .map(|output| Output::new(dir.join(&output.path), output.bytes))
+        .map(|output| Output::shared(dir.join(&output.path), output.bytes))
         .collect()
 }
 

@@ -300,6 +300,9 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 /// One run of a child process.
 struct Sample {
     elapsed: Duration,
+    /// The child's CPU time (user and system, all its threads), from `wait4`:
+    /// what the run costs whatever else the machine is doing.
+    cpu: Duration,
     /// The child's `ru_maxrss` (KiB on Linux), from `wait4`.
     max_rss_kib: u64,
     /// This process's own peak at the spawn ([`own_peak_kib`]): Linux counts
@@ -377,7 +380,7 @@ fn time_child(exe: &Path, dir: &Path, args: &[String]) -> Result<Sample, String>
     };
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<_>));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<_>));
-    let (status, max_rss_kib) =
+    let (status, max_rss_kib, cpu) =
         wait_with_usage(&mut child).map_err(|err| format!("{}: {err}", describe()))?;
     let elapsed = start.elapsed();
     let (stdout, stderr) = (
@@ -392,17 +395,18 @@ fn time_child(exe: &Path, dir: &Path, args: &[String]) -> Result<Sample, String>
     }
     Ok(Sample {
         elapsed,
+        cpu,
         max_rss_kib,
         inherited_kib,
         stdout,
     })
 }
 
-/// Waits for the child with `wait4`: its exit status and `ru_maxrss`.
+/// Waits for the child with `wait4`: its exit status, `ru_maxrss` and CPU time.
 #[cfg(unix)]
 fn wait_with_usage(
     child: &mut std::process::Child,
-) -> std::io::Result<(std::process::ExitStatus, u64)> {
+) -> std::io::Result<(std::process::ExitStatus, u64, Duration)> {
     use std::os::unix::process::ExitStatusExt as _;
     let pid = libc::pid_t::try_from(child.id()).map_err(std::io::Error::other)?;
     let mut status: libc::c_int = 0;
@@ -421,20 +425,52 @@ fn wait_with_usage(
         }
     }
     let max_rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-    Ok((std::process::ExitStatus::from_raw(status), max_rss))
+    Ok((
+        std::process::ExitStatus::from_raw(status),
+        max_rss,
+        cpu_time(&usage),
+    ))
+}
+
+#[cfg(unix)]
+fn cpu_time(usage: &libc::rusage) -> Duration {
+    let time = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// This process's CPU time so far (user and system).
+#[cfg(unix)]
+fn own_cpu_time() -> Duration {
+    // SAFETY: `rusage` is plain data, valid when zeroed.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is valid for writes.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return Duration::ZERO;
+    }
+    cpu_time(&usage)
+}
+
+#[cfg(not(unix))]
+fn own_cpu_time() -> Duration {
+    Duration::ZERO
 }
 
 #[cfg(not(unix))]
 fn wait_with_usage(
     child: &mut std::process::Child,
-) -> std::io::Result<(std::process::ExitStatus, u64)> {
-    Ok((child.wait()?, 0))
+) -> std::io::Result<(std::process::ExitStatus, u64, Duration)> {
+    Ok((child.wait()?, 0, Duration::ZERO))
 }
 
 /// The floor: every file under `repos/` walked and read once, through the input
-/// gateway (a fresh one: nothing is cached). Returns the files and bytes read.
-fn read_floor(dir: &Path) -> Result<(Duration, usize, u64), String> {
+/// gateway (a fresh one: nothing is cached). Returns its wall and CPU time and
+/// the files and bytes read.
+fn read_floor(dir: &Path) -> Result<(Duration, Duration, usize, u64), String> {
     let start = Instant::now();
+    let cpu_start = own_cpu_time();
     let workspace = crate::input::Workspace::new(dir);
     let files = workspace.walk_files(&dir.join(synthetic::ROOT), &|_| false, &|_| true);
     let mut bytes = 0;
@@ -444,7 +480,12 @@ fn read_floor(dir: &Path) -> Result<(Duration, usize, u64), String> {
             .map_err(|err| format!("{relative}: {err}"))?
             .len() as u64;
     }
-    Ok((start.elapsed(), files.len(), bytes))
+    Ok((
+        start.elapsed(),
+        own_cpu_time().saturating_sub(cpu_start),
+        files.len(),
+        bytes,
+    ))
 }
 
 /// Removes what makes a build warm: the fingerprints and cache (`target/xtask`)
@@ -583,7 +624,7 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
         Err(message) => return fail(message),
     };
     let prepared = started.elapsed();
-    let (_, floor_files, floor_bytes) = match read_floor(&summary.dir) {
+    let (_, _, floor_files, floor_bytes) = match read_floor(&summary.dir) {
         Ok(floor) => floor,
         Err(message) => return fail(message),
     };
@@ -637,6 +678,7 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
     ];
     let mut samples: Vec<Vec<Sample>> = kinds.iter().map(|_| Vec::new()).collect();
     let mut floor = Vec::new();
+    let mut floor_cpu = Vec::new();
     for _ in 0..args.runs {
         for ((_, words, cold), samples) in kinds.iter().zip(&mut samples) {
             if *cold && let Err(message) = remove_build_state(&summary.dir) {
@@ -648,7 +690,10 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
             }
         }
         match read_floor(&summary.dir) {
-            Ok((elapsed, _, _)) => floor.push(elapsed),
+            Ok((elapsed, cpu, _, _)) => {
+                floor.push(elapsed);
+                floor_cpu.push(cpu);
+            }
             Err(message) => return fail(message),
         }
     }
@@ -660,18 +705,20 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
         common.iter().map(|w| format!(" {w}")).collect::<String>()
     );
     println!(
-        "{:<36} {:>12} {:>12} {:>12} {:>12}",
-        "what", "median", "min", "max", "peak RSS"
+        "{:<36} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "what", "median", "min", "max", "CPU median", "peak RSS"
     );
-    let row = |name: &str, durations: Vec<Duration>, rss: String| {
+    let row = |name: &str, durations: Vec<Duration>, cpu: Vec<Duration>, rss: String| {
         let (median, min, max) = summarize(durations);
+        let (cpu, _, _) = summarize(cpu);
         println!(
-            "{name:<36} {:>12} {:>12} {:>12} {rss:>12}",
+            "{name:<36} {:>12} {:>12} {:>12} {:>12} {rss:>12}",
             millis(median),
             millis(min),
             millis(max),
+            millis(cpu),
         );
-        median
+        (median, cpu)
     };
     let mut medians = Vec::new();
     let mut bounded = false;
@@ -685,19 +732,30 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
         } else {
             format!("<= {}", mib(peak))
         };
-        medians.push(row(name, samples.iter().map(|s| s.elapsed).collect(), rss));
+        medians.push(row(
+            name,
+            samples.iter().map(|s| s.elapsed).collect(),
+            samples.iter().map(|s| s.cpu).collect(),
+            rss,
+        ));
     }
-    let floor = row(
+    let (floor, floor_cpu) = row(
         "floor: read repos/ once (in process)",
         floor,
+        floor_cpu,
         "-".to_string(),
     );
-    let (noop, check) = (medians[1], medians[2]);
+    let ((noop, noop_cpu), (check, check_cpu)) = (medians[1], medians[2]);
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!(
-        "check / floor: {:.1}x   no-op / check: {:.2}x   (medians; peak RSS: the largest ru_maxrss over the runs)",
+        "check / floor: {:.1}x   no-op / check: {:.2}x   (wall medians)",
         ratio(check, floor),
         ratio(noop, check)
+    );
+    println!(
+        "check / floor: {:.1}x   no-op / check: {:.2}x   (CPU medians: user + system time, all threads; peak RSS: the largest ru_maxrss over the runs)",
+        ratio(check_cpu, floor_cpu),
+        ratio(noop_cpu, check_cpu)
     );
     if bounded {
         println!(
@@ -777,7 +835,7 @@ mod tests {
             environments < groups && shared > 0,
             "{environments} {groups} {shared}"
         );
-        let (_, files, bytes) = read_floor(&dir).unwrap();
+        let (_, _, files, bytes) = read_floor(&dir).unwrap();
         assert!(files > 8 * 18 && bytes > 0);
         assert!(own_peak_kib() > 0);
     }

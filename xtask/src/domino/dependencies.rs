@@ -298,7 +298,7 @@ pub fn dockerfile_facts(
 
 /// Files the repository generates (relative path -> bytes) count as the
 /// Dockerfile will copy them: with their new bytes, present or not on disk yet.
-pub fn count_generated(dockerfile: &mut DockerfileFacts, generated: &BTreeMap<String, Vec<u8>>) {
+pub fn count_generated(dockerfile: &mut DockerfileFacts, generated: &BTreeMap<String, &[u8]>) {
     let mut copied: BTreeMap<String, String> =
         std::mem::take(&mut dockerfile.copied).into_iter().collect();
     for (name, bytes) in generated {

@@ -353,12 +353,12 @@ pub fn process(
         });
     }
     // Files a Dockerfile copies count as they will be once the outputs are written.
-    let generated: BTreeMap<String, Vec<u8>> = report
+    let generated: BTreeMap<String, &[u8]> = report
         .outputs
         .iter()
         .filter_map(|output| {
             let relative = output.path.strip_prefix(root).ok()?;
-            Some((crate::paths::to_slash(relative), output.bytes.clone()))
+            Some((crate::paths::to_slash(relative), output.bytes.as_slice()))
         })
         .collect();
     for dockerfile in &mut facts.dockerfiles {
@@ -373,7 +373,7 @@ pub fn process(
             .chain(
                 generated
                     .iter()
-                    .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+                    .map(|(name, bytes)| (name.as_str(), *bytes)),
             )
             .collect();
         report

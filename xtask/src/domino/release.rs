@@ -16,20 +16,20 @@ pub type TreeFile<'a> = (&'a str, &'a [u8], bool);
 pub fn release_archive(
     facts: &DominoFacts,
     tree: &[TreeFile<'_>],
-    generated: &BTreeMap<String, Vec<u8>>,
+    generated: &BTreeMap<String, &[u8]>,
 ) -> std::io::Result<Output> {
     let stem = format!("{}-{}", facts.repository_name, facts.version);
     let mut entries: Vec<Entry> = tree
         .iter()
         .filter(|(relative, _, _)| !generated.contains_key(*relative))
         .map(|(relative, bytes, executable)| {
-            let mut entry = Entry::file(format!("{stem}/{relative}"), bytes.to_vec());
+            let mut entry = Entry::file(format!("{stem}/{relative}"), *bytes);
             entry.executable = *executable;
             entry
         })
         .collect();
     for (relative, bytes) in generated {
-        entries.push(Entry::file(format!("{stem}/{relative}"), bytes.clone()));
+        entries.push(Entry::file(format!("{stem}/{relative}"), *bytes));
     }
     let bytes = archive::tar_gz(entries)?;
     Ok(Output::new(format!("releases/{stem}.tar.gz"), bytes))
