@@ -329,3 +329,220 @@ fn the_actions_matrix_says_whether_to_push() {
     let value: serde_json::Value = serde_json::from_str(&matrix.stdout).unwrap();
     assert_eq!(value["matrices"][0]["include"][0]["push"], true);
 }
+
+/// `check --report-dir out` in `dir`: the run, `report.sarif` and `junit.xml`.
+fn reports(dir: &Path) -> (crate::helpers::Run, serde_json::Value, String) {
+    let result = check(dir, &["--report-dir", "out"]);
+    let sarif = std::fs::read(dir.join("out/report.sarif"))
+        .unwrap_or_else(|err| panic!("no report.sarif ({err}): {}", result.stderr));
+    let sarif = serde_json::from_slice(&sarif).unwrap();
+    let junit = std::fs::read_to_string(dir.join("out/junit.xml")).unwrap();
+    (result, sarif, junit)
+}
+
+const BROKEN: &str = "pieces-repos/geospatial-pieces/pieces/ClipRasterPiece/metadata.json";
+
+#[test]
+fn sarif_rules_are_the_registry_and_every_located_result_has_a_region() {
+    let dir = workspace("", true);
+    let (result, sarif, _) = reports(dir.path());
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let registry = run(xtask(dir.path()).args(["rules", "--format", "json"])).json_lines();
+    let run_ = &sarif["runs"][0];
+    let rules = run_["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = registry
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids, codes,
+        "one rule per registry code, once each, in order"
+    );
+    for (rule, code) in rules.iter().zip(&registry) {
+        let id = rule["id"].as_str().unwrap();
+        let short = rule["shortDescription"]["text"].as_str().unwrap();
+        assert!(!short.is_empty() && short != id, "{id}: {short}");
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.len() > short.len() / 2 && full != id, "{id}: {full}");
+        assert!(
+            rule["help"]["text"].as_str().unwrap().contains(full),
+            "{id}"
+        );
+        assert!(rule["help"]["markdown"].as_str().is_some(), "{id}");
+        assert!(rule["helpUri"].as_str().unwrap().contains(':'), "{id}");
+        assert_eq!(
+            rule["defaultConfiguration"]["level"], code["default_level"],
+            "{id}"
+        );
+    }
+    let explain = run(xtask(dir.path()).args(["explain", "domino::json-syntax"]));
+    let json_rule = rules
+        .iter()
+        .find(|r| r["id"] == "domino::json-syntax")
+        .unwrap();
+    let first_words: String = json_rule["fullDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .take(30)
+        .collect();
+    assert!(explain.stdout.contains(&first_words), "{first_words}");
+    assert!(run_["tool"]["driver"]["informationUri"].is_string());
+    assert_eq!(run_["columnKind"], "unicodeCodePoints");
+    assert_eq!(run_["invocations"][0]["executionSuccessful"], true);
+    assert!(
+        run_["automationDetails"]["id"]
+            .as_str()
+            .unwrap()
+            .ends_with('/')
+    );
+    let results = run_["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "the error and the warning");
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let fingerprint = result["partialFingerprints"]["pieces-xtask/v1"]
+            .as_str()
+            .unwrap();
+        assert!(fingerprint.contains(':'), "{fingerprint}");
+        for location in result["locations"].as_array().unwrap() {
+            let physical = &location["physicalLocation"];
+            assert!(
+                physical["region"]["startLine"].as_u64().unwrap() >= 1,
+                "{result}"
+            );
+            assert_eq!(physical["artifactLocation"]["uriBaseId"], "SRCROOT");
+        }
+    }
+    // The file-level warning (no span) has a region too.
+    let unused = results.iter().find(|r| r["ruleId"] == UNUSED).unwrap();
+    assert_eq!(
+        unused["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+    // Nothing names this machine: no absolute path, no base uri, no time.
+    let text = std::fs::read_to_string(dir.path().join("out/report.sarif")).unwrap();
+    let canonical = dir.path().canonicalize().unwrap();
+    for machine in [dir.path().to_str().unwrap(), canonical.to_str().unwrap()] {
+        assert!(!text.contains(machine), "an absolute path: {machine}");
+    }
+    assert!(!text.contains("file://") && !text.contains("Utc\""));
+    assert!(run_["originalUriBaseIds"]["SRCROOT"].get("uri").is_none());
+}
+
+/// The `pieces-xtask/v1` fingerprint and start line of the result of `code`.
+fn fingerprint_of(sarif: &serde_json::Value, code: &str) -> (String, u64) {
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == code)
+        .unwrap_or_else(|| panic!("no {code} result"));
+    (
+        result["partialFingerprints"]["pieces-xtask/v1"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        result["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn sarif_fingerprints_survive_a_line_inserted_above_the_problem() {
+    let dir = workspace("", true);
+    let (_, before, _) = reports(dir.path());
+    let (print, line) = fingerprint_of(&before, "domino::json-syntax");
+    assert_eq!(line, 1);
+    let file = dir.path().join(BROKEN);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("\n\n{text}")).unwrap();
+    let (_, after, _) = reports(dir.path());
+    let (moved, line) = fingerprint_of(&after, "domino::json-syntax");
+    assert_eq!(line, 3, "the problem moved down two lines");
+    assert_eq!(moved, print, "the fingerprint does not follow line numbers");
+    // Another problem on that line is another fingerprint.
+    std::fs::write(&file, "\n\n{\"name\": >}").unwrap();
+    let (_, changed, _) = reports(dir.path());
+    let (other, _) = fingerprint_of(&changed, "domino::json-syntax");
+    assert_ne!(other, print, "the line's text is part of the fingerprint");
+}
+
+/// The `(classname, name)` of every `<testcase>` and the `tests=` counts.
+fn junit_identities(junit: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let case = regex::Regex::new(r#"<testcase classname="([^"]*)" name="([^"]*)""#).unwrap();
+    let tests = regex::Regex::new(r#" tests="(\d+)""#).unwrap();
+    (
+        case.captures_iter(junit)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect(),
+        tests
+            .captures_iter(junit)
+            .map(|c| c[1].to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn junit_test_cases_are_the_same_in_a_passing_and_a_failing_run() {
+    let passing = workspace("", false);
+    let (result, _, passing_junit) = reports(passing.path());
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let failing = workspace("", true);
+    let (result, _, failing_junit) = reports(failing.path());
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let (cases, counts) = junit_identities(&passing_junit);
+    assert!(cases.len() >= 2, "{passing_junit}");
+    assert_eq!(
+        (cases.clone(), counts),
+        junit_identities(&failing_junit),
+        "{failing_junit}"
+    );
+    let position = regex::Regex::new(r":\d+").unwrap();
+    for (class, name) in &cases {
+        assert!(
+            !position.is_match(name) && !position.is_match(class),
+            "{class} {name}"
+        );
+    }
+    assert!(!passing_junit.contains("<failure"), "{passing_junit}");
+    assert!(
+        failing_junit.contains("failures=\"1\""),
+        "one failing case: {failing_junit}"
+    );
+    // The failure carries the diagnostic, with its location.
+    let failure = failing_junit
+        .split("<failure ")
+        .nth(1)
+        .expect("a failure")
+        .split("</failure>")
+        .next()
+        .unwrap();
+    assert!(
+        failure.contains("type=\"domino::json-syntax\""),
+        "{failure}"
+    );
+    assert!(failure.contains(&format!("{BROKEN}:1:10")), "{failure}");
+}
+
+#[test]
+fn bench_reference_fails_before_timing_when_the_reference_is_missing() {
+    let dir = workspace("", false);
+    let start = std::time::Instant::now();
+    let result = run(xtask(dir.path()).args(["bench", "--reference", "--runs", "500"]));
+    assert_eq!(result.code, 2, "{}\n{}", result.stdout, result.stderr);
+    assert!(
+        result.stderr.contains("env::reference-unavailable")
+            && result.stderr.contains("target/oracle/"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stdout.contains("median"),
+        "no timing before the failure: {}",
+        result.stdout
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}

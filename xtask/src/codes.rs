@@ -101,6 +101,46 @@ impl Code {
         self.docs().trim_start().lines().next().unwrap_or("").trim()
     }
 
+    /// The documentation after the summary line: its paragraphs, each on one
+    /// line, separated by a blank line (empty for a code documented by its
+    /// summary alone).
+    pub fn documentation(self) -> String {
+        let mut paragraphs: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for line in self.docs().trim_start().lines().skip(1) {
+            let line = line.trim();
+            if line.is_empty() {
+                if !current.is_empty() {
+                    paragraphs.push(std::mem::take(&mut current));
+                }
+            } else {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(line);
+            }
+        }
+        if !current.is_empty() {
+            paragraphs.push(current);
+        }
+        paragraphs.join("\n\n")
+    }
+
+    /// A Pascal-case friendly name (`domino::json-syntax` -> `DominoJsonSyntax`),
+    /// SARIF's `reportingDescriptor.name`.
+    pub fn pascal_name(self) -> String {
+        self.as_str()
+            .split([':', '-'])
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect()
+    }
+
     /// Looks a code up by name.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.as_str() == name)
@@ -878,6 +918,19 @@ mod tests {
         for code in Code::ALL {
             assert!(pattern.is_match(code.as_str()), "{code}");
             assert_eq!(Code::from_name(code.as_str()), Some(*code));
+        }
+    }
+
+    #[test]
+    fn documentation_is_the_paragraphs_after_the_summary() {
+        let docs = Code::ConfigUnknownKey.documentation();
+        assert!(docs.starts_with("Fires for a key of"), "{docs}");
+        assert!(!docs.contains("is not a known setting"), "{docs}");
+        assert_eq!(docs.matches("\n\n").count(), 1, "two paragraphs: {docs}");
+        assert!(!docs.contains("\n\n\n") && !docs.starts_with(' '));
+        assert_eq!(Code::ConfigUnknownKey.pascal_name(), "ConfigUnknownKey");
+        for code in Code::ALL {
+            assert_eq!(code.pascal_name(), format!("{code:?}"), "{code}");
         }
     }
 

@@ -70,6 +70,52 @@ fn speed_up(ecosystem: &str, reference: Duration, ours: Duration) {
     );
 }
 
+/// A reference tool `bench --reference` times: the files it needs under the
+/// workspace root, and the oracle script that installs it under target/oracle/.
+struct Reference {
+    kind: RepositoryKind,
+    files: &'static [&'static str],
+    script: &'static str,
+    folder: &'static str,
+}
+
+const REFERENCES: &[Reference] = &[
+    Reference {
+        kind: RepositoryKind::Domino,
+        files: &[DOMINO_BIN],
+        script: "domino_goldens.sh",
+        folder: "domino",
+    },
+    Reference {
+        kind: RepositoryKind::Dioptra,
+        files: &[DIOPTRA_PYTHON, DIOPTRA_ORACLE],
+        script: "dioptra_verdicts.sh",
+        folder: "dioptra",
+    },
+];
+
+const DOMINO_BIN: &str = "target/oracle/domino/bin/domino";
+const DIOPTRA_PYTHON: &str = "target/oracle/dioptra/bin/python";
+const DIOPTRA_ORACLE: &str = "tests/oracle/dioptra_oracle.py";
+
+impl Reference {
+    /// Are its files there? The message names the first missing one.
+    fn installed(&self, root: &Path) -> Result<(), String> {
+        match self
+            .files
+            .iter()
+            .map(|f| root.join(f))
+            .find(|p| !p.is_file())
+        {
+            None => Ok(()),
+            Some(missing) => Err(format!(
+                "the reference tool is not installed: {} is missing",
+                missing.display()
+            )),
+        }
+    }
+}
+
 /// The reference tool cannot run: how to install it (`script` of tests/oracle, which sets
 /// up target/oracle/`folder`).
 fn reference_unavailable(
@@ -105,6 +151,24 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
         .filter(|r| r.repository.kind == RepositoryKind::Domino)
         .map(|r| (r.repository.root.clone(), r.repository.name.clone()))
         .collect();
+    // The reference tools are looked for before any timing: a missing one
+    // fails the command at once, not after our own runs.
+    if args.reference {
+        let root = &analysis.config.workspace_root;
+        let has = |kind| analysis.count(kind) > 0;
+        for reference in REFERENCES {
+            if has(reference.kind)
+                && let Err(message) = reference.installed(root)
+            {
+                return reference_unavailable(
+                    &printer,
+                    message,
+                    reference.script,
+                    reference.folder,
+                );
+            }
+        }
+    }
     println!(
         "benchmark on {} repositories ({} Domino, {} Dioptra), {} runs each",
         analysis.reports.len(),
@@ -131,14 +195,14 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
     line("build-all (in memory)", build);
 
     if args.reference {
-        let ours_domino_only = {
+        let ours_domino_only = (!domino_repos.is_empty()).then(|| {
             let mut domino_options = options.clone();
             domino_options.only = domino_repos.iter().map(|(_, name)| name.clone()).collect();
             let samples = time_runs(args.runs, || {
                 let _ = pipeline::analyze(&domino_options, Mode::Write, &progress);
             });
             line("ours, Domino repos only", samples)
-        };
+        });
         let dioptra_repos: Vec<_> = analysis
             .reports
             .iter()
@@ -176,13 +240,15 @@ pub fn run(args: &BenchArgs) -> ExitStatus {
                 }
             }
         }
-        match reference_domino(&analysis, &domino_repos, args.runs) {
-            Ok(samples) => {
-                let reference = line("domino piece organize", samples);
-                speed_up("Domino", reference, ours_domino_only);
-            }
-            Err(message) => {
-                return reference_unavailable(&printer, message, "domino_goldens.sh", "domino");
+        if let Some(ours) = ours_domino_only {
+            match reference_domino(&analysis, &domino_repos, args.runs) {
+                Ok(samples) => {
+                    let reference = line("domino piece organize", samples);
+                    speed_up("Domino", reference, ours);
+                }
+                Err(message) => {
+                    return reference_unavailable(&printer, message, "domino_goldens.sh", "domino");
+                }
             }
         }
     }
@@ -195,10 +261,7 @@ fn reference_domino(
     repos: &[(std::path::PathBuf, String)],
     runs: u32,
 ) -> Result<Vec<Duration>, String> {
-    let domino = analysis
-        .config
-        .workspace_root
-        .join("target/oracle/domino/bin/domino");
+    let domino = analysis.config.workspace_root.join(DOMINO_BIN);
     if !domino.is_file() {
         return Err(format!(
             "the reference tool is not installed at {}",
@@ -242,8 +305,8 @@ fn reference_dioptra(
     runs: u32,
 ) -> Result<Duration, String> {
     let root = &analysis.config.workspace_root;
-    let python = root.join("target/oracle/dioptra/bin/python");
-    let oracle = root.join("tests/oracle/dioptra_oracle.py");
+    let python = root.join(DIOPTRA_PYTHON);
+    let oracle = root.join(DIOPTRA_ORACLE);
     if !python.is_file() || !oracle.is_file() {
         return Err(format!(
             "the reference is not installed at {}",

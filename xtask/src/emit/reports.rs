@@ -1,6 +1,7 @@
 //! The run's reports: `report.json` (all diagnostics and counts), `junit.xml` (a
-//! test suite per repository, a failing test case per error) and `report.sarif`
-//! (SARIF 2.1.0, for code-scanning annotations). Deterministic: no timestamps.
+//! test suite per repository, one test case each, failing with its errors) and
+//! `report.sarif` (SARIF 2.1.0, for code scanning). Deterministic: no
+//! timestamps, no absolute paths.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -8,7 +9,9 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::analysis::Analysis;
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::codes::{Code, DefaultLevel};
+use crate::diagnostics::{self, Diagnostic, Location};
+use crate::hashing::ContentHasher;
 use crate::output::Output;
 
 pub const TOOL_NAME: &str = "pieces-xtask";
@@ -113,31 +116,22 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-fn location_text(diagnostic: &Diagnostic) -> String {
-    diagnostic
-        .location
-        .as_ref()
-        .map_or_else(String::new, |location| location.to_short_string())
-}
-
 /// `junit.xml`: a `<testsuite>` per repository (plus `monorepo` for discovery and
-/// cross-repository findings), a failing `<testcase>` per error, one passing
-/// `validate` test case when a repository has no error. Warnings go to
-/// `<system-out>`.
+/// cross-repository findings), each with exactly one `<testcase>`, `validate`
+/// (class name `<kind>.<repository>`): it passes when the repository has no
+/// error and fails with every error (rendered with its location) in the
+/// `<failure>` body otherwise. Test identities and counts are therefore the same
+/// in a passing and a failing run of the same repositories, and no name carries
+/// a line number. Warnings go to the suite's `<system-out>`.
 pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
     let suites = suites(analysis);
-    let total_tests: usize = suites
-        .iter()
-        .map(|s| s.diagnostics.iter().filter(|d| d.is_error()).count().max(1))
-        .sum();
-    let total_failures: usize = suites
-        .iter()
-        .map(|s| s.diagnostics.iter().filter(|d| d.is_error()).count())
-        .sum();
+    let failing = |suite: &Suite<'_>| suite.diagnostics.iter().any(Diagnostic::is_error);
+    let total_failures = suites.iter().filter(|suite| failing(suite)).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         xml,
-        "<testsuites name=\"cargo xtask check\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">"
+        "<testsuites name=\"cargo xtask check\" tests=\"{}\" failures=\"{total_failures}\" errors=\"0\">",
+        suites.len()
     );
     for suite in &suites {
         let errors: Vec<&Diagnostic> = suite.diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -145,10 +139,9 @@ pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
             suite.diagnostics.iter().filter(|d| !d.is_error()).collect();
         let _ = writeln!(
             xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"1\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
             xml_escape(&suite.name),
-            errors.len().max(1),
-            errors.len()
+            usize::from(!errors.is_empty())
         );
         let classname = xml_escape(&format!("{}.{}", suite.kind, suite.name));
         if errors.is_empty() {
@@ -156,25 +149,35 @@ pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
                 xml,
                 "    <testcase classname=\"{classname}\" name=\"validate\"/>"
             );
-        }
-        for error in &errors {
-            let location = location_text(error);
-            let name = if location.is_empty() {
-                error.code.to_string()
-            } else {
-                format!("{} at {location}", error.code)
-            };
+        } else {
             let _ = writeln!(
                 xml,
-                "    <testcase classname=\"{classname}\" name=\"{}\">",
-                xml_escape(&name)
+                "    <testcase classname=\"{classname}\" name=\"validate\">"
             );
+            let (message, kind) = match errors.as_slice() {
+                [only] => (only.message.clone(), only.code.to_string()),
+                [first, ..] => {
+                    let mut codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+                    codes.sort_unstable();
+                    codes.dedup();
+                    (
+                        format!(
+                            "{}; the first: {}",
+                            diagnostics::plural(errors.len(), "error"),
+                            first.message
+                        ),
+                        codes.join(" "),
+                    )
+                }
+                [] => unreachable!("a failing suite has an error"),
+            };
+            let body: Vec<String> = errors.iter().map(|e| e.render(false)).collect();
             let _ = writeln!(
                 xml,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml_escape(&error.message),
-                xml_escape(error.code.as_str()),
-                xml_escape(&error.render(false))
+                xml_escape(&message),
+                xml_escape(&kind),
+                xml_escape(&body.join("\n\n"))
             );
             let _ = writeln!(xml, "    </testcase>");
         }
@@ -192,29 +195,128 @@ pub fn junit_xml(analysis: &Analysis) -> Vec<u8> {
     xml.into_bytes()
 }
 
-/// `report.sarif` (SARIF 2.1.0). Paths are relative to the directory the tool ran in
-/// (`originalUriBaseIds.SRCROOT`).
+/// Where the tool is documented (SARIF `tool.driver.informationUri`; a rule's
+/// `helpUri` is `<this>#<code>`): the crate's `repository` when its manifest
+/// sets one, else a URN naming the tool (an absolute URI, as SARIF requires,
+/// that names nothing of the machine).
+pub fn information_uri() -> &'static str {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => "urn:pieces-xtask:docs",
+        repository => repository,
+    }
+}
+
+/// The `partialFingerprints` key of our own fingerprint (see [`fingerprint`]).
+pub const FINGERPRINT_KEY: &str = "pieces-xtask/v1";
+
+/// The SARIF category (`automationDetails.id`): the same for `check` and
+/// `build-all`, which report the same findings.
+pub const AUTOMATION_ID: &str = "pieces-xtask/check/";
+
+/// A result's fingerprint, stable when lines move: blake3 of the code, the
+/// file's path, the message with its digits blanked (parser messages name
+/// positions) and the primary line's text without its surrounding whitespace
+/// (empty for a file as a whole), never the line number; the first 32 hex
+/// digits. Results with equal hashes are told apart by `:<n>`, their rank in
+/// the run's (sorted) order, as GitHub's `primaryLocationLineHash` does.
+fn fingerprint(diagnostic: &Diagnostic) -> String {
+    let message: String = diagnostic
+        .message
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect();
+    let (path, line) = match &diagnostic.location {
+        Some(location @ Location::Span { file, span }) => {
+            let line = file.line_span(file.line_col(span.start).line);
+            (location.display_path(), file.text[line.range()].trim())
+        }
+        Some(location) => (location.display_path(), ""),
+        None => ("", ""),
+    };
+    let mut hash = ContentHasher::new(FINGERPRINT_KEY);
+    hash.add("code", diagnostic.code.as_str().as_bytes())
+        .add("path", path.as_bytes())
+        .add("message", message.as_bytes())
+        .add("line", line.as_bytes());
+    hash.finish()[..32].to_string()
+}
+
+/// A SARIF `physicalLocation`: the path relative to `SRCROOT` and a region,
+/// always (a file as a whole, without a span, is its first line).
+fn physical_location(location: &Location) -> Value {
+    let region = match location.positions() {
+        Some((start, end)) => json!({
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            // SARIF's end column is exclusive: an empty span shows as one character.
+            "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+        }),
+        None => json!({ "startLine": 1 }),
+    };
+    json!({
+        "artifactLocation": { "uri": location.display_path(), "uriBaseId": "SRCROOT" },
+        "region": region,
+    })
+}
+
+/// The SARIF rule of a code, from the registry: the summary line, the
+/// documentation (plain text and Markdown), the default level, tags.
+fn sarif_rule(code: Code) -> Value {
+    let summary = code.summary();
+    let documentation = code.documentation();
+    let full = if documentation.is_empty() {
+        summary.to_string()
+    } else {
+        documentation.clone()
+    };
+    let mut tags = vec![code.area(), code.origin().as_str()];
+    if code.is_safety() {
+        tags.push("safety");
+    }
+    json!({
+        "id": code.as_str(),
+        "name": code.pascal_name(),
+        "shortDescription": { "text": summary },
+        "fullDescription": { "text": full },
+        "help": {
+            "text": format!("{summary}\n\n{full}\n\nLocally: cargo xtask explain {code}"),
+            "markdown": format!("**{summary}**\n\n{full}\n\nLocally: `cargo xtask explain {code}`"),
+        },
+        "helpUri": format!("{}#{}", information_uri(), code.as_str().replace("::", "-")),
+        "defaultConfiguration": {
+            "level": match code.default_level() {
+                DefaultLevel::Error => "error",
+                DefaultLevel::Warning => "warning",
+            }
+        },
+        "properties": { "tags": tags },
+    })
+}
+
+/// `report.sarif` (SARIF 2.1.0, for GitHub code scanning and other viewers).
+///
+/// - `tool.driver.rules` is the whole registry, in its order (so a rule's
+///   `ruleIndex` does not depend on the findings); a result's `level` is its
+///   effective severity, the rule's `defaultConfiguration.level` the registry's.
+/// - Paths are relative to `SRCROOT`, the folder the tool ran in, given no
+///   `uri` (an absolute one would name this machine's checkout): a consumer
+///   (GitHub's upload action: the checkout) supplies it. Every location has a
+///   region; columns count Unicode code points (`columnKind`).
+/// - `partialFingerprints["pieces-xtask/v1"]` ([`fingerprint`]) follows a result
+///   across edits that move it; GitHub's upload action adds its own
+///   `primaryLocationLineHash` from the checkout.
+/// - No timestamps, no command line, no machine paths: the same analysis gives
+///   the same bytes anywhere.
 pub fn sarif(analysis: &Analysis) -> Vec<u8> {
     let all = analysis.all_diagnostics();
-    let mut rules: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
-    for diagnostic in &all {
-        rules.entry(diagnostic.code.as_str()).or_insert(diagnostic);
-    }
-    let rule_index: BTreeMap<&str, usize> = rules
-        .keys()
+    let rule_index: BTreeMap<Code, usize> = Code::ALL
+        .iter()
         .enumerate()
         .map(|(i, code)| (*code, i))
         .collect();
-    let rules_json: Vec<Value> = rules
-        .keys()
-        .map(|code| {
-            json!({
-                "id": code,
-                "name": code.replace("::", "/"),
-                "shortDescription": { "text": code },
-            })
-        })
-        .collect();
+    let rules: Vec<Value> = Code::ALL.iter().map(|code| sarif_rule(*code)).collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let results: Vec<Value> = all
         .iter()
         .map(|diagnostic| {
@@ -223,28 +325,37 @@ pub fn sarif(analysis: &Analysis) -> Vec<u8> {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
+            let hash = fingerprint(diagnostic);
+            let rank = seen.entry(hash.clone()).or_insert(0);
+            *rank += 1;
             let mut result = json!({
                 "ruleId": diagnostic.code,
-                "ruleIndex": rule_index[diagnostic.code.as_str()],
-                "level": match diagnostic.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                },
+                "ruleIndex": rule_index[&diagnostic.code],
+                "level": diagnostic.severity.as_str(),
                 "message": { "text": text },
+                "partialFingerprints": { FINGERPRINT_KEY: format!("{hash}:{rank}") },
             });
             if let Some(location) = &diagnostic.location {
-                let mut physical = json!({
-                    "artifactLocation": { "uri": location.display_path(), "uriBaseId": "SRCROOT" },
-                });
-                if let Some((start, end)) = location.positions() {
-                    physical["region"] = json!({
-                        "startLine": start.line,
-                        "startColumn": start.column,
-                        "endLine": end.line,
-                        "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
-                    });
+                let mut primary = json!({ "physicalLocation": physical_location(location) });
+                if let Some(label) = &diagnostic.label {
+                    primary["message"] = json!({ "text": label });
                 }
-                result["locations"] = json!([{ "physicalLocation": physical }]);
+                result["locations"] = json!([primary]);
+            }
+            if !diagnostic.related.is_empty() {
+                let related: Vec<Value> = diagnostic
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, related)| {
+                        json!({
+                            "id": id,
+                            "physicalLocation": physical_location(&related.location),
+                            "message": { "text": related.message },
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = json!(related);
             }
             result
         })
@@ -257,10 +368,19 @@ pub fn sarif(analysis: &Analysis) -> Vec<u8> {
                 "driver": {
                     "name": TOOL_NAME,
                     "version": TOOL_VERSION,
-                    "rules": rules_json,
+                    "semanticVersion": TOOL_VERSION,
+                    "informationUri": information_uri(),
+                    "rules": rules,
                 }
             },
-            "originalUriBaseIds": { "SRCROOT": { "uri": "./" } },
+            "automationDetails": { "id": AUTOMATION_ID },
+            "invocations": [{ "executionSuccessful": true }],
+            "originalUriBaseIds": {
+                "SRCROOT": {
+                    "description": { "text": "The folder cargo xtask ran in (the workspace root): every path is relative to it." }
+                }
+            },
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     });
