@@ -97,8 +97,14 @@ impl<'c, 'a> Generator<'c, 'a> {
             }
             Expr::Name(_) => match self.ctx.resolve(module, expr) {
                 Sym::Constant(m, value) => self.eval_depth(m, value, d),
-                _ => unsupported(module, expr, "this name as a value"),
+                _ => self.refuse(module, expr, "this name as a value"),
             },
+            Expr::Attribute(_) if matches!(self.ctx.resolve(module, expr), Sym::Constant(..)) => {
+                match self.ctx.resolve(module, expr) {
+                    Sym::Constant(m, value) => self.eval_depth(m, value, d),
+                    _ => unsupported(module, expr, "this attribute as a value"),
+                }
+            }
             Expr::Attribute(attribute) => {
                 // Enum.member and Enum.member.value
                 let (target, member) = match &*attribute.value {
@@ -111,7 +117,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     Sym::Class(key) if self.kind(key)? == Kind::Enum => {
                         self.enum_member(key, member, expr)
                     }
-                    _ => unsupported(module, expr, "this attribute as a value"),
+                    _ => self.refuse(module, expr, "this attribute as a value"),
                 }
             }
             Expr::Call(call) => self.eval_call(module, call, d),
@@ -162,7 +168,14 @@ impl<'c, 'a> Generator<'c, 'a> {
                     _ => unsupported(module, call, "a value computed by a function call"),
                 }
             }
-            _ => unsupported(module, call, "a value computed by a function call"),
+            _ => self
+                .refuse(module, &call.func, "a value computed by a function call")
+                .map_err(|mut error| {
+                    if error.what == "a value computed by a function call" {
+                        error.span = span_of(call);
+                    }
+                    error
+                }),
         }
     }
 
@@ -389,7 +402,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 }
                 Ok(Value::Object(out))
             }
-            _ => unsupported(module, factory, "this `default_factory`"),
+            _ => self.refuse(module, factory, "this `default_factory`"),
         }
     }
 

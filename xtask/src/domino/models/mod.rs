@@ -47,6 +47,7 @@
 //! golden corpus runner over `tests/domino-models/`.
 
 mod eval;
+mod imports;
 mod read;
 mod resolve;
 mod schema;
@@ -64,12 +65,16 @@ use crate::diagnostics::Diagnostic;
 use crate::python::{self, PythonModule, span_of};
 use crate::source::{SourceFile, Span};
 
+pub use imports::{RepoModules, class_has_method};
 use resolve::{ClassKey, Ctx, ModuleInfo, same_class};
 
 /// `InputModel` or `OutputModel` is not defined in models.py.
 pub const MISSING_MODEL_CLASS: Code = Code::DominoMissingModelClass;
 /// A construct the static reader does not understand.
 pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
+/// A name that no statement binds (Python's `NameError`), or that a module of the
+/// repository does not have (`ImportError`).
+pub const UNDEFINED_NAME: Code = Code::DominoUndefinedName;
 
 /// The three schemas of one models.py; `None` when the class is missing or unsupported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,16 +129,39 @@ class OutputModifierModel(BaseModel):
 /// anything not understood is a `domino::unsupported-model-construct` error at that node, and
 /// that schema is `None`.
 pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
+    model_schemas_in(module, "models", None)
+}
+
+/// [`model_schemas`] of a models.py imported as `name` (`<Name>Piece.models`), whose
+/// imports of other modules of the repository are followed in `repo`.
+pub fn model_schemas_in(
+    module: &PythonModule,
+    name: &str,
+    repo: Option<&RepoModules<'_>>,
+) -> (ModelSchemas, Vec<Diagnostic>) {
     let builtin_file = SourceFile::new(
         "domino/models/output_modifier.py".into(),
         "<domino-py>/domino/models/output_modifier.py".into(),
         DOMINO_MODELS_SOURCE.into(),
     );
     let (builtin, _) = python::parse(&builtin_file);
-    let ctx = Ctx::new(vec![
-        ModuleInfo::new(&module.file, &module.module.body),
-        ModuleInfo::new(&builtin.file, &builtin.module.body),
-    ]);
+    let (loaded, not_followed) = match repo {
+        Some(repo) => imports::load_imports(module, name, false, repo),
+        None => Default::default(),
+    };
+    let mut infos = vec![
+        ModuleInfo::new(&module.file, &module.module.body, name, false),
+        ModuleInfo::new(&builtin.file, &builtin.module.body, "domino.models", true),
+    ];
+    for l in &loaded {
+        infos.push(ModuleInfo::new(
+            &l.module.file,
+            &l.module.module.body,
+            &l.name,
+            l.is_package,
+        ));
+    }
+    let ctx = Ctx::new(infos, not_followed);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
     let mut one = |name: &str, required: bool, diagnostics: &mut Vec<Diagnostic>| {
@@ -159,8 +187,11 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
                 let key = (error.module, error.span.start, error.what.clone());
                 if seen.insert(key) {
                     let file = ctx.modules[error.module].file;
-                    diagnostics.push(
-                        Diagnostic::error(
+                    let diagnostic = match ctx.name_error(&error) {
+                        Some(help) => Diagnostic::error(UNDEFINED_NAME, error.what.clone())
+                            .at(file, error.span)
+                            .with_help(help),
+                        None => Diagnostic::error(
                             UNSUPPORTED,
                             format!("unsupported in static mode: {}", error.what),
                         )
@@ -168,7 +199,8 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
                         .with_help(format!(
                             "the static reader cannot compute the schema of `{name}`; simplify this construct or use `--schema-engine python` (or `auto`)"
                         )),
-                    );
+                    };
+                    diagnostics.push(diagnostic);
                 }
                 None
             }
@@ -190,6 +222,8 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------
 // Errors
 
+/// Why a schema cannot be computed. Python's own failures (`NameError`, `ImportError`)
+/// are marked in `Ctx::name_errors` and reported as `UNDEFINED_NAME`.
 struct Unsupported {
     module: usize,
     span: Span,

@@ -34,7 +34,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     "enum.Enum" => {}
                     _ => return unsupported(module, base, "this enum base class"),
                 },
-                _ => return unsupported(module, base, "an enum that inherits from another class"),
+                _ => return self.refuse(module, base, "an enum that inherits from another class"),
             }
         }
         if arguments.is_some_and(|a| !a.keywords.is_empty()) {
@@ -158,7 +158,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 let parent = self.model(parent)?;
                 (parent.fields.clone(), parent.config.clone(), parent.hooks)
             }
-            _ => return unsupported(module, base, "this base class of a model"),
+            _ => return self.refuse(module, base, "this base class of a model"),
         };
         let mut doc = None;
         let mut has_model_config = false;
@@ -679,11 +679,18 @@ impl<'c, 'a> Generator<'c, 'a> {
                     };
                     Ok(ty)
                 }
-                _ => unsupported(module, expr, "this type annotation"),
+                _ => self.refuse(module, expr, "this type annotation"),
             },
             Expr::Subscript(subscript) => {
                 let Some(path) = self.ctx.external_path(module, &subscript.value) else {
-                    return unsupported(module, expr, "this generic type");
+                    return self
+                        .refuse(module, &subscript.value, "this generic type")
+                        .map_err(|mut error| {
+                            if error.what == "this generic type" {
+                                error.span = span_of(expr);
+                            }
+                            error
+                        });
                 };
                 let args: Vec<&'a Expr> = match &*subscript.slice {
                     Expr::Tuple(tuple) => tuple.elts.iter().collect(),
