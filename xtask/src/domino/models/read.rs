@@ -10,6 +10,7 @@ use crate::python::span_of;
 use crate::source::Span;
 
 use super::resolve::{ClassKey, Sym, class_id, same_class};
+use super::schema::json_type_of_all;
 use super::{
     Config, EnumMembers, FieldDef, FieldInfo, Generator, Kind, ModelDef, R, Ty, Unsupported,
     unsupported,
@@ -18,19 +19,22 @@ use super::{
 impl<'c, 'a> Generator<'c, 'a> {
     // ----- enums
 
-    /// Members of an enum class (aliases included, as `__members__`) and its docstring.
-    pub(super) fn enum_members(&self, key: ClassKey<'a>) -> R<EnumMembers> {
+    /// The data type an enum mixes in (`class E(str, Enum)`): `str`, `int`, `float`,
+    /// `tuple`, or none (a plain `Enum`).
+    fn enum_mixin(&self, key: ClassKey<'a>) -> R<Option<&'static str>> {
         let (module, class) = key;
         let arguments = class.arguments.as_deref();
         if !class.decorator_list.is_empty() || class.type_params.is_some() {
             return unsupported(module, &class.name, "a decorated or generic enum");
         }
-        let mut mixin: Option<&str> = None;
+        let mut mixin: Option<&'static str> = None;
         for base in arguments.map(|a| a.args.iter()).into_iter().flatten() {
             match self.ctx.resolve(module, base) {
                 Sym::External(path) => match path.as_str() {
                     "builtins.str" | "enum.StrEnum" => mixin = Some("str"),
                     "builtins.int" | "enum.IntEnum" => mixin = Some("int"),
+                    "builtins.float" => mixin = Some("float"),
+                    "builtins.tuple" => mixin = Some("tuple"),
                     "enum.Enum" => {}
                     _ => return unsupported(module, base, "this enum base class"),
                 },
@@ -40,6 +44,32 @@ impl<'c, 'a> Generator<'c, 'a> {
         if arguments.is_some_and(|a| !a.keywords.is_empty()) {
             return unsupported(module, &class.name, "class keyword arguments");
         }
+        Ok(mixin)
+    }
+
+    /// The `type` pydantic 2.4.2 gives the schema of an enum with these values: by its
+    /// mixin (`numeric`, sic, for `float`), else as for a `Literal` of several values.
+    pub(super) fn enum_json_type(
+        &self,
+        key: ClassKey<'a>,
+        values: &[Value],
+    ) -> R<Option<&'static str>> {
+        Ok(match self.enum_mixin(key)? {
+            Some("str") => Some("string"),
+            Some("int") => Some("integer"),
+            Some("float") => Some("numeric"),
+            _ if values.len() > 1 => json_type_of_all(values),
+            _ => None,
+        })
+    }
+
+    /// Members of an enum class (aliases included, as `__members__`) and its docstring.
+    /// A member's value is what Python 3.11's `Enum` makes of the assigned value: with a
+    /// mixin, `mixin(*args)` (`args` the assigned tuple, or the value alone), so `url =
+    /// "url",` in a `(str, Enum)` is `"url"`; a `tuple` mixin wraps once more.
+    pub(super) fn enum_members(&self, key: ClassKey<'a>) -> R<EnumMembers> {
+        let (module, class) = key;
+        let mixin = self.enum_mixin(key)?;
         let mut members: Vec<(String, Value)> = Vec::new();
         let mut doc = None;
         for stmt in defining_statements(&class.body, &mut doc) {
@@ -52,15 +82,12 @@ impl<'c, 'a> Generator<'c, 'a> {
                     if name.id.as_str().starts_with('_') {
                         return unsupported(module, stmt, "a private or special enum attribute");
                     }
-                    let value = self.eval(module, &assign.value)?;
-                    let ok = match (mixin, &value) {
-                        (Some("str"), Value::String(_)) => true,
-                        (Some("int"), Value::Number(n)) => n.is_i64() || n.is_u64(),
-                        (None, Value::String(_) | Value::Number(_)) => true,
-                        _ => false,
-                    };
-                    if !ok {
-                        return unsupported(module, &*assign.value, "this enum member value");
+                    let mut value = self.member_value(module, mixin, &assign.value)?;
+                    // the same value as an earlier member: an alias of it
+                    if let Some((_, canonical)) =
+                        members.iter().find(|(_, v)| python_equal(v, &value))
+                    {
+                        value = canonical.clone();
                     }
                     // pydantic 2.4.2 lists `__members__`, aliases included
                     members.push((name.id.to_string(), value));
@@ -74,23 +101,85 @@ impl<'c, 'a> Generator<'c, 'a> {
         Ok((members, doc))
     }
 
-    pub(super) fn enum_member(&self, key: ClassKey<'a>, member: &str, node: &'a Expr) -> R<Value> {
-        let (module, class) = key;
-        for stmt in &class.body {
-            if let Stmt::Assign(assign) = stmt
-                && let [Expr::Name(name)] = assign.targets.as_slice()
-                && name.id.as_str() == member
-            {
-                let value = self.eval(module, &assign.value)?;
-                // an alias has the value of the first member with that value: same JSON
-                return Ok(value);
-            }
+    /// The value of one enum member (see [`Generator::enum_members`]).
+    fn member_value(&self, module: usize, mixin: Option<&str>, expr: &'a Expr) -> R<Value> {
+        let bad = || unsupported(module, expr, "this enum member value");
+        let Some(mixin) = mixin else {
+            return self.eval(module, expr);
+        };
+        let value = self.eval(module, expr)?;
+        let args = match self.is_tuple(module, expr, 0) {
+            Some(true) => match value {
+                Value::Array(items) => items,
+                _ => return bad(),
+            },
+            Some(false) => vec![value],
+            None => return bad(),
+        };
+        if mixin == "tuple" {
+            return Ok(Value::Array(args));
         }
-        unsupported(
-            module,
-            node,
-            format!("`{}` is not a member of enum `{}`", member, class.name),
-        )
+        let [arg] = args.as_slice() else {
+            return bad();
+        };
+        match (mixin, arg) {
+            ("str", Value::String(_)) => Ok(arg.clone()),
+            ("str", Value::Number(n)) if !n.is_f64() => Ok(json!(n.to_string())),
+            ("str", Value::Bool(b)) => Ok(json!(if *b { "True" } else { "False" })),
+            ("int", Value::Number(n)) if !n.is_f64() => Ok(arg.clone()),
+            ("int", Value::Bool(b)) => Ok(json!(i64::from(*b))),
+            // `int(2.0)` is 2; a fraction would be cut off: not computed
+            ("int", Value::Number(n))
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) =>
+            {
+                Ok(json!(n.as_f64().unwrap_or_default() as i64))
+            }
+            ("float", Value::Number(n)) => Ok(json!(n.as_f64().unwrap_or_default())),
+            ("float", Value::Bool(b)) => Ok(json!(if *b { 1.0 } else { 0.0 })),
+            _ => bad(),
+        }
+    }
+
+    /// Is the value of `expr` a tuple? `None` when that cannot be told.
+    fn is_tuple(&self, module: usize, expr: &'a Expr, depth: usize) -> Option<bool> {
+        if depth > 16 {
+            return None;
+        }
+        match expr {
+            Expr::Tuple(_) => Some(true),
+            Expr::List(_)
+            | Expr::Dict(_)
+            | Expr::Set(_)
+            | Expr::StringLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::UnaryOp(_) => Some(false),
+            Expr::BinOp(binop) => match self.is_tuple(module, &binop.left, depth + 1)? {
+                false => Some(false),
+                true => None,
+            },
+            Expr::Name(_) | Expr::Attribute(_) => match self.ctx.resolve(module, expr) {
+                Sym::Constant(m, value) => self.is_tuple(m, value, depth + 1),
+                // an enum member (`A.x`) is an instance of its enum, not a tuple
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub(super) fn enum_member(&self, key: ClassKey<'a>, member: &str, node: &'a Expr) -> R<Value> {
+        let (members, _) = self.enum_members(key)?;
+        match members.into_iter().find(|(name, _)| name == member) {
+            // an alias has the value of the first member with that value
+            Some((_, value)) => Ok(value),
+            None => unsupported(
+                key.0,
+                node,
+                format!("`{}` is not a member of enum `{}`", member, key.1.name),
+            ),
+        }
     }
 
     // ----- models
@@ -811,6 +900,25 @@ fn defining_statements<'b>(
             _ => true,
         })
         .map(|(_, stmt)| stmt)
+}
+
+/// Python's `==` on values as the reader has them: numbers by value (`1 == 1.0 ==
+/// True`), the rest structurally.
+fn python_equal(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| python_equal(p, q))
+        }
+        _ => match (number(a), number(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        },
+    }
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {

@@ -154,7 +154,7 @@ impl<'c, 'a> Generator<'c, 'a> {
         let (members, doc) = self.enum_members(key)?;
         let values: Vec<Value> = members.into_iter().map(|(_, v)| v).collect();
         let mut schema = Map::new();
-        if let Some(kind) = json_type_of_all(&values) {
+        if let Some(kind) = self.enum_json_type(key, &values)? {
             schema.insert("type".into(), json!(kind));
         }
         if values.len() == 1 {
@@ -471,7 +471,7 @@ fn flattened_anyof(schemas: Vec<Value>) -> Value {
 }
 
 /// The JSON type shared by all values (pydantic's `literal_schema`), if any.
-fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
+pub(super) fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
     let kind = |v: &Value| match v {
         Value::String(_) => Some("string"),
         Value::Bool(_) => Some("boolean"),
