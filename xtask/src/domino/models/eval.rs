@@ -39,7 +39,10 @@ impl<'c, 'a> Generator<'c, 'a> {
 
     fn eval_node(&self, module: usize, expr: &'a Expr, d: usize) -> R<Value> {
         match expr {
-            Expr::StringLiteral(s) => Ok(Value::String(s.value.to_str().to_string())),
+            Expr::StringLiteral(s) => Ok(Value::String(super::read::python_str(
+                &self.ctx.modules[module].file.text,
+                s,
+            ))),
             Expr::BooleanLiteral(b) => Ok(Value::Bool(b.value)),
             Expr::NoneLiteral(_) => Ok(Value::Null),
             Expr::NumberLiteral(number) => match &number.value {

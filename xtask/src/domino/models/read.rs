@@ -72,7 +72,8 @@ impl<'c, 'a> Generator<'c, 'a> {
         let mixin = self.enum_mixin(key)?;
         let mut members: Vec<(String, Value)> = Vec::new();
         let mut doc = None;
-        for stmt in defining_statements(&class.body, &mut doc) {
+        let text = &self.ctx.modules[module].file.text;
+        for stmt in defining_statements(&class.body, text, &mut doc) {
             match stmt {
                 Stmt::FunctionDef(_) => {}
                 Stmt::Assign(assign) if assign.targets.len() == 1 => {
@@ -251,7 +252,8 @@ impl<'c, 'a> Generator<'c, 'a> {
         };
         let mut doc = None;
         let mut has_model_config = false;
-        for stmt in defining_statements(&class.body, &mut doc) {
+        let text = &self.ctx.modules[module].file.text;
+        for stmt in defining_statements(&class.body, text, &mut doc) {
             match stmt {
                 Stmt::AnnAssign(assign) => {
                     let Expr::Name(name) = &*assign.target else {
@@ -884,13 +886,16 @@ fn configured_once(configured: &mut bool, module: usize, stmt: &Stmt) -> R<()> {
 /// string is the docstring, kept in `doc`; other strings, `...` and `pass` are skipped.
 fn defining_statements<'b>(
     body: &'b [Stmt],
+    text: &'b str,
     doc: &mut Option<String>,
 ) -> impl Iterator<Item = &'b Stmt> {
     body.iter()
         .enumerate()
         .filter(move |(index, stmt)| match stmt {
             Stmt::Expr(e) if *index == 0 && string_literal(&e.value).is_some() => {
-                *doc = string_literal(&e.value);
+                if let Expr::StringLiteral(literal) = &*e.value {
+                    *doc = Some(python_str(text, literal));
+                }
                 false
             }
             Stmt::Expr(e) => {
@@ -918,6 +923,28 @@ fn python_equal(a: &Value, b: &Value) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => a == b,
         },
+    }
+}
+
+/// The value of a string literal as Python has it: its tokenizer reads `\r\n` and a lone
+/// `\r` in the source as `\n` (a multi-line string of a CRLF file has no `\r`), while
+/// the parser keeps them; such a literal is parsed again from its normalized source.
+pub(super) fn python_str(text: &str, literal: &ast::ExprStringLiteral) -> String {
+    let value = literal.value.to_str();
+    let range = literal.range;
+    let raw = text
+        .get(usize::from(range.start())..usize::from(range.end()))
+        .unwrap_or_default();
+    if !raw.contains('\r') {
+        return value.to_string();
+    }
+    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+    match ruff_python_parser::parse_expression(&format!("({normalized})")) {
+        Ok(parsed) => match parsed.expr() {
+            Expr::StringLiteral(again) => again.value.to_str().to_string(),
+            _ => value.to_string(),
+        },
+        Err(_) => value.to_string(),
     }
 }
 
