@@ -493,6 +493,8 @@ impl<'c, 'a> Generator<'c, 'a> {
                         Ty::Format(_) => (value.is_string(), true),
                         Ty::Set(_) | Ty::Tuple(_) => (value.is_array(), false),
                         Ty::Model(_) | Ty::Enum(_) | Ty::Secret => (true, false),
+                        // validation normalizes a URL (`http://x` becomes `http://x/`)
+                        Ty::Url(..) => (value.is_string(), false),
                         Ty::NoneT | Ty::Union(_) => (false, false),
                     };
                     if claims {

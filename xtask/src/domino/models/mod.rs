@@ -262,6 +262,9 @@ enum Ty<'a> {
     Format(&'static str),
     /// `SecretStr`: a write-only password string.
     Secret,
+    /// A URL type of `pydantic.networks` (`AnyUrl`, `HttpUrl`, `PostgresDsn`, ...): its
+    /// `format` (`uri`, `multi-host-uri`) and `maxLength`, if any.
+    Url(&'static str, Option<u64>),
     List(Box<Ty<'a>>),
     Set(Box<Ty<'a>>),
     Tuple(Box<Ty<'a>>),
@@ -284,6 +287,7 @@ impl PartialEq for Ty<'_> {
             | (Any, Any)
             | (Secret, Secret) => true,
             (Format(a), Format(b)) => a == b,
+            (Url(a, x), Url(b, y)) => a == b && x == y,
             (List(a), List(b)) | (Set(a), Set(b)) | (Tuple(a), Tuple(b)) => a == b,
             (Dict(a, b), Dict(c, d)) => a == c && b == d,
             (Union(a), Union(b)) => a == b,

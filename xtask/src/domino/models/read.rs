@@ -765,6 +765,28 @@ impl<'c, 'a> Generator<'c, 'a> {
                         "builtins.bytes" => Ty::Format("binary"),
                         "datetime.timedelta" => Ty::Format("duration"),
                         "pydantic.SecretStr" => Ty::Secret,
+                        "pydantic.HttpUrl" => Ty::Url("uri", Some(2083)),
+                        "pydantic.AnyUrl"
+                        | "pydantic.AnyHttpUrl"
+                        | "pydantic.FileUrl"
+                        | "pydantic.CockroachDsn"
+                        | "pydantic.AmqpDsn"
+                        | "pydantic.RedisDsn"
+                        | "pydantic.KafkaDsn"
+                        | "pydantic.MySQLDsn"
+                        | "pydantic.MariaDBDsn" => Ty::Url("uri", None),
+                        "pydantic.PostgresDsn" | "pydantic.MongoDsn" => {
+                            Ty::Url("multi-host-uri", None)
+                        }
+                        "pydantic.EmailStr" | "pydantic.NameEmail" => {
+                            return unsupported(
+                                module,
+                                expr,
+                                format!(
+                                    "the type `{path}`: it needs the `email-validator` package, which domino-py does not install (the reference fails to import the model without it)"
+                                ),
+                            );
+                        }
                         "builtins.tuple" | "typing.Tuple" => Ty::Tuple(Box::new(Ty::Any)),
                         _ => return unsupported(module, expr, format!("the type `{path}`")),
                     };

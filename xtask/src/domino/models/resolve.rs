@@ -256,6 +256,8 @@ fn canonical(path: &str) -> String {
         "pydantic.main.",
         "pydantic.config.",
         "pydantic.types.",
+        "pydantic.networks.",
+        "pydantic.aliases.",
         "pydantic.functional_validators.",
     ] {
         if let Some(rest) = path.strip_prefix(prefix) {

@@ -399,6 +399,15 @@ fn leaf_schema(
             schema.insert("format".into(), json!(format));
             schema.insert("type".into(), json!("string"));
         }
+        Ty::Url(format, max_length) => {
+            reject(constraints, module, &[])?;
+            schema.insert("format".into(), json!(format));
+            if let Some(max) = max_length {
+                schema.insert("maxLength".into(), json!(max));
+            }
+            schema.insert("minLength".into(), json!(1));
+            schema.insert("type".into(), json!("string"));
+        }
         Ty::Secret => {
             reject(constraints, module, &[])?;
             schema.insert("format".into(), json!("password"));
