@@ -322,11 +322,27 @@ impl<'c, 'a> Generator<'c, 'a> {
         }
         let mut out = Map::new();
         for field in &model.fields {
-            let provided = given.remove(&field.key).or_else(|| {
-                (model.config.populate_by_name || field.key == field.name)
-                    .then(|| given.remove(&field.name))
-                    .flatten()
-            });
+            let Some(inputs) = &field.inputs else {
+                return unsupported(
+                    module,
+                    node,
+                    format!(
+                        "an instance of a model whose field `{}` has an `AliasPath`",
+                        field.name
+                    ),
+                );
+            };
+            let mut provided = None;
+            for input in inputs {
+                if let Some(value) = given.remove(input) {
+                    provided.get_or_insert(value);
+                }
+            }
+            if inputs.is_empty() || model.config.populate_by_name {
+                if let Some(value) = given.remove(&field.name) {
+                    provided.get_or_insert(value);
+                }
+            }
             let value = match provided {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
                 None => match self.omitted_value(field)? {
@@ -345,7 +361,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     }
                 },
             };
-            out.insert(field.key.clone(), value);
+            out.insert(field.output.clone(), value);
         }
         if let Some(extra) = given.keys().next() {
             return unsupported(
@@ -401,7 +417,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                         source
                     };
                     let value = serialize_unvalidated(value, &field.ty, module, span_of(at))?;
-                    out.insert(field.key.clone(), value);
+                    out.insert(field.output.clone(), value);
                 }
                 Ok(Value::Object(out))
             }

@@ -303,6 +303,12 @@ struct FieldInfo<'a> {
     default: Option<&'a Expr>,
     factory: Option<&'a Expr>,
     alias: Option<String>,
+    /// `validation_alias` as pydantic's core schema has it: a list of paths (a plain
+    /// string is one path of one item); set from `alias` when not given, as `Field` does.
+    validation_alias: Option<Vec<Vec<Value>>>,
+    /// `validation_alias` was a plain string.
+    validation_alias_str: Option<String>,
+    serialization_alias: Option<String>,
     title: Option<String>,
     description: Option<String>,
     examples: Option<Value>,
@@ -320,7 +326,16 @@ impl<'a> FieldInfo<'a> {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
         }
-        take!(alias, title, description, examples, extra);
+        take!(
+            alias,
+            validation_alias,
+            validation_alias_str,
+            serialization_alias,
+            title,
+            description,
+            examples,
+            extra
+        );
         for (key, value, span) in later.constraints {
             self.constraints.retain(|(k, _, _)| *k != key);
             self.constraints.push((key, value, span));
@@ -332,7 +347,13 @@ impl<'a> FieldInfo<'a> {
 #[derive(Clone)]
 struct FieldDef<'a> {
     name: String,
+    /// The property name in the schema (`_get_alias_name` of the validation alias).
     key: String,
+    /// The names an instance may be given this field by (`None`: an alias path that the
+    /// reader does not follow); the name itself is added with `populate_by_name`.
+    inputs: Option<Vec<String>>,
+    /// The name a serialized instance has it under (`by_alias=True`).
+    output: String,
     ty: Ty<'a>,
     info: FieldInfo<'a>,
     module: usize,

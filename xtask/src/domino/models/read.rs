@@ -291,9 +291,15 @@ impl<'c, 'a> Generator<'c, 'a> {
                         };
                         info = info.merge(assigned);
                     }
+                    let (key, inputs) = alias_names(name, &info);
                     let field = FieldDef {
                         name: name.to_string(),
-                        key: info.alias.clone().unwrap_or_else(|| name.to_string()),
+                        key,
+                        inputs,
+                        output: info
+                            .serialization_alias
+                            .clone()
+                            .unwrap_or_else(|| name.to_string()),
                         ty,
                         info,
                         module,
@@ -509,20 +515,42 @@ impl<'c, 'a> Generator<'c, 'a> {
                         legacy_lengths.push((arg.as_str(), evaluated, span_of(keyword)));
                     }
                 }
-                "alias_priority"
-                | "validation_alias"
-                | "serialization_alias"
-                | "exclude"
-                | "discriminator"
-                | "init_var"
-                | "kw_only"
-                | "allow_inf_nan"
-                | "max_digits"
-                | "decimal_places"
-                | "union_mode"
-                | "const"
-                | "unique_items"
-                | "regex" => {
+                "validation_alias" => match value {
+                    Expr::Call(choices)
+                        if self.ctx.external_path(module, &choices.func).as_deref()
+                            == Some("pydantic.AliasChoices") =>
+                    {
+                        if !choices.arguments.keywords.is_empty() {
+                            return unsupported(module, value, "this `AliasChoices`");
+                        }
+                        let mut paths = Vec::new();
+                        for choice in choices.arguments.args.iter() {
+                            paths.push(self.alias_path(module, choice)?);
+                        }
+                        info.validation_alias = Some(paths);
+                        info.validation_alias_str = None;
+                    }
+                    Expr::Call(_) => {
+                        info.validation_alias = Some(vec![self.alias_path(module, value)?]);
+                        info.validation_alias_str = None;
+                    }
+                    _ => match self.eval(module, value)? {
+                        Value::String(s) => {
+                            info.validation_alias = Some(vec![vec![json!(s)]]);
+                            info.validation_alias_str = Some(s);
+                        }
+                        Value::Null => {}
+                        _ => return unsupported(module, value, "this `validation_alias`"),
+                    },
+                },
+                "serialization_alias" => match self.eval(module, value)? {
+                    Value::String(s) => info.serialization_alias = Some(s),
+                    Value::Null => {}
+                    _ => return unsupported(module, value, "this `serialization_alias`"),
+                },
+                "alias_priority" | "exclude" | "discriminator" | "init_var" | "kw_only"
+                | "allow_inf_nan" | "max_digits" | "decimal_places" | "union_mode" | "const"
+                | "unique_items" | "regex" => {
                     return unsupported(module, keyword, format!("the `Field` argument `{arg}`"));
                 }
                 other => {
@@ -547,7 +575,45 @@ impl<'c, 'a> Generator<'c, 'a> {
         if info.default.is_some() && info.factory.is_some() {
             return unsupported(module, call, "both `default` and `default_factory`");
         }
+        // `Field(alias=...)` is the validation and serialization alias unless they are given
+        if let Some(alias) = &info.alias {
+            if info.validation_alias.is_none() {
+                info.validation_alias = Some(vec![vec![json!(alias)]]);
+                info.validation_alias_str = Some(alias.clone());
+            }
+            if info.serialization_alias.is_none() {
+                info.serialization_alias = Some(alias.clone());
+            }
+        }
         Ok(info)
+    }
+
+    /// One choice of a validation alias: a string, or `AliasPath(...)` of strings and
+    /// integers.
+    fn alias_path(&self, module: usize, expr: &'a Expr) -> R<Vec<Value>> {
+        match expr {
+            Expr::Call(call)
+                if self.ctx.external_path(module, &call.func).as_deref()
+                    == Some("pydantic.AliasPath")
+                    && call.arguments.keywords.is_empty()
+                    && !call.arguments.args.is_empty() =>
+            {
+                let mut path = Vec::new();
+                for (index, arg) in call.arguments.args.iter().enumerate() {
+                    match self.eval(module, arg)? {
+                        v @ Value::String(_) => path.push(v),
+                        v @ Value::Number(_) if index > 0 && v.is_i64() => path.push(v),
+                        _ => return unsupported(module, arg, "this `AliasPath` item"),
+                    }
+                }
+                Ok(path)
+            }
+            Expr::Call(_) => self.refuse(module, expr, "this `validation_alias`"),
+            _ => match self.eval(module, expr)? {
+                Value::String(s) => Ok(vec![json!(s)]),
+                _ => unsupported(module, expr, "this alias choice"),
+            },
+        }
     }
 
     // ----- configuration
@@ -872,6 +938,29 @@ impl<'c, 'a> Generator<'c, 'a> {
             _ => unsupported(module, expr, "this type annotation"),
         }
     }
+}
+
+/// The property name of a field in the (validation mode) schema, as pydantic 2.4.2's
+/// `GenerateJsonSchema._get_alias_name` picks it: a plain string alias; else the first
+/// path of one string among `AliasChoices`; else the field name (an `AliasPath` alone).
+/// And the names an instance may give it by (`None` when a path goes deeper).
+fn alias_names(name: &str, info: &FieldInfo<'_>) -> (String, Option<Vec<String>>) {
+    let Some(paths) = &info.validation_alias else {
+        return (name.to_string(), Some(Vec::new()));
+    };
+    if let Some(alias) = &info.validation_alias_str {
+        return (alias.clone(), Some(vec![alias.clone()]));
+    }
+    let single = |path: &Vec<Value>| match path.as_slice() {
+        [Value::String(s)] => Some(s.clone()),
+        _ => None,
+    };
+    let key = paths
+        .iter()
+        .find_map(single)
+        .unwrap_or_else(|| name.to_string());
+    let inputs = paths.iter().map(single).collect::<Option<Vec<String>>>();
+    (key, inputs)
 }
 
 /// Union members flattened and deduplicated as `typing.Union` does.
