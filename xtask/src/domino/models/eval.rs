@@ -338,10 +338,10 @@ impl<'c, 'a> Generator<'c, 'a> {
                     provided.get_or_insert(value);
                 }
             }
-            if inputs.is_empty() || model.config.populate_by_name {
-                if let Some(value) = given.remove(&field.name) {
-                    provided.get_or_insert(value);
-                }
+            if (inputs.is_empty() || model.config.populate_by_name)
+                && let Some(value) = given.remove(&field.name)
+            {
+                provided.get_or_insert(value);
             }
             let value = match provided {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
