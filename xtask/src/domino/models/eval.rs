@@ -168,6 +168,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     "datetime.date" | "datetime.datetime" | "datetime.time" => {
                         self.eval_datetime(module, call, &path, depth)
                     }
+                    "json.dumps" => self.eval_json_dumps(module, call, depth),
                     _ => unsupported(module, call, "a value computed by a function call"),
                 }
             }
@@ -180,6 +181,54 @@ impl<'c, 'a> Generator<'c, 'a> {
                     error
                 }),
         }
+    }
+
+    /// `json.dumps(<literal>)`, also with `indent=` and `sort_keys=`: the text Python
+    /// writes. Only literals (dicts with string keys, lists, tuples, strings, numbers,
+    /// booleans, `None`): anything else may serialize differently (an enum member, a
+    /// set) or not at all.
+    fn eval_json_dumps(&self, module: usize, call: &'a ast::ExprCall, depth: usize) -> R<Value> {
+        let arguments = &call.arguments;
+        let [value] = &arguments.args[..] else {
+            return unsupported(module, call, "this `json.dumps` call");
+        };
+        if !is_json_literal(value, 0) {
+            return unsupported(
+                module,
+                value,
+                "`json.dumps` of something other than a literal",
+            );
+        }
+        let mut indent = None;
+        let mut sort_keys = false;
+        for keyword in arguments.keywords.iter() {
+            let Some(arg) = &keyword.arg else {
+                return unsupported(module, keyword, "`**kwargs` in `json.dumps`");
+            };
+            let given = self.eval_depth(module, &keyword.value, depth)?;
+            match (arg.as_str(), &given) {
+                ("indent", Value::Null) => indent = None,
+                ("indent", Value::Number(n)) if n.as_u64().is_some_and(|n| n <= 64) => {
+                    indent = n.as_u64().map(|n| n as usize)
+                }
+                ("sort_keys", Value::Bool(b)) => sort_keys = *b,
+                ("ensure_ascii", Value::Bool(true))
+                | ("allow_nan", Value::Bool(true))
+                | ("check_circular", Value::Bool(true))
+                | ("skipkeys", Value::Bool(false)) => {}
+                _ => {
+                    return unsupported(
+                        module,
+                        keyword,
+                        format!("the `json.dumps` argument `{arg}` with this value"),
+                    );
+                }
+            }
+        }
+        let data = self.eval_depth(module, value, depth)?;
+        let text = crate::pyrepr::dumps_with(&data, indent, sort_keys);
+        self.ctx.spend(module, span_of(call), text.len())?;
+        Ok(Value::String(text))
     }
 
     fn eval_datetime(
@@ -583,6 +632,35 @@ fn serialize_unvalidated(value: Value, ty: &Ty<'_>, module: usize, span: Span) -
         }
         (_, value) => value,
     })
+}
+
+/// A literal `json.dumps` writes as the reader evaluates it.
+fn is_json_literal(expr: &Expr, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: Number::Int(_) | Number::Float(_),
+            ..
+        }) => true,
+        Expr::UnaryOp(unary) => {
+            matches!(unary.op, UnaryOp::USub | UnaryOp::UAdd)
+                && matches!(&*unary.operand, Expr::NumberLiteral(_))
+                && is_json_literal(&unary.operand, depth + 1)
+        }
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            elts.iter().all(|e| is_json_literal(e, depth + 1))
+        }
+        Expr::Dict(dict) => dict.items.iter().all(|item| {
+            matches!(&item.key, Some(Expr::StringLiteral(_)))
+                && is_json_literal(&item.value, depth + 1)
+        }),
+        _ => false,
+    }
 }
 
 fn float(module: usize, expr: &Expr, value: f64) -> R<Value> {
