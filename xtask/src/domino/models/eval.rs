@@ -14,6 +14,17 @@ use super::resolve::{ClassKey, Sym};
 use super::{FieldDef, Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
 
 impl<'c, 'a> Generator<'c, 'a> {
+    /// The JSON of a field's default in its schema; `None` when pydantic 2.4.2 cannot
+    /// serialize it (a `Field(...)` in a tuple: a trailing comma after `= Field(...)`)
+    /// and leaves `default` out, with only a warning. The field stays optional.
+    pub(super) fn default_json(&self, field: &FieldDef<'a>, default: &'a Expr) -> R<Option<Value>> {
+        if field.info.unserializable {
+            self.check_unserializable(field.module, default, 0)?;
+            return Ok(None);
+        }
+        self.eval(field.module, default).map(Some)
+    }
+
     /// A Python expression evaluated to its JSON-mode value (`to_jsonable_python`).
     pub(super) fn eval(&self, module: usize, expr: &'a Expr) -> R<Value> {
         self.eval_depth(module, expr, 0)
@@ -427,6 +438,13 @@ impl<'c, 'a> Generator<'c, 'a> {
     /// field is required.
     fn omitted_value(&self, field: &FieldDef<'a>) -> R<Option<(Value, &'a Expr)>> {
         if let Some(default) = field.info.default {
+            if field.info.unserializable {
+                return unsupported(
+                    field.module,
+                    default,
+                    "an instance of a model whose default pydantic cannot serialize",
+                );
+            }
             return Ok(Some((self.eval(field.module, default)?, default)));
         }
         match field.info.factory {

@@ -301,6 +301,9 @@ impl PartialEq for Ty<'_> {
 #[derive(Clone, Default)]
 struct FieldInfo<'a> {
     default: Option<&'a Expr>,
+    /// The default holds a `Field(...)` (`x: float = Field(default=1.0),`, a tuple):
+    /// pydantic cannot serialize it and leaves `default` out of the schema.
+    unserializable: bool,
     factory: Option<&'a Expr>,
     alias: Option<String>,
     /// `validation_alias` as pydantic's core schema has it: a list of paths (a plain
@@ -322,6 +325,7 @@ impl<'a> FieldInfo<'a> {
         if later.default.is_some() || later.factory.is_some() {
             self.default = later.default;
             self.factory = later.factory;
+            self.unserializable = later.unserializable;
         }
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };

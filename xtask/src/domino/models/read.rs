@@ -286,6 +286,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                             }
                             other => FieldInfo {
                                 default: Some(other),
+                                unserializable: self.holds_field_call(module, other, 0),
                                 ..FieldInfo::default()
                             },
                         };
@@ -397,6 +398,46 @@ impl<'c, 'a> Generator<'c, 'a> {
             hook |= path.starts_with("pydantic.");
         }
         Ok(hook)
+    }
+
+    /// A tuple or list that holds a `Field(...)` call (at any depth of tuples and lists).
+    fn holds_field_call(&self, module: usize, expr: &'a Expr, depth: usize) -> bool {
+        match expr {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })
+                if depth < 16 =>
+            {
+                elts.iter().any(|e| match e {
+                    Expr::Call(call) => self.is_field_call(module, &call.func),
+                    other => self.holds_field_call(module, other, depth + 1),
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks what Python computes for a default that holds `Field(...)` calls (their
+    /// arguments, the other items), which pydantic then cannot serialize.
+    pub(super) fn check_unserializable(
+        &self,
+        module: usize,
+        expr: &'a Expr,
+        depth: usize,
+    ) -> R<()> {
+        let _nesting = self.ctx.nest(module, span_of(expr))?;
+        match expr {
+            Expr::Call(call) if self.is_field_call(module, &call.func) => {
+                self.field_call(module, call).map(|_| ())
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })
+                if depth < 16 =>
+            {
+                for e in elts {
+                    self.check_unserializable(module, e, depth + 1)?;
+                }
+                Ok(())
+            }
+            other => self.eval(module, other).map(|_| ()),
+        }
     }
 
     fn is_field_call(&self, module: usize, func: &'a Expr) -> bool {

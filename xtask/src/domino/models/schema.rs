@@ -46,7 +46,7 @@ impl<'c, 'a> Generator<'c, 'a> {
     fn field_schema(&mut self, field: &FieldDef<'a>) -> R<Map<String, Value>> {
         let schema = self.ty_schema(&field.ty, &field.info.constraints, field)?;
         let default = match (field.info.default, field.info.factory) {
-            (Some(default), None) => Some(self.eval(field.module, default)?),
+            (Some(default), None) => self.default_json(field, default)?,
             _ => None,
         };
         Ok(self.decorate_field(schema, default, field))
