@@ -5,12 +5,16 @@
 //! The reader understands the constructs Domino pieces use (see `tests/domino-models/cases`,
 //! whose goldens come from the reference): scalar, date/time and path types, `Optional`,
 //! `Union` (also `X | Y`), `List`/`Dict`/`Set`/`Tuple[X, ...]` (typing and builtin),
-//! `Literal`, `Any`, `Annotated[X, Field(...)]`, enums (str, int, plain), nested and
-//! inherited models, `Field(...)` arguments, `ConfigDict`, module constants, defaults made of
-//! literals, enum members, model instances and `date`/`datetime`/`time` calls, and
-//! `domino.models.OutputModifierModel`/`OutputModifierItemType`. Anything else is a
-//! `domino::unsupported-model-construct` diagnostic at that node and no schema: never a
-//! silently wrong schema.
+//! `Literal`, `Any`, `Annotated[X, Field(...)]`, the URL types of `pydantic.networks`,
+//! enums (str, int, float, tuple, plain), nested and inherited models, `Field(...)`
+//! arguments (aliases included), `ConfigDict`, module constants, defaults made of literals,
+//! enum members, model instances, `date`/`datetime`/`time` calls and `json.dumps` of a
+//! literal, and `domino.models.OutputModifierModel`/`OutputModifierItemType`. Classes and
+//! constants may come from other modules of the repository (`imports.rs`: found as the
+//! reference's `import <Name>Piece.models` finds them, with `pieces/` on `sys.path`). A
+//! name that is bound nowhere is Python's `NameError`: `domino::undefined-name`. Anything
+//! else is a `domino::unsupported-model-construct` diagnostic at that node and no schema:
+//! never a silently wrong schema.
 //!
 //! # How it works
 //!
@@ -20,7 +24,8 @@
 //!
 //! 1. **parse** (here): models.py arrives parsed (`crate::python`); the models of
 //!    `domino.models` (`DOMINO_MODELS_SOURCE`, domino-py's own file) are parsed as a second
-//!    module, so `module` 0 is always models.py and 1 is domino-py.
+//!    module, so `module` 0 is always models.py and 1 is domino-py; the modules of the
+//!    repository it imports (`imports.rs`, bounded in depth and count) follow.
 //! 2. **resolve** (`resolve.rs`): the top-level classes, constants and imports of each
 //!    module (`ModuleInfo`); what a name or `a.b` attribute refers to (`Ctx::resolve`): a
 //!    class, a constant, or an external symbol by its canonical dotted path
