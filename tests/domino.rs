@@ -395,3 +395,110 @@ fn misspelt_keys_are_warnings_with_the_known_key() {
         "{unknown:?}"
     );
 }
+
+#[test]
+fn modules_of_the_repository_are_followed_as_the_reference_imports_them() {
+    let dir = examples_copy();
+    let pieces = dir.path().join("pieces-repos/geospatial-pieces/pieces");
+    // The models of ClipRasterPiece move to `pieces/common/geometry.py` (a namespace
+    // package: `pieces/` is on the reference's `sys.path`), and its piece class gets
+    // `piece_function` from a base class there: same schemas, nothing to report.
+    let models = pieces.join("ClipRasterPiece/models.py");
+    let text = std::fs::read_to_string(&models).unwrap();
+    let start = text.find("class Resampling").unwrap();
+    let end = text.find("class InputModel").unwrap();
+    std::fs::create_dir_all(pieces.join("common")).unwrap();
+    std::fs::write(
+        pieces.join("common/geometry.py"),
+        format!(
+            "from enum import Enum\n\nfrom pydantic import BaseModel\n\n\n{}",
+            &text[start..end]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &models,
+        format!(
+            "{}from common.geometry import BoundingBox, Resampling\n\n\n{}",
+            &text[..start],
+            &text[end..]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        pieces.join("common/base.py"),
+        "from domino.base_piece import BasePiece\n\n\nclass ClipBase(BasePiece):\n    def piece_function(self, input_data):\n        return None\n\n\nclass NoFunction(BasePiece):\n    pass\n",
+    )
+    .unwrap();
+    let piece = pieces.join("ClipRasterPiece/piece.py");
+    let text = std::fs::read_to_string(&piece).unwrap();
+    let body = text.find("    def piece_function").unwrap();
+    std::fs::write(
+        &piece,
+        format!(
+            "from common.base import ClipBase\n{}    pass\n",
+            text[..body].replace("(BasePiece)", "(ClipBase)")
+        ),
+    )
+    .unwrap();
+    let result = run(xtask(dir.path()).args(["check", "--only", "geospatial-pieces"]));
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+
+    // A base class without the method, followed to another module, and a typo in a
+    // type: each reported where it is.
+    std::fs::write(
+        &piece,
+        "from common import base\n\n\nclass ClipRasterPiece(base.NoFunction):\n    pass\n",
+    )
+    .unwrap();
+    let geometry = pieces.join("common/geometry.py");
+    let text = std::fs::read_to_string(&geometry).unwrap();
+    std::fs::write(&geometry, text.replacen("min_x: float", "min_x: flaot", 1)).unwrap();
+    let result = run(xtask(dir.path()).args([
+        "check",
+        "--message-format",
+        "json",
+        "--only",
+        "geospatial-pieces",
+    ]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let found: Vec<(String, String, String, String)> = result
+        .diagnostics()
+        .into_iter()
+        .map(|m| {
+            (
+                m["code"].as_str().unwrap_or("").to_string(),
+                format!(
+                    "{}:{}",
+                    m["file"].as_str().unwrap_or(""),
+                    m["line"].as_u64().unwrap_or(0)
+                ),
+                m["message"].as_str().unwrap_or("").to_string(),
+                m["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|(c, l, m, _)| c == "domino::missing-piece-function"
+                && l.ends_with("ClipRasterPiece/piece.py:4")
+                && m.contains("ClipRasterPiece")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, l, m, h)| c == "domino::undefined-name"
+                && l.ends_with("common/geometry.py:14")
+                && m == "name `flaot` is not defined"
+                && h.starts_with("did you mean `float`?")),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(c, ..)| c == "domino::unsupported-model-construct"),
+        "{found:#?}"
+    );
+}

@@ -4,6 +4,12 @@ Imports every tests/domino-models/cases/<name>.py (as domino-py 0.9.4 does, with
 2.4.2) and writes <out>/<name>.json = {"input_schema", "output_schema", "secrets_schema"}
 with json.dump(indent=4), as `domino piece organize` writes compiled_metadata.json.
 
+A case can also be a folder, <name>/, that stands for a repository's `pieces/` folder: it
+holds one `<X>Piece/models.py` (or several, then `MainPiece/models.py` is the case) and the
+other modules it imports. It is imported as
+domino-py's `load_piece_models_from_path` does: the folder appended to `sys.path`, then
+`import <X>Piece.models`.
+
 usage: python domino_models.py CASES_DIR OUT_DIR
 """
 import importlib.util
@@ -15,11 +21,14 @@ from pathlib import Path
 def main() -> int:
     cases, out = Path(sys.argv[1]), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(cases.glob("*.py")):
+    for path in sorted(p for p in cases.iterdir() if p.suffix == ".py" or p.is_dir()):
         name = path.stem
-        spec = importlib.util.spec_from_file_location(f"domino_models_case_{name}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        if path.is_dir():
+            module = import_pieces_folder(path)
+        else:
+            spec = importlib.util.spec_from_file_location(f"domino_models_case_{name}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
         secrets = getattr(module, "SecretsModel", None)
         result = {
             "input_schema": module.InputModel.model_json_schema(),
@@ -29,6 +38,27 @@ def main() -> int:
         with open(out / f"{name}.json", "w") as f:
             json.dump(result, f, indent=4)
     return 0
+
+
+def import_pieces_folder(folder: Path):
+    """`<X>Piece.models` of a folder that stands for `pieces/`, as the reference imports it."""
+    folder = folder.resolve()
+    pieces = [p.name for p in folder.iterdir() if p.is_dir() and p.name.endswith("Piece")]
+    (piece,) = ["MainPiece"] if "MainPiece" in pieces else pieces
+    sys.path.append(str(folder))
+    try:
+        importlib.invalidate_caches()
+        return importlib.import_module(f"{piece}.models")
+    finally:
+        sys.path.remove(str(folder))
+        # the next case may have modules of the same names
+        for key, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            paths = list(getattr(module, "__path__", []) or [])
+            if (file and Path(file).is_relative_to(folder)) or any(
+                Path(p).is_relative_to(folder) for p in paths
+            ):
+                del sys.modules[key]
 
 
 if __name__ == "__main__":

@@ -700,6 +700,14 @@ codes! {
     /// configuration is not checked further. The reference cannot read the file either. Fix the
     /// TOML syntax.
     DominoTomlSyntax = "domino::toml-syntax", Error, Reference;
+    /// A name in models.py (or a module it imports) that Python cannot find
+    ///
+    /// The reference imports models.py: a name that no statement of the module binds (a typo
+    /// such as `x: flaot`) raises `NameError`, and `from <module of the repository> import
+    /// <name>` of a name that module lacks raises `ImportError`, so the repository cannot be
+    /// organized. The help proposes a close name when there is one. Fix the name, or define
+    /// or import it.
+    DominoUndefinedName = "domino::undefined-name", Error, Reference;
     /// A key of metadata.json or of config.toml's `[repository]` is not one Domino knows
     ///
     /// The reference accepts any key and ignores the unknown ones, so a misspelt key

@@ -59,6 +59,58 @@ fn write_value(out: &mut String, value: &Value, depth: usize) {
     }
 }
 
+/// `json.dumps(value, indent=indent, sort_keys=sort_keys)` with the other arguments at
+/// their defaults: without `indent`, `", "` and `": "` on one line; with it, items on
+/// their own lines indented by `indent` spaces per level, `","` and `": "`.
+pub fn dumps_with(value: &Value, indent: Option<usize>, sort_keys: bool) -> String {
+    let mut out = String::new();
+    write_with(&mut out, value, indent, sort_keys, 0);
+    out
+}
+
+fn write_with(out: &mut String, value: &Value, indent: Option<usize>, sort: bool, depth: usize) {
+    let open = |out: &mut String, depth: usize| {
+        if let Some(width) = indent {
+            out.push('\n');
+            out.push_str(&" ".repeat(width * depth));
+        }
+    };
+    let separator = if indent.is_some() { "," } else { ", " };
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(separator);
+                }
+                open(out, depth + 1);
+                write_with(out, item, indent, sort, depth + 1);
+            }
+            open(out, depth);
+            out.push(']');
+        }
+        Value::Object(members) if !members.is_empty() => {
+            let mut entries: Vec<(&String, &Value)> = members.iter().collect();
+            if sort {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+            }
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push_str(separator);
+                }
+                open(out, depth + 1);
+                write_string(out, key);
+                out.push_str(": ");
+                write_with(out, item, indent, sort, depth + 1);
+            }
+            open(out, depth);
+            out.push('}');
+        }
+        other => write_value(out, other, depth),
+    }
+}
+
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
     for _ in 0..depth {

@@ -101,6 +101,9 @@ pub fn check(
         }
     }
 
+    // The reference imports `<Name>Piece.models` with `pieces/` on `sys.path`.
+    let pieces_folder = folder.parent().unwrap_or(folder);
+    let repo = models::RepoModules::new(reader, pieces_folder);
     let models_path = folder.join("models.py");
     if reader.is_file(&models_path)
         && let Some(file) = reader.source(&models_path, Code::DominoUnreadableFile, diagnostics)
@@ -123,7 +126,8 @@ pub fn check(
                 .with_help("the python schema engine imports models.py as the reference does"),
             ),
             None if syntax.is_empty() => {
-                let (schemas, model_diagnostics) = models::model_schemas(&module);
+                let (schemas, model_diagnostics) =
+                    models::model_schemas_in(&module, &format!("{name}.models"), Some(&repo));
                 diagnostics.extend(model_diagnostics);
                 piece.schemas = Some(schemas);
             }
@@ -137,7 +141,7 @@ pub fn check(
     {
         let (module, syntax) = python::parse(&file);
         if syntax.is_empty() {
-            check_piece_class(&module, name, diagnostics);
+            check_piece_class(&module, name, &repo, diagnostics);
         } else {
             diagnostics.extend(syntax);
         }
@@ -255,11 +259,28 @@ fn check_metadata(
 }
 
 /// piece.py must define `class <Name>(...)` with a `piece_function` method.
-fn check_piece_class(module: &python::PythonModule, name: &str, diagnostics: &mut Vec<Diagnostic>) {
+/// The method may come from a base class in another module of the repository (followed
+/// as the reference imports `<Name>Piece.piece`); a base class that cannot be followed
+/// may define it, so nothing is reported then.
+fn check_piece_class(
+    module: &python::PythonModule,
+    name: &str,
+    repo: &models::RepoModules<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let file = &module.file;
     match module.class(name) {
         Some(class) => {
-            if python::method(class, "piece_function").is_none() {
+            let module_name = format!("{name}.piece");
+            let found = models::class_has_method(
+                module,
+                &module_name,
+                false,
+                class,
+                "piece_function",
+                repo,
+            );
+            if found == Some(false) {
                 diagnostics.push(
                     Diagnostic::error(
                         Code::DominoMissingPieceFunction,

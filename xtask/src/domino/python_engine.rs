@@ -87,14 +87,25 @@ pub fn prepare(
 
 /// Does the static reader give up on this models.py?
 fn needs_python(workspace: &Workspace, models_path: &Path) -> bool {
-    let Ok(file) = workspace.reader(models_path).text(models_path) else {
+    let reader = workspace.reader(models_path);
+    let Ok(file) = reader.text(models_path) else {
         return false;
     };
     let (module, syntax) = python::parse(&file);
     if !syntax.is_empty() {
         return false;
     }
-    let (_, diagnostics) = models::model_schemas(&module);
+    // as the static reader of the check reads it: `<Name>Piece.models`, `pieces/` on the path
+    let Some(folder) = models_path.parent() else {
+        return false;
+    };
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let repo = models::RepoModules::new(&reader, folder.parent().unwrap_or(folder));
+    let (_, diagnostics) =
+        models::model_schemas_in(&module, &format!("{name}.models"), Some(&repo));
     diagnostics.iter().any(|d| d.code == UNSUPPORTED)
 }
 

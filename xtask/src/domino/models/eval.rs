@@ -14,6 +14,17 @@ use super::resolve::{ClassKey, Sym};
 use super::{FieldDef, Generator, Kind, ModelDef, R, Ty, Unsupported, unsupported};
 
 impl<'c, 'a> Generator<'c, 'a> {
+    /// The JSON of a field's default in its schema; `None` when pydantic 2.4.2 cannot
+    /// serialize it (a `Field(...)` in a tuple: a trailing comma after `= Field(...)`)
+    /// and leaves `default` out, with only a warning. The field stays optional.
+    pub(super) fn default_json(&self, field: &FieldDef<'a>, default: &'a Expr) -> R<Option<Value>> {
+        if field.info.unserializable {
+            self.check_unserializable(field.module, default, 0)?;
+            return Ok(None);
+        }
+        self.eval(field.module, default).map(Some)
+    }
+
     /// A Python expression evaluated to its JSON-mode value (`to_jsonable_python`).
     pub(super) fn eval(&self, module: usize, expr: &'a Expr) -> R<Value> {
         self.eval_depth(module, expr, 0)
@@ -39,7 +50,10 @@ impl<'c, 'a> Generator<'c, 'a> {
 
     fn eval_node(&self, module: usize, expr: &'a Expr, d: usize) -> R<Value> {
         match expr {
-            Expr::StringLiteral(s) => Ok(Value::String(s.value.to_str().to_string())),
+            Expr::StringLiteral(s) => Ok(Value::String(super::read::python_str(
+                &self.ctx.modules[module].file.text,
+                s,
+            ))),
             Expr::BooleanLiteral(b) => Ok(Value::Bool(b.value)),
             Expr::NoneLiteral(_) => Ok(Value::Null),
             Expr::NumberLiteral(number) => match &number.value {
@@ -97,8 +111,14 @@ impl<'c, 'a> Generator<'c, 'a> {
             }
             Expr::Name(_) => match self.ctx.resolve(module, expr) {
                 Sym::Constant(m, value) => self.eval_depth(m, value, d),
-                _ => unsupported(module, expr, "this name as a value"),
+                _ => self.refuse(module, expr, "this name as a value"),
             },
+            Expr::Attribute(_) if matches!(self.ctx.resolve(module, expr), Sym::Constant(..)) => {
+                match self.ctx.resolve(module, expr) {
+                    Sym::Constant(m, value) => self.eval_depth(m, value, d),
+                    _ => unsupported(module, expr, "this attribute as a value"),
+                }
+            }
             Expr::Attribute(attribute) => {
                 // Enum.member and Enum.member.value
                 let (target, member) = match &*attribute.value {
@@ -111,7 +131,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     Sym::Class(key) if self.kind(key)? == Kind::Enum => {
                         self.enum_member(key, member, expr)
                     }
-                    _ => unsupported(module, expr, "this attribute as a value"),
+                    _ => self.refuse(module, expr, "this attribute as a value"),
                 }
             }
             Expr::Call(call) => self.eval_call(module, call, d),
@@ -159,11 +179,67 @@ impl<'c, 'a> Generator<'c, 'a> {
                     "datetime.date" | "datetime.datetime" | "datetime.time" => {
                         self.eval_datetime(module, call, &path, depth)
                     }
+                    "json.dumps" => self.eval_json_dumps(module, call, depth),
                     _ => unsupported(module, call, "a value computed by a function call"),
                 }
             }
-            _ => unsupported(module, call, "a value computed by a function call"),
+            _ => self
+                .refuse(module, &call.func, "a value computed by a function call")
+                .map_err(|mut error| {
+                    if error.what == "a value computed by a function call" {
+                        error.span = span_of(call);
+                    }
+                    error
+                }),
         }
+    }
+
+    /// `json.dumps(<literal>)`, also with `indent=` and `sort_keys=`: the text Python
+    /// writes. Only literals (dicts with string keys, lists, tuples, strings, numbers,
+    /// booleans, `None`): anything else may serialize differently (an enum member, a
+    /// set) or not at all.
+    fn eval_json_dumps(&self, module: usize, call: &'a ast::ExprCall, depth: usize) -> R<Value> {
+        let arguments = &call.arguments;
+        let [value] = &arguments.args[..] else {
+            return unsupported(module, call, "this `json.dumps` call");
+        };
+        if !is_json_literal(value, 0) {
+            return unsupported(
+                module,
+                value,
+                "`json.dumps` of something other than a literal",
+            );
+        }
+        let mut indent = None;
+        let mut sort_keys = false;
+        for keyword in arguments.keywords.iter() {
+            let Some(arg) = &keyword.arg else {
+                return unsupported(module, keyword, "`**kwargs` in `json.dumps`");
+            };
+            let given = self.eval_depth(module, &keyword.value, depth)?;
+            match (arg.as_str(), &given) {
+                ("indent", Value::Null) => indent = None,
+                ("indent", Value::Number(n)) if n.as_u64().is_some_and(|n| n <= 64) => {
+                    indent = n.as_u64().map(|n| n as usize)
+                }
+                ("sort_keys", Value::Bool(b)) => sort_keys = *b,
+                ("ensure_ascii", Value::Bool(true))
+                | ("allow_nan", Value::Bool(true))
+                | ("check_circular", Value::Bool(true))
+                | ("skipkeys", Value::Bool(false)) => {}
+                _ => {
+                    return unsupported(
+                        module,
+                        keyword,
+                        format!("the `json.dumps` argument `{arg}` with this value"),
+                    );
+                }
+            }
+        }
+        let data = self.eval_depth(module, value, depth)?;
+        let text = crate::pyrepr::dumps_with(&data, indent, sort_keys);
+        self.ctx.spend(module, span_of(call), text.len())?;
+        Ok(Value::String(text))
     }
 
     fn eval_datetime(
@@ -306,11 +382,27 @@ impl<'c, 'a> Generator<'c, 'a> {
         }
         let mut out = Map::new();
         for field in &model.fields {
-            let provided = given.remove(&field.key).or_else(|| {
-                (model.config.populate_by_name || field.key == field.name)
-                    .then(|| given.remove(&field.name))
-                    .flatten()
-            });
+            let Some(inputs) = &field.inputs else {
+                return unsupported(
+                    module,
+                    node,
+                    format!(
+                        "an instance of a model whose field `{}` has an `AliasPath`",
+                        field.name
+                    ),
+                );
+            };
+            let mut provided = None;
+            for input in inputs {
+                if let Some(value) = given.remove(input) {
+                    provided.get_or_insert(value);
+                }
+            }
+            if (inputs.is_empty() || model.config.populate_by_name)
+                && let Some(value) = given.remove(&field.name)
+            {
+                provided.get_or_insert(value);
+            }
             let value = match provided {
                 Some(value) => self.coerce(value, &field.ty, module, node)?,
                 None => match self.omitted_value(field)? {
@@ -329,7 +421,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                     }
                 },
             };
-            out.insert(field.key.clone(), value);
+            out.insert(field.output.clone(), value);
         }
         if let Some(extra) = given.keys().next() {
             return unsupported(
@@ -346,6 +438,13 @@ impl<'c, 'a> Generator<'c, 'a> {
     /// field is required.
     fn omitted_value(&self, field: &FieldDef<'a>) -> R<Option<(Value, &'a Expr)>> {
         if let Some(default) = field.info.default {
+            if field.info.unserializable {
+                return unsupported(
+                    field.module,
+                    default,
+                    "an instance of a model whose default pydantic cannot serialize",
+                );
+            }
             return Ok(Some((self.eval(field.module, default)?, default)));
         }
         match field.info.factory {
@@ -385,11 +484,11 @@ impl<'c, 'a> Generator<'c, 'a> {
                         source
                     };
                     let value = serialize_unvalidated(value, &field.ty, module, span_of(at))?;
-                    out.insert(field.key.clone(), value);
+                    out.insert(field.output.clone(), value);
                 }
                 Ok(Value::Object(out))
             }
-            _ => unsupported(module, factory, "this `default_factory`"),
+            _ => self.refuse(module, factory, "this `default_factory`"),
         }
     }
 
@@ -477,6 +576,8 @@ impl<'c, 'a> Generator<'c, 'a> {
                         Ty::Format(_) => (value.is_string(), true),
                         Ty::Set(_) | Ty::Tuple(_) => (value.is_array(), false),
                         Ty::Model(_) | Ty::Enum(_) | Ty::Secret => (true, false),
+                        // validation normalizes a URL (`http://x` becomes `http://x/`)
+                        Ty::Url(..) => (value.is_string(), false),
                         Ty::NoneT | Ty::Union(_) => (false, false),
                     };
                     if claims {
@@ -549,6 +650,35 @@ fn serialize_unvalidated(value: Value, ty: &Ty<'_>, module: usize, span: Span) -
         }
         (_, value) => value,
     })
+}
+
+/// A literal `json.dumps` writes as the reader evaluates it.
+fn is_json_literal(expr: &Expr, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: Number::Int(_) | Number::Float(_),
+            ..
+        }) => true,
+        Expr::UnaryOp(unary) => {
+            matches!(unary.op, UnaryOp::USub | UnaryOp::UAdd)
+                && matches!(&*unary.operand, Expr::NumberLiteral(_))
+                && is_json_literal(&unary.operand, depth + 1)
+        }
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            elts.iter().all(|e| is_json_literal(e, depth + 1))
+        }
+        Expr::Dict(dict) => dict.items.iter().all(|item| {
+            matches!(&item.key, Some(Expr::StringLiteral(_)))
+                && is_json_literal(&item.value, depth + 1)
+        }),
+        _ => false,
+    }
 }
 
 fn float(module: usize, expr: &Expr, value: f64) -> R<Value> {

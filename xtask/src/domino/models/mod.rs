@@ -5,12 +5,16 @@
 //! The reader understands the constructs Domino pieces use (see `tests/domino-models/cases`,
 //! whose goldens come from the reference): scalar, date/time and path types, `Optional`,
 //! `Union` (also `X | Y`), `List`/`Dict`/`Set`/`Tuple[X, ...]` (typing and builtin),
-//! `Literal`, `Any`, `Annotated[X, Field(...)]`, enums (str, int, plain), nested and
-//! inherited models, `Field(...)` arguments, `ConfigDict`, module constants, defaults made of
-//! literals, enum members, model instances and `date`/`datetime`/`time` calls, and
-//! `domino.models.OutputModifierModel`/`OutputModifierItemType`. Anything else is a
-//! `domino::unsupported-model-construct` diagnostic at that node and no schema: never a
-//! silently wrong schema.
+//! `Literal`, `Any`, `Annotated[X, Field(...)]`, the URL types of `pydantic.networks`,
+//! enums (str, int, float, tuple, plain), nested and inherited models, `Field(...)`
+//! arguments (aliases included), `ConfigDict`, module constants, defaults made of literals,
+//! enum members, model instances, `date`/`datetime`/`time` calls and `json.dumps` of a
+//! literal, and `domino.models.OutputModifierModel`/`OutputModifierItemType`. Classes and
+//! constants may come from other modules of the repository (`imports.rs`: found as the
+//! reference's `import <Name>Piece.models` finds them, with `pieces/` on `sys.path`). A
+//! name that is bound nowhere is Python's `NameError`: `domino::undefined-name`. Anything
+//! else is a `domino::unsupported-model-construct` diagnostic at that node and no schema:
+//! never a silently wrong schema.
 //!
 //! # How it works
 //!
@@ -20,7 +24,8 @@
 //!
 //! 1. **parse** (here): models.py arrives parsed (`crate::python`); the models of
 //!    `domino.models` (`DOMINO_MODELS_SOURCE`, domino-py's own file) are parsed as a second
-//!    module, so `module` 0 is always models.py and 1 is domino-py.
+//!    module, so `module` 0 is always models.py and 1 is domino-py; the modules of the
+//!    repository it imports (`imports.rs`, bounded in depth and count) follow.
 //! 2. **resolve** (`resolve.rs`): the top-level classes, constants and imports of each
 //!    module (`ModuleInfo`); what a name or `a.b` attribute refers to (`Ctx::resolve`): a
 //!    class, a constant, or an external symbol by its canonical dotted path
@@ -47,6 +52,7 @@
 //! golden corpus runner over `tests/domino-models/`.
 
 mod eval;
+mod imports;
 mod read;
 mod resolve;
 mod schema;
@@ -64,12 +70,16 @@ use crate::diagnostics::Diagnostic;
 use crate::python::{self, PythonModule, span_of};
 use crate::source::{SourceFile, Span};
 
+pub use imports::{RepoModules, class_has_method};
 use resolve::{ClassKey, Ctx, ModuleInfo, same_class};
 
 /// `InputModel` or `OutputModel` is not defined in models.py.
 pub const MISSING_MODEL_CLASS: Code = Code::DominoMissingModelClass;
 /// A construct the static reader does not understand.
 pub const UNSUPPORTED: Code = Code::DominoUnsupportedModelConstruct;
+/// A name that no statement binds (Python's `NameError`), or that a module of the
+/// repository does not have (`ImportError`).
+pub const UNDEFINED_NAME: Code = Code::DominoUndefinedName;
 
 /// The three schemas of one models.py; `None` when the class is missing or unsupported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,16 +134,39 @@ class OutputModifierModel(BaseModel):
 /// anything not understood is a `domino::unsupported-model-construct` error at that node, and
 /// that schema is `None`.
 pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
+    model_schemas_in(module, "models", None)
+}
+
+/// [`model_schemas`] of a models.py imported as `name` (`<Name>Piece.models`), whose
+/// imports of other modules of the repository are followed in `repo`.
+pub fn model_schemas_in(
+    module: &PythonModule,
+    name: &str,
+    repo: Option<&RepoModules<'_>>,
+) -> (ModelSchemas, Vec<Diagnostic>) {
     let builtin_file = SourceFile::new(
         "domino/models/output_modifier.py".into(),
         "<domino-py>/domino/models/output_modifier.py".into(),
         DOMINO_MODELS_SOURCE.into(),
     );
     let (builtin, _) = python::parse(&builtin_file);
-    let ctx = Ctx::new(vec![
-        ModuleInfo::new(&module.file, &module.module.body),
-        ModuleInfo::new(&builtin.file, &builtin.module.body),
-    ]);
+    let (loaded, not_followed) = match repo {
+        Some(repo) => imports::load_imports(module, name, false, repo),
+        None => Default::default(),
+    };
+    let mut infos = vec![
+        ModuleInfo::new(&module.file, &module.module.body, name, false),
+        ModuleInfo::new(&builtin.file, &builtin.module.body, "domino.models", true),
+    ];
+    for l in &loaded {
+        infos.push(ModuleInfo::new(
+            &l.module.file,
+            &l.module.module.body,
+            &l.name,
+            l.is_package,
+        ));
+    }
+    let ctx = Ctx::new(infos, not_followed);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
     let mut one = |name: &str, required: bool, diagnostics: &mut Vec<Diagnostic>| {
@@ -159,8 +192,11 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
                 let key = (error.module, error.span.start, error.what.clone());
                 if seen.insert(key) {
                     let file = ctx.modules[error.module].file;
-                    diagnostics.push(
-                        Diagnostic::error(
+                    let diagnostic = match ctx.name_error(&error) {
+                        Some(help) => Diagnostic::error(UNDEFINED_NAME, error.what.clone())
+                            .at(file, error.span)
+                            .with_help(help),
+                        None => Diagnostic::error(
                             UNSUPPORTED,
                             format!("unsupported in static mode: {}", error.what),
                         )
@@ -168,7 +204,8 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
                         .with_help(format!(
                             "the static reader cannot compute the schema of `{name}`; simplify this construct or use `--schema-engine python` (or `auto`)"
                         )),
-                    );
+                    };
+                    diagnostics.push(diagnostic);
                 }
                 None
             }
@@ -190,6 +227,8 @@ pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------
 // Errors
 
+/// Why a schema cannot be computed. Python's own failures (`NameError`, `ImportError`)
+/// are marked in `Ctx::name_errors` and reported as `UNDEFINED_NAME`.
 struct Unsupported {
     module: usize,
     span: Span,
@@ -228,6 +267,9 @@ enum Ty<'a> {
     Format(&'static str),
     /// `SecretStr`: a write-only password string.
     Secret,
+    /// A URL type of `pydantic.networks` (`AnyUrl`, `HttpUrl`, `PostgresDsn`, ...): its
+    /// `format` (`uri`, `multi-host-uri`) and `maxLength`, if any.
+    Url(&'static str, Option<u64>),
     List(Box<Ty<'a>>),
     Set(Box<Ty<'a>>),
     Tuple(Box<Ty<'a>>),
@@ -250,6 +292,7 @@ impl PartialEq for Ty<'_> {
             | (Any, Any)
             | (Secret, Secret) => true,
             (Format(a), Format(b)) => a == b,
+            (Url(a, x), Url(b, y)) => a == b && x == y,
             (List(a), List(b)) | (Set(a), Set(b)) | (Tuple(a), Tuple(b)) => a == b,
             (Dict(a, b), Dict(c, d)) => a == c && b == d,
             (Union(a), Union(b)) => a == b,
@@ -263,8 +306,17 @@ impl PartialEq for Ty<'_> {
 #[derive(Clone, Default)]
 struct FieldInfo<'a> {
     default: Option<&'a Expr>,
+    /// The default holds a `Field(...)` (`x: float = Field(default=1.0),`, a tuple):
+    /// pydantic cannot serialize it and leaves `default` out of the schema.
+    unserializable: bool,
     factory: Option<&'a Expr>,
     alias: Option<String>,
+    /// `validation_alias` as pydantic's core schema has it: a list of paths (a plain
+    /// string is one path of one item); set from `alias` when not given, as `Field` does.
+    validation_alias: Option<Vec<Vec<Value>>>,
+    /// `validation_alias` was a plain string.
+    validation_alias_str: Option<String>,
+    serialization_alias: Option<String>,
     title: Option<String>,
     description: Option<String>,
     examples: Option<Value>,
@@ -278,11 +330,21 @@ impl<'a> FieldInfo<'a> {
         if later.default.is_some() || later.factory.is_some() {
             self.default = later.default;
             self.factory = later.factory;
+            self.unserializable = later.unserializable;
         }
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
         }
-        take!(alias, title, description, examples, extra);
+        take!(
+            alias,
+            validation_alias,
+            validation_alias_str,
+            serialization_alias,
+            title,
+            description,
+            examples,
+            extra
+        );
         for (key, value, span) in later.constraints {
             self.constraints.retain(|(k, _, _)| *k != key);
             self.constraints.push((key, value, span));
@@ -294,7 +356,13 @@ impl<'a> FieldInfo<'a> {
 #[derive(Clone)]
 struct FieldDef<'a> {
     name: String,
+    /// The property name in the schema (`_get_alias_name` of the validation alias).
     key: String,
+    /// The names an instance may be given this field by (`None`: an alias path that the
+    /// reader does not follow); the name itself is added with `populate_by_name`.
+    inputs: Option<Vec<String>>,
+    /// The name a serialized instance has it under (`by_alias=True`).
+    output: String,
     ty: Ty<'a>,
     info: FieldInfo<'a>,
     module: usize,

@@ -10,6 +10,7 @@ use crate::python::span_of;
 use crate::source::Span;
 
 use super::resolve::{ClassKey, Sym, class_id, same_class};
+use super::schema::json_type_of_all;
 use super::{
     Config, EnumMembers, FieldDef, FieldInfo, Generator, Kind, ModelDef, R, Ty, Unsupported,
     unsupported,
@@ -18,31 +19,61 @@ use super::{
 impl<'c, 'a> Generator<'c, 'a> {
     // ----- enums
 
-    /// Members of an enum class (aliases included, as `__members__`) and its docstring.
-    pub(super) fn enum_members(&self, key: ClassKey<'a>) -> R<EnumMembers> {
+    /// The data type an enum mixes in (`class E(str, Enum)`): `str`, `int`, `float`,
+    /// `tuple`, or none (a plain `Enum`).
+    fn enum_mixin(&self, key: ClassKey<'a>) -> R<Option<&'static str>> {
         let (module, class) = key;
         let arguments = class.arguments.as_deref();
         if !class.decorator_list.is_empty() || class.type_params.is_some() {
             return unsupported(module, &class.name, "a decorated or generic enum");
         }
-        let mut mixin: Option<&str> = None;
+        let mut mixin: Option<&'static str> = None;
         for base in arguments.map(|a| a.args.iter()).into_iter().flatten() {
             match self.ctx.resolve(module, base) {
                 Sym::External(path) => match path.as_str() {
                     "builtins.str" | "enum.StrEnum" => mixin = Some("str"),
                     "builtins.int" | "enum.IntEnum" => mixin = Some("int"),
+                    "builtins.float" => mixin = Some("float"),
+                    "builtins.tuple" => mixin = Some("tuple"),
                     "enum.Enum" => {}
                     _ => return unsupported(module, base, "this enum base class"),
                 },
-                _ => return unsupported(module, base, "an enum that inherits from another class"),
+                _ => return self.refuse(module, base, "an enum that inherits from another class"),
             }
         }
         if arguments.is_some_and(|a| !a.keywords.is_empty()) {
             return unsupported(module, &class.name, "class keyword arguments");
         }
+        Ok(mixin)
+    }
+
+    /// The `type` pydantic 2.4.2 gives the schema of an enum with these values: by its
+    /// mixin (`numeric`, sic, for `float`), else as for a `Literal` of several values.
+    pub(super) fn enum_json_type(
+        &self,
+        key: ClassKey<'a>,
+        values: &[Value],
+    ) -> R<Option<&'static str>> {
+        Ok(match self.enum_mixin(key)? {
+            Some("str") => Some("string"),
+            Some("int") => Some("integer"),
+            Some("float") => Some("numeric"),
+            _ if values.len() > 1 => json_type_of_all(values),
+            _ => None,
+        })
+    }
+
+    /// Members of an enum class (aliases included, as `__members__`) and its docstring.
+    /// A member's value is what Python 3.11's `Enum` makes of the assigned value: with a
+    /// mixin, `mixin(*args)` (`args` the assigned tuple, or the value alone), so `url =
+    /// "url",` in a `(str, Enum)` is `"url"`; a `tuple` mixin wraps once more.
+    pub(super) fn enum_members(&self, key: ClassKey<'a>) -> R<EnumMembers> {
+        let (module, class) = key;
+        let mixin = self.enum_mixin(key)?;
         let mut members: Vec<(String, Value)> = Vec::new();
         let mut doc = None;
-        for stmt in defining_statements(&class.body, &mut doc) {
+        let text = &self.ctx.modules[module].file.text;
+        for stmt in defining_statements(&class.body, text, &mut doc) {
             match stmt {
                 Stmt::FunctionDef(_) => {}
                 Stmt::Assign(assign) if assign.targets.len() == 1 => {
@@ -52,15 +83,12 @@ impl<'c, 'a> Generator<'c, 'a> {
                     if name.id.as_str().starts_with('_') {
                         return unsupported(module, stmt, "a private or special enum attribute");
                     }
-                    let value = self.eval(module, &assign.value)?;
-                    let ok = match (mixin, &value) {
-                        (Some("str"), Value::String(_)) => true,
-                        (Some("int"), Value::Number(n)) => n.is_i64() || n.is_u64(),
-                        (None, Value::String(_) | Value::Number(_)) => true,
-                        _ => false,
-                    };
-                    if !ok {
-                        return unsupported(module, &*assign.value, "this enum member value");
+                    let mut value = self.member_value(module, mixin, &assign.value)?;
+                    // the same value as an earlier member: an alias of it
+                    if let Some((_, canonical)) =
+                        members.iter().find(|(_, v)| python_equal(v, &value))
+                    {
+                        value = canonical.clone();
                     }
                     // pydantic 2.4.2 lists `__members__`, aliases included
                     members.push((name.id.to_string(), value));
@@ -74,23 +102,85 @@ impl<'c, 'a> Generator<'c, 'a> {
         Ok((members, doc))
     }
 
-    pub(super) fn enum_member(&self, key: ClassKey<'a>, member: &str, node: &'a Expr) -> R<Value> {
-        let (module, class) = key;
-        for stmt in &class.body {
-            if let Stmt::Assign(assign) = stmt
-                && let [Expr::Name(name)] = assign.targets.as_slice()
-                && name.id.as_str() == member
-            {
-                let value = self.eval(module, &assign.value)?;
-                // an alias has the value of the first member with that value: same JSON
-                return Ok(value);
-            }
+    /// The value of one enum member (see [`Generator::enum_members`]).
+    fn member_value(&self, module: usize, mixin: Option<&str>, expr: &'a Expr) -> R<Value> {
+        let bad = || unsupported(module, expr, "this enum member value");
+        let Some(mixin) = mixin else {
+            return self.eval(module, expr);
+        };
+        let value = self.eval(module, expr)?;
+        let args = match self.is_tuple(module, expr, 0) {
+            Some(true) => match value {
+                Value::Array(items) => items,
+                _ => return bad(),
+            },
+            Some(false) => vec![value],
+            None => return bad(),
+        };
+        if mixin == "tuple" {
+            return Ok(Value::Array(args));
         }
-        unsupported(
-            module,
-            node,
-            format!("`{}` is not a member of enum `{}`", member, class.name),
-        )
+        let [arg] = args.as_slice() else {
+            return bad();
+        };
+        match (mixin, arg) {
+            ("str", Value::String(_)) => Ok(arg.clone()),
+            ("str", Value::Number(n)) if !n.is_f64() => Ok(json!(n.to_string())),
+            ("str", Value::Bool(b)) => Ok(json!(if *b { "True" } else { "False" })),
+            ("int", Value::Number(n)) if !n.is_f64() => Ok(arg.clone()),
+            ("int", Value::Bool(b)) => Ok(json!(i64::from(*b))),
+            // `int(2.0)` is 2; a fraction would be cut off: not computed
+            ("int", Value::Number(n))
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) =>
+            {
+                Ok(json!(n.as_f64().unwrap_or_default() as i64))
+            }
+            ("float", Value::Number(n)) => Ok(json!(n.as_f64().unwrap_or_default())),
+            ("float", Value::Bool(b)) => Ok(json!(if *b { 1.0 } else { 0.0 })),
+            _ => bad(),
+        }
+    }
+
+    /// Is the value of `expr` a tuple? `None` when that cannot be told.
+    fn is_tuple(&self, module: usize, expr: &'a Expr, depth: usize) -> Option<bool> {
+        if depth > 16 {
+            return None;
+        }
+        match expr {
+            Expr::Tuple(_) => Some(true),
+            Expr::List(_)
+            | Expr::Dict(_)
+            | Expr::Set(_)
+            | Expr::StringLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::UnaryOp(_) => Some(false),
+            Expr::BinOp(binop) => match self.is_tuple(module, &binop.left, depth + 1)? {
+                false => Some(false),
+                true => None,
+            },
+            Expr::Name(_) | Expr::Attribute(_) => match self.ctx.resolve(module, expr) {
+                Sym::Constant(m, value) => self.is_tuple(m, value, depth + 1),
+                // an enum member (`A.x`) is an instance of its enum, not a tuple
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub(super) fn enum_member(&self, key: ClassKey<'a>, member: &str, node: &'a Expr) -> R<Value> {
+        let (members, _) = self.enum_members(key)?;
+        match members.into_iter().find(|(name, _)| name == member) {
+            // an alias has the value of the first member with that value
+            Some((_, value)) => Ok(value),
+            None => unsupported(
+                key.0,
+                node,
+                format!("`{}` is not a member of enum `{}`", member, key.1.name),
+            ),
+        }
     }
 
     // ----- models
@@ -158,11 +248,12 @@ impl<'c, 'a> Generator<'c, 'a> {
                 let parent = self.model(parent)?;
                 (parent.fields.clone(), parent.config.clone(), parent.hooks)
             }
-            _ => return unsupported(module, base, "this base class of a model"),
+            _ => return self.refuse(module, base, "this base class of a model"),
         };
         let mut doc = None;
         let mut has_model_config = false;
-        for stmt in defining_statements(&class.body, &mut doc) {
+        let text = &self.ctx.modules[module].file.text;
+        for stmt in defining_statements(&class.body, text, &mut doc) {
             match stmt {
                 Stmt::AnnAssign(assign) => {
                     let Expr::Name(name) = &*assign.target else {
@@ -195,14 +286,21 @@ impl<'c, 'a> Generator<'c, 'a> {
                             }
                             other => FieldInfo {
                                 default: Some(other),
+                                unserializable: self.holds_field_call(module, other, 0),
                                 ..FieldInfo::default()
                             },
                         };
                         info = info.merge(assigned);
                     }
+                    let (key, inputs) = alias_names(name, &info);
                     let field = FieldDef {
                         name: name.to_string(),
-                        key: info.alias.clone().unwrap_or_else(|| name.to_string()),
+                        key,
+                        inputs,
+                        output: info
+                            .serialization_alias
+                            .clone()
+                            .unwrap_or_else(|| name.to_string()),
                         ty,
                         info,
                         module,
@@ -300,6 +398,46 @@ impl<'c, 'a> Generator<'c, 'a> {
             hook |= path.starts_with("pydantic.");
         }
         Ok(hook)
+    }
+
+    /// A tuple or list that holds a `Field(...)` call (at any depth of tuples and lists).
+    fn holds_field_call(&self, module: usize, expr: &'a Expr, depth: usize) -> bool {
+        match expr {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })
+                if depth < 16 =>
+            {
+                elts.iter().any(|e| match e {
+                    Expr::Call(call) => self.is_field_call(module, &call.func),
+                    other => self.holds_field_call(module, other, depth + 1),
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks what Python computes for a default that holds `Field(...)` calls (their
+    /// arguments, the other items), which pydantic then cannot serialize.
+    pub(super) fn check_unserializable(
+        &self,
+        module: usize,
+        expr: &'a Expr,
+        depth: usize,
+    ) -> R<()> {
+        let _nesting = self.ctx.nest(module, span_of(expr))?;
+        match expr {
+            Expr::Call(call) if self.is_field_call(module, &call.func) => {
+                self.field_call(module, call).map(|_| ())
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. })
+                if depth < 16 =>
+            {
+                for e in elts {
+                    self.check_unserializable(module, e, depth + 1)?;
+                }
+                Ok(())
+            }
+            other => self.eval(module, other).map(|_| ()),
+        }
     }
 
     fn is_field_call(&self, module: usize, func: &'a Expr) -> bool {
@@ -418,20 +556,42 @@ impl<'c, 'a> Generator<'c, 'a> {
                         legacy_lengths.push((arg.as_str(), evaluated, span_of(keyword)));
                     }
                 }
-                "alias_priority"
-                | "validation_alias"
-                | "serialization_alias"
-                | "exclude"
-                | "discriminator"
-                | "init_var"
-                | "kw_only"
-                | "allow_inf_nan"
-                | "max_digits"
-                | "decimal_places"
-                | "union_mode"
-                | "const"
-                | "unique_items"
-                | "regex" => {
+                "validation_alias" => match value {
+                    Expr::Call(choices)
+                        if self.ctx.external_path(module, &choices.func).as_deref()
+                            == Some("pydantic.AliasChoices") =>
+                    {
+                        if !choices.arguments.keywords.is_empty() {
+                            return unsupported(module, value, "this `AliasChoices`");
+                        }
+                        let mut paths = Vec::new();
+                        for choice in choices.arguments.args.iter() {
+                            paths.push(self.alias_path(module, choice)?);
+                        }
+                        info.validation_alias = Some(paths);
+                        info.validation_alias_str = None;
+                    }
+                    Expr::Call(_) => {
+                        info.validation_alias = Some(vec![self.alias_path(module, value)?]);
+                        info.validation_alias_str = None;
+                    }
+                    _ => match self.eval(module, value)? {
+                        Value::String(s) => {
+                            info.validation_alias = Some(vec![vec![json!(s)]]);
+                            info.validation_alias_str = Some(s);
+                        }
+                        Value::Null => {}
+                        _ => return unsupported(module, value, "this `validation_alias`"),
+                    },
+                },
+                "serialization_alias" => match self.eval(module, value)? {
+                    Value::String(s) => info.serialization_alias = Some(s),
+                    Value::Null => {}
+                    _ => return unsupported(module, value, "this `serialization_alias`"),
+                },
+                "alias_priority" | "exclude" | "discriminator" | "init_var" | "kw_only"
+                | "allow_inf_nan" | "max_digits" | "decimal_places" | "union_mode" | "const"
+                | "unique_items" | "regex" => {
                     return unsupported(module, keyword, format!("the `Field` argument `{arg}`"));
                 }
                 other => {
@@ -456,7 +616,45 @@ impl<'c, 'a> Generator<'c, 'a> {
         if info.default.is_some() && info.factory.is_some() {
             return unsupported(module, call, "both `default` and `default_factory`");
         }
+        // `Field(alias=...)` is the validation and serialization alias unless they are given
+        if let Some(alias) = &info.alias {
+            if info.validation_alias.is_none() {
+                info.validation_alias = Some(vec![vec![json!(alias)]]);
+                info.validation_alias_str = Some(alias.clone());
+            }
+            if info.serialization_alias.is_none() {
+                info.serialization_alias = Some(alias.clone());
+            }
+        }
         Ok(info)
+    }
+
+    /// One choice of a validation alias: a string, or `AliasPath(...)` of strings and
+    /// integers.
+    fn alias_path(&self, module: usize, expr: &'a Expr) -> R<Vec<Value>> {
+        match expr {
+            Expr::Call(call)
+                if self.ctx.external_path(module, &call.func).as_deref()
+                    == Some("pydantic.AliasPath")
+                    && call.arguments.keywords.is_empty()
+                    && !call.arguments.args.is_empty() =>
+            {
+                let mut path = Vec::new();
+                for (index, arg) in call.arguments.args.iter().enumerate() {
+                    match self.eval(module, arg)? {
+                        v @ Value::String(_) => path.push(v),
+                        v @ Value::Number(_) if index > 0 && v.is_i64() => path.push(v),
+                        _ => return unsupported(module, arg, "this `AliasPath` item"),
+                    }
+                }
+                Ok(path)
+            }
+            Expr::Call(_) => self.refuse(module, expr, "this `validation_alias`"),
+            _ => match self.eval(module, expr)? {
+                Value::String(s) => Ok(vec![json!(s)]),
+                _ => unsupported(module, expr, "this alias choice"),
+            },
+        }
     }
 
     // ----- configuration
@@ -674,16 +872,45 @@ impl<'c, 'a> Generator<'c, 'a> {
                         "builtins.bytes" => Ty::Format("binary"),
                         "datetime.timedelta" => Ty::Format("duration"),
                         "pydantic.SecretStr" => Ty::Secret,
+                        "pydantic.HttpUrl" => Ty::Url("uri", Some(2083)),
+                        "pydantic.AnyUrl"
+                        | "pydantic.AnyHttpUrl"
+                        | "pydantic.FileUrl"
+                        | "pydantic.CockroachDsn"
+                        | "pydantic.AmqpDsn"
+                        | "pydantic.RedisDsn"
+                        | "pydantic.KafkaDsn"
+                        | "pydantic.MySQLDsn"
+                        | "pydantic.MariaDBDsn" => Ty::Url("uri", None),
+                        "pydantic.PostgresDsn" | "pydantic.MongoDsn" => {
+                            Ty::Url("multi-host-uri", None)
+                        }
+                        "pydantic.EmailStr" | "pydantic.NameEmail" => {
+                            return unsupported(
+                                module,
+                                expr,
+                                format!(
+                                    "the type `{path}`: it needs the `email-validator` package, which domino-py does not install (the reference fails to import the model without it)"
+                                ),
+                            );
+                        }
                         "builtins.tuple" | "typing.Tuple" => Ty::Tuple(Box::new(Ty::Any)),
                         _ => return unsupported(module, expr, format!("the type `{path}`")),
                     };
                     Ok(ty)
                 }
-                _ => unsupported(module, expr, "this type annotation"),
+                _ => self.refuse(module, expr, "this type annotation"),
             },
             Expr::Subscript(subscript) => {
                 let Some(path) = self.ctx.external_path(module, &subscript.value) else {
-                    return unsupported(module, expr, "this generic type");
+                    return self
+                        .refuse(module, &subscript.value, "this generic type")
+                        .map_err(|mut error| {
+                            if error.what == "this generic type" {
+                                error.span = span_of(expr);
+                            }
+                            error
+                        });
                 };
                 let args: Vec<&'a Expr> = match &*subscript.slice {
                     Expr::Tuple(tuple) => tuple.elts.iter().collect(),
@@ -754,6 +981,29 @@ impl<'c, 'a> Generator<'c, 'a> {
     }
 }
 
+/// The property name of a field in the (validation mode) schema, as pydantic 2.4.2's
+/// `GenerateJsonSchema._get_alias_name` picks it: a plain string alias; else the first
+/// path of one string among `AliasChoices`; else the field name (an `AliasPath` alone).
+/// And the names an instance may give it by (`None` when a path goes deeper).
+fn alias_names(name: &str, info: &FieldInfo<'_>) -> (String, Option<Vec<String>>) {
+    let Some(paths) = &info.validation_alias else {
+        return (name.to_string(), Some(Vec::new()));
+    };
+    if let Some(alias) = &info.validation_alias_str {
+        return (alias.clone(), Some(vec![alias.clone()]));
+    }
+    let single = |path: &Vec<Value>| match path.as_slice() {
+        [Value::String(s)] => Some(s.clone()),
+        _ => None,
+    };
+    let key = paths
+        .iter()
+        .find_map(single)
+        .unwrap_or_else(|| name.to_string());
+    let inputs = paths.iter().map(single).collect::<Option<Vec<String>>>();
+    (key, inputs)
+}
+
 /// Union members flattened and deduplicated as `typing.Union` does.
 fn make_union(members: Vec<Ty<'_>>) -> Ty<'_> {
     let mut flat: Vec<Ty<'_>> = Vec::new();
@@ -788,13 +1038,16 @@ fn configured_once(configured: &mut bool, module: usize, stmt: &Stmt) -> R<()> {
 /// string is the docstring, kept in `doc`; other strings, `...` and `pass` are skipped.
 fn defining_statements<'b>(
     body: &'b [Stmt],
+    text: &'b str,
     doc: &mut Option<String>,
 ) -> impl Iterator<Item = &'b Stmt> {
     body.iter()
         .enumerate()
         .filter(move |(index, stmt)| match stmt {
             Stmt::Expr(e) if *index == 0 && string_literal(&e.value).is_some() => {
-                *doc = string_literal(&e.value);
+                if let Expr::StringLiteral(literal) = &*e.value {
+                    *doc = Some(python_str(text, literal));
+                }
                 false
             }
             Stmt::Expr(e) => {
@@ -804,6 +1057,47 @@ fn defining_statements<'b>(
             _ => true,
         })
         .map(|(_, stmt)| stmt)
+}
+
+/// Python's `==` on values as the reader has them: numbers by value (`1 == 1.0 ==
+/// True`), the rest structurally.
+fn python_equal(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| python_equal(p, q))
+        }
+        _ => match (number(a), number(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        },
+    }
+}
+
+/// The value of a string literal as Python has it: its tokenizer reads `\r\n` and a lone
+/// `\r` in the source as `\n` (a multi-line string of a CRLF file has no `\r`), while
+/// the parser keeps them; such a literal is parsed again from its normalized source.
+pub(super) fn python_str(text: &str, literal: &ast::ExprStringLiteral) -> String {
+    let value = literal.value.to_str();
+    let range = literal.range;
+    let raw = text
+        .get(usize::from(range.start())..usize::from(range.end()))
+        .unwrap_or_default();
+    if !raw.contains('\r') {
+        return value.to_string();
+    }
+    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+    match ruff_python_parser::parse_expression(&format!("({normalized})")) {
+        Ok(parsed) => match parsed.expr() {
+            Expr::StringLiteral(again) => again.value.to_str().to_string(),
+            _ => value.to_string(),
+        },
+        Err(_) => value.to_string(),
+    }
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {

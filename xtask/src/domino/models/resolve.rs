@@ -1,18 +1,26 @@
 //! Name resolution: what each module defines and imports, what a name refers to, and
 //! whether a class is a pydantic model or an enum (through its base classes).
 
-use std::cell::Cell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 use crate::source::{SourceFile, Span};
 
+use super::imports::{self, NotFollowed};
 use super::{Generator, Kind, R, Unsupported, unsupported};
 
 pub(super) struct ModuleInfo<'a> {
     pub(super) file: &'a Arc<SourceFile>,
+    /// The dotted module name (`APiece.models`).
+    pub(super) name: String,
+    /// Every name some module-level statement binds (in any branch, at any time), and
+    /// whether a star import or a construct this does not follow may bind more: a name
+    /// outside it is a `NameError` in Python.
+    bound: HashSet<&'a str>,
+    binds_unknown: bool,
     /// Top-level classes (the last definition wins, as in Python).
     pub(super) classes: HashMap<&'a str, &'a ast::StmtClassDef>,
     /// Top-level `NAME = value` assignments.
@@ -28,13 +36,23 @@ enum Binding {
 }
 
 impl<'a> ModuleInfo<'a> {
-    pub(super) fn new(file: &'a Arc<SourceFile>, body: &'a [Stmt]) -> Self {
+    pub(super) fn new(
+        file: &'a Arc<SourceFile>,
+        body: &'a [Stmt],
+        name: &str,
+        is_package: bool,
+    ) -> Self {
         let mut info = ModuleInfo {
             file,
+            name: name.to_string(),
+            bound: HashSet::new(),
+            binds_unknown: file.text.contains(":="),
             classes: HashMap::new(),
             constants: HashMap::new(),
             imports: HashMap::new(),
         };
+        let package = imports::package_of(name, is_package).to_string();
+        info.collect_bound(body);
         for stmt in body {
             match stmt {
                 Stmt::ClassDef(class) => {
@@ -70,13 +88,17 @@ impl<'a> ModuleInfo<'a> {
                         }
                     }
                 }
-                Stmt::ImportFrom(import) if import.level == 0 => {
-                    let Some(module) = &import.module else {
+                Stmt::ImportFrom(import) => {
+                    let Some(module) = imports::absolute_module(
+                        &package,
+                        import.level,
+                        import.module.as_ref().map(|m| m.as_str()),
+                    ) else {
                         continue;
                     };
                     for alias in &import.names {
                         let bound = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                        let path = canonical(&format!("{}.{}", module.as_str(), alias.name));
+                        let path = canonical(&format!("{module}.{}", alias.name));
                         // `from datetime import datetime` binds a class, `from x import y`
                         // with y a module is not distinguishable: treat known modules.
                         let binding = if matches!(path.as_str(), "domino.models") {
@@ -92,7 +114,137 @@ impl<'a> ModuleInfo<'a> {
         }
         info
     }
+
+    /// Collects the names module-level statements bind (see `bound`).
+    fn collect_bound(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::ClassDef(class) => {
+                    self.bound.insert(class.name.as_str());
+                }
+                Stmt::FunctionDef(function) => {
+                    self.bound.insert(function.name.as_str());
+                }
+                Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        self.bind_target(target);
+                    }
+                }
+                Stmt::AnnAssign(assign) => self.bind_target(&assign.target),
+                Stmt::AugAssign(assign) => self.bind_target(&assign.target),
+                Stmt::TypeAlias(alias) => self.bind_target(&alias.name),
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        match &alias.asname {
+                            Some(asname) => self.bound.insert(asname.as_str()),
+                            None => self
+                                .bound
+                                .insert(alias.name.as_str().split('.').next().unwrap_or_default()),
+                        };
+                    }
+                }
+                Stmt::ImportFrom(import) => {
+                    for alias in &import.names {
+                        if alias.name.as_str() == "*" {
+                            self.binds_unknown = true;
+                        }
+                        self.bound
+                            .insert(alias.asname.as_ref().unwrap_or(&alias.name).as_str());
+                    }
+                }
+                Stmt::For(for_) => {
+                    self.bind_target(&for_.target);
+                    self.collect_bound(&for_.body);
+                    self.collect_bound(&for_.orelse);
+                }
+                Stmt::While(while_) => {
+                    self.collect_bound(&while_.body);
+                    self.collect_bound(&while_.orelse);
+                }
+                Stmt::If(if_) => {
+                    self.collect_bound(&if_.body);
+                    for clause in &if_.elif_else_clauses {
+                        self.collect_bound(&clause.body);
+                    }
+                }
+                Stmt::With(with) => {
+                    for item in &with.items {
+                        if let Some(target) = &item.optional_vars {
+                            self.bind_target(target);
+                        }
+                    }
+                    self.collect_bound(&with.body);
+                }
+                Stmt::Try(try_) => {
+                    self.collect_bound(&try_.body);
+                    for handler in &try_.handlers {
+                        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                        if let Some(name) = &handler.name {
+                            self.bound.insert(name.as_str());
+                        }
+                        self.collect_bound(&handler.body);
+                    }
+                    self.collect_bound(&try_.orelse);
+                    self.collect_bound(&try_.finalbody);
+                }
+                Stmt::Match(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => {
+                    self.binds_unknown = true;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn bind_target(&mut self, target: &'a Expr) {
+        match target {
+            Expr::Name(name) => {
+                self.bound.insert(name.id.as_str());
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for elt in elts {
+                    self.bind_target(elt);
+                }
+            }
+            Expr::Starred(starred) => self.bind_target(&starred.value),
+            _ => {}
+        }
+    }
+
+    /// A name no statement of the module binds: Python raises `NameError` for it.
+    pub(super) fn is_undefined(&self, name: &str) -> bool {
+        let dunder = name.starts_with("__") && name.ends_with("__");
+        let builtin = PYTHON_BUILTINS.split_ascii_whitespace().any(|b| b == name);
+        !(self.binds_unknown || self.bound.contains(name) || builtin || dunder)
+    }
+
+    /// The names a module binds, for a did-you-mean.
+    pub(super) fn bound_names(&self) -> impl Iterator<Item = &str> {
+        self.bound
+            .iter()
+            .copied()
+            .chain(PYTHON_BUILTINS.split_ascii_whitespace())
+    }
 }
+
+/// The names of Python 3.11's `builtins` module (without the private ones).
+const PYTHON_BUILTINS: &str = "ArithmeticError AssertionError AttributeError BaseException \
+BaseExceptionGroup BlockingIOError BrokenPipeError BufferError BytesWarning ChildProcessError \
+ConnectionAbortedError ConnectionError ConnectionRefusedError ConnectionResetError \
+DeprecationWarning EOFError Ellipsis EncodingWarning EnvironmentError Exception ExceptionGroup \
+False FileExistsError FileNotFoundError FloatingPointError FutureWarning GeneratorExit IOError \
+ImportError ImportWarning IndentationError IndexError InterruptedError IsADirectoryError \
+KeyError KeyboardInterrupt LookupError MemoryError ModuleNotFoundError NameError None \
+NotADirectoryError NotImplemented NotImplementedError OSError OverflowError \
+PendingDeprecationWarning PermissionError ProcessLookupError RecursionError ReferenceError \
+ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration StopIteration SyntaxError \
+SyntaxWarning SystemError SystemExit TabError TimeoutError True TypeError UnboundLocalError \
+UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError UnicodeWarning \
+UserWarning ValueError Warning ZeroDivisionError abs aiter all anext any ascii bin bool \
+breakpoint bytearray bytes callable chr classmethod compile complex copyright credits delattr \
+dict dir divmod enumerate eval exec exit filter float format frozenset getattr globals hasattr \
+hash help hex id input int isinstance issubclass iter len license list locals map max \
+memoryview min next object oct open ord pow print property quit range repr reversed round set \
+setattr slice sorted staticmethod str sum super tuple type vars zip";
 
 /// Canonical dotted path of an imported symbol.
 fn canonical(path: &str) -> String {
@@ -104,6 +256,8 @@ fn canonical(path: &str) -> String {
         "pydantic.main.",
         "pydantic.config.",
         "pydantic.types.",
+        "pydantic.networks.",
+        "pydantic.aliases.",
         "pydantic.functional_validators.",
     ] {
         if let Some(rest) = path.strip_prefix(prefix) {
@@ -127,6 +281,11 @@ pub(super) enum Sym<'a> {
     Constant(usize, &'a Expr),
     Module(String),
     External(String),
+    /// A name no statement of its module binds (`NameError`).
+    Undefined(String),
+    /// `from <repository module> import <name>` of a name it does not have
+    /// (`ImportError`), or a name reached through a module that is not followed.
+    Missing(String),
     Unknown,
 }
 
@@ -162,6 +321,13 @@ pub(super) const EVAL_BUDGET: usize = 1_000_000;
 
 pub(super) struct Ctx<'a> {
     pub(super) modules: Vec<ModuleInfo<'a>>,
+    /// The modules by dotted name.
+    by_name: HashMap<String, usize>,
+    /// Modules of the repository found but not followed, with the reason.
+    not_followed: NotFollowed,
+    /// The errors that are Python's own (`NameError`, `ImportError`), by module, start
+    /// and message, with their help.
+    name_errors: RefCell<HashMap<(usize, usize, String), String>>,
     /// The reader's recursion depth now (see [`MAX_NESTING`]), over all generators.
     nesting: Cell<usize>,
     /// What evaluation may still cost (see [`EVAL_BUDGET`]).
@@ -178,12 +344,72 @@ impl Drop for Nesting<'_> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn new(modules: Vec<ModuleInfo<'a>>) -> Self {
+    pub(super) fn new(modules: Vec<ModuleInfo<'a>>, not_followed: NotFollowed) -> Self {
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (index, module) in modules.iter().enumerate() {
+            by_name.entry(module.name.clone()).or_insert(index);
+            if module.name == "domino.models" {
+                // `domino.models` re-exports its `output_modifier` module
+                by_name
+                    .entry("domino.models.output_modifier".into())
+                    .or_insert(index);
+            }
+        }
         Ctx {
             modules,
+            by_name,
+            not_followed,
+            name_errors: RefCell::new(HashMap::new()),
             nesting: Cell::new(0),
             budget: Cell::new(EVAL_BUDGET),
         }
+    }
+
+    /// The help of `error` when it is one of Python's own failures.
+    pub(super) fn name_error(&self, error: &Unsupported) -> Option<String> {
+        self.name_errors
+            .borrow()
+            .get(&(error.module, error.span.start, error.what.clone()))
+            .cloned()
+    }
+
+    /// The `NameError` or `ImportError` Python raises at `expr`, if `expr` (or the
+    /// function it calls, the generic it subscripts) is a name that is not defined.
+    pub(super) fn python_error(&self, module: usize, expr: &'a Expr) -> Option<Unsupported> {
+        let target = match expr {
+            Expr::Call(call) => &*call.func,
+            Expr::Subscript(subscript) => &*subscript.value,
+            other => other,
+        };
+        let (what, help) = match self.resolve(module, target) {
+            Sym::Undefined(name) => {
+                let what = format!("name `{name}` is not defined");
+                let info = &self.modules[module];
+                let candidates: Vec<&str> = info.bound_names().collect();
+                let help = match crate::suggest::did_you_mean(&name, &candidates) {
+                    Some(candidate) => format!(
+                        "did you mean `{candidate}`? Python raises `NameError` when it imports {}",
+                        info.file.display
+                    ),
+                    None => format!(
+                        "Python raises `NameError` when it imports {}: define or import `{name}`",
+                        info.file.display
+                    ),
+                };
+                (what, help)
+            }
+            Sym::Missing(what) => (
+                what,
+                "Python raises `ImportError` (or `AttributeError`) when it imports this module"
+                    .to_string(),
+            ),
+            _ => return None,
+        };
+        let span = crate::python::span_of(target);
+        self.name_errors
+            .borrow_mut()
+            .insert((module, span.start, what.clone()), help);
+        Some(Unsupported { module, span, what })
     }
 
     /// Enters one level of recursion at `span`; refused past [`MAX_NESTING`] levels.
@@ -246,37 +472,133 @@ impl<'a> Ctx<'a> {
                     }
                 } else if let Some(binding) = info.imports.get(id) {
                     match binding {
-                        Binding::Module(path) => Sym::Module(path.clone()),
-                        Binding::Symbol(path) => self.external(path),
+                        Binding::Module(path) => self.module(path),
+                        Binding::Symbol(path) => self.lookup(path, 0),
                     }
                 } else if BUILTINS.contains(&id) {
                     Sym::External(format!("builtins.{id}"))
+                } else if info.is_undefined(id) {
+                    Sym::Undefined(id.to_string())
                 } else {
                     Sym::Unknown
                 }
             }
-            // Only a name can be a module: `a.b.c` is never one more step to follow, so
-            // a chain of attributes is not followed link by link (no recursion).
-            Expr::Attribute(attribute) => match &*attribute.value {
-                value @ Expr::Name(_) => match self.resolve(module, value) {
-                    Sym::Module(path) => {
-                        self.external(&canonical(&format!("{path}.{}", attribute.attr.as_str())))
+            // `a.b.c`: the names of the chain, collected without recursion; the first
+            // must be a module, the rest is a dotted path from it.
+            Expr::Attribute(attribute) => {
+                let mut parts: Vec<&str> = vec![attribute.attr.as_str()];
+                let mut value = &*attribute.value;
+                loop {
+                    match value {
+                        Expr::Attribute(inner) => {
+                            parts.push(inner.attr.as_str());
+                            value = &inner.value;
+                        }
+                        Expr::Name(_) => break,
+                        _ => return Sym::Unknown,
                     }
+                }
+                parts.reverse();
+                match self.resolve(module, value) {
+                    start @ Sym::Module(_) => self.walk(start, &parts, 0),
+                    undefined @ Sym::Undefined(_) => undefined,
                     _ => Sym::Unknown,
-                },
-                _ => Sym::Unknown,
-            },
+                }
+            }
             _ => Sym::Unknown,
         }
     }
 
-    fn external(&self, path: &str) -> Sym<'a> {
-        if let Some(name) = path.strip_prefix("domino.models.")
-            && let Some(class) = self.modules[1].classes.get(name)
-        {
-            return Sym::Class((1, class));
+    /// What a dotted path names: a module of the repository (or domino-py's models), a
+    /// class or constant in one (through its imports, at most 16 hops), or an external
+    /// symbol.
+    fn lookup(&self, path: &str, hops: usize) -> Sym<'a> {
+        let mut parts = path.split('.');
+        let first = parts.next().unwrap_or_default();
+        let rest: Vec<&str> = parts.collect();
+        self.walk(self.module(first), &rest, hops)
+    }
+
+    /// The attributes `parts` of `start`, one after the other (`a.b.c`: `b` in module `a`,
+    /// then `c` in what that is).
+    fn walk(&self, start: Sym<'a>, parts: &[&str], hops: usize) -> Sym<'a> {
+        if hops > 16 {
+            return Sym::Missing("imports that go round in a cycle".into());
         }
-        Sym::External(path.to_string())
+        let mut current = start;
+        for part in parts {
+            current = match current {
+                Sym::Module(path) => self.attribute(&path, part, hops),
+                Sym::External(path) => Sym::External(format!("{path}.{part}")),
+                Sym::Class(_) | Sym::Constant(..) | Sym::Unknown => return Sym::Unknown,
+                other @ (Sym::Undefined(_) | Sym::Missing(_)) => return other,
+            };
+        }
+        match current {
+            Sym::External(path) => Sym::External(canonical(&path)),
+            other => other,
+        }
+    }
+
+    /// The attribute `name` of the module `path`: what the module binds (a class, a
+    /// constant, an import followed further), or a submodule; in a module that is not of
+    /// the repository, an external symbol.
+    fn attribute(&self, path: &str, name: &str, hops: usize) -> Sym<'a> {
+        let full = format!("{path}.{name}");
+        if let Some(why) = self.not_followed.get(&full) {
+            return Sym::Missing(format!("the module `{full}` is not followed: {why}"));
+        }
+        let Some(&index) = self.by_name.get(path) else {
+            return if self.by_name.contains_key(&full) {
+                Sym::Module(full)
+            } else {
+                Sym::External(full)
+            };
+        };
+        let info = &self.modules[index];
+        if let Some(class) = info.classes.get(name) {
+            Sym::Class((index, class))
+        } else if let Some(value) = info.constants.get(name) {
+            Sym::Constant(index, value)
+        } else if let Some(binding) = info.imports.get(name) {
+            match binding {
+                Binding::Module(p) => self.module(p),
+                Binding::Symbol(p) => self.lookup(p, hops + 1),
+            }
+        } else if self.by_name.contains_key(&full) {
+            Sym::Module(full)
+        } else if info.is_undefined(name) {
+            Sym::Missing(format!(
+                "cannot import name `{name}` from `{path}` ({})",
+                info.file.display
+            ))
+        } else {
+            Sym::Unknown
+        }
+    }
+
+    /// What `import <path>` binds: a module (of the repository or not), unless it was
+    /// found and not followed.
+    fn module(&self, path: &str) -> Sym<'a> {
+        match self.not_followed_prefix(path) {
+            Some(why) => Sym::Missing(why),
+            None => Sym::Module(path.to_string()),
+        }
+    }
+
+    /// Why a module on the way to `path` was not followed.
+    fn not_followed_prefix(&self, path: &str) -> Option<String> {
+        let mut prefix = String::new();
+        for part in path.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            if let Some(why) = self.not_followed.get(&prefix) {
+                return Some(format!("the module `{prefix}` is not followed: {why}"));
+            }
+        }
+        None
     }
 
     pub(super) fn external_path(&self, module: usize, expr: &'a Expr) -> Option<String> {
@@ -293,6 +615,15 @@ pub(super) fn class_id(key: ClassKey<'_>) -> usize {
 }
 
 impl<'c, 'a> Generator<'c, 'a> {
+    /// Refuses `expr`: Python's own error when it is an undefined name (see
+    /// [`Ctx::python_error`]), `what` is not understood otherwise.
+    pub(super) fn refuse<T>(&self, module: usize, expr: &'a Expr, what: &str) -> R<T> {
+        match self.ctx.python_error(module, expr) {
+            Some(error) => Err(error),
+            None => unsupported(module, expr, what),
+        }
+    }
+
     pub(super) fn kind(&self, key: ClassKey<'a>) -> R<Kind> {
         self.kind_depth(key, 0)
     }
@@ -317,7 +648,11 @@ impl<'c, 'a> Generator<'c, 'a> {
                     _ => {}
                 },
                 Sym::Class(parent) => return self.kind_depth(parent, depth + 1),
-                _ => {}
+                _ => {
+                    if let Some(error) = self.ctx.python_error(module, base) {
+                        return Err(error);
+                    }
+                }
             }
         }
         unsupported(

@@ -46,7 +46,7 @@ impl<'c, 'a> Generator<'c, 'a> {
     fn field_schema(&mut self, field: &FieldDef<'a>) -> R<Map<String, Value>> {
         let schema = self.ty_schema(&field.ty, &field.info.constraints, field)?;
         let default = match (field.info.default, field.info.factory) {
-            (Some(default), None) => Some(self.eval(field.module, default)?),
+            (Some(default), None) => self.default_json(field, default)?,
             _ => None,
         };
         Ok(self.decorate_field(schema, default, field))
@@ -154,7 +154,7 @@ impl<'c, 'a> Generator<'c, 'a> {
         let (members, doc) = self.enum_members(key)?;
         let values: Vec<Value> = members.into_iter().map(|(_, v)| v).collect();
         let mut schema = Map::new();
-        if let Some(kind) = json_type_of_all(&values) {
+        if let Some(kind) = self.enum_json_type(key, &values)? {
             schema.insert("type".into(), json!(kind));
         }
         if values.len() == 1 {
@@ -399,6 +399,15 @@ fn leaf_schema(
             schema.insert("format".into(), json!(format));
             schema.insert("type".into(), json!("string"));
         }
+        Ty::Url(format, max_length) => {
+            reject(constraints, module, &[])?;
+            schema.insert("format".into(), json!(format));
+            if let Some(max) = max_length {
+                schema.insert("maxLength".into(), json!(max));
+            }
+            schema.insert("minLength".into(), json!(1));
+            schema.insert("type".into(), json!("string"));
+        }
         Ty::Secret => {
             reject(constraints, module, &[])?;
             schema.insert("format".into(), json!("password"));
@@ -471,7 +480,7 @@ fn flattened_anyof(schemas: Vec<Value>) -> Value {
 }
 
 /// The JSON type shared by all values (pydantic's `literal_schema`), if any.
-fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
+pub(super) fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
     let kind = |v: &Value| match v {
         Value::String(_) => Some("string"),
         Value::Bool(_) => Some("boolean"),

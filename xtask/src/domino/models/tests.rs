@@ -3,8 +3,10 @@
 
 use super::schema::{cleandoc, python_title};
 use super::*;
+use crate::codes::Code;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// `tests/domino-models`, or the folder in `DOMINO_MODELS_CORPUS` (same layout: `cases/`
 /// and `golden/`), to try the reader on other models.py files.
@@ -53,6 +55,74 @@ fn pretty_diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// Reads one corpus case: a models.py, or a folder that stands for a repository's
+/// `pieces/` (one `<X>Piece/models.py`, or `MainPiece/models.py`, and the modules it
+/// imports), read as the reference
+/// imports `<X>Piece.models`. Also gives the Python files of the case.
+fn read_case(case: &Path) -> (ModelSchemas, Vec<Diagnostic>, Vec<Arc<SourceFile>>) {
+    let name = case
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if !case.is_dir() {
+        let file = SourceFile::read(case, name.to_string()).expect("readable case");
+        let (module, syntax) = python::parse(&file);
+        assert!(syntax.is_empty(), "{name}: syntax errors");
+        let (schemas, diagnostics) = model_schemas(&module);
+        return (schemas, diagnostics, vec![file]);
+    }
+    let workspace = crate::input::Workspace::new(case);
+    let reader = workspace.reader(case);
+    let pieces: Vec<String> = std::fs::read_dir(case)
+        .expect("case folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.ends_with("Piece"))
+        .collect();
+    let pieces = if pieces.iter().any(|p| p == "MainPiece") {
+        vec!["MainPiece".to_string()]
+    } else {
+        pieces
+    };
+    assert_eq!(
+        pieces.len(),
+        1,
+        "{name}: one <X>Piece folder, or a MainPiece"
+    );
+    let file = reader
+        .text(&case.join(&pieces[0]).join("models.py"))
+        .expect("readable models.py");
+    let (module, syntax) = python::parse(&file);
+    assert!(syntax.is_empty(), "{name}: syntax errors");
+    let repo = RepoModules::new(&reader, case);
+    let (schemas, diagnostics) =
+        model_schemas_in(&module, &format!("{}.models", pieces[0]), Some(&repo));
+    let sources = python_files(case)
+        .iter()
+        .filter_map(|path| reader.text(path).ok())
+        .collect();
+    (schemas, diagnostics, sources)
+}
+
+/// The `.py` files under a folder, sorted.
+fn python_files(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "py") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn corpus_matches_pydantic_goldens() {
     let root = corpus();
@@ -60,7 +130,7 @@ fn corpus_matches_pydantic_goldens() {
         .expect("cases folder")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .filter(|p| p.extension().is_some_and(|x| x == "py") || p.is_dir())
         .collect();
     cases.sort();
     if std::env::var_os("DOMINO_MODELS_CORPUS").is_none() {
@@ -85,24 +155,25 @@ fn corpus_matches_pydantic_goldens() {
                 continue;
             }
         };
-        let file = SourceFile::read(case, name.clone()).expect("readable case");
-        let (module, syntax) = python::parse(&file);
-        assert!(syntax.is_empty(), "{name}: syntax errors");
-        let (schemas, diagnostics) = model_schemas(&module);
+        let (schemas, diagnostics, sources) = read_case(case);
         let expect_unsupported = name.starts_with("unsupported_");
         if expect_unsupported {
             // the lines marked `# unsupported` are exactly where the diagnostics point
-            let marked: Vec<usize> = file
-                .text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains("# unsupported"))
-                .map(|(i, _)| i + 1)
-                .collect();
-            let mut lines: Vec<usize> = diagnostics
+            let mut marked: Vec<(String, usize)> = Vec::new();
+            for file in &sources {
+                for (i, line) in file.text.lines().enumerate() {
+                    if line.contains("# unsupported") {
+                        marked.push((file.display.clone(), i + 1));
+                    }
+                }
+            }
+            let mut lines: Vec<(String, usize)> = diagnostics
                 .iter()
-                .filter_map(|d| d.location.as_ref()?.positions())
-                .map(|(start, _)| start.line)
+                .filter_map(|d| {
+                    let location = d.location.as_ref()?;
+                    let (start, _) = location.positions()?;
+                    Some((location.display_path().to_string(), start.line))
+                })
                 .collect();
             lines.dedup();
             if lines != marked {
@@ -219,12 +290,7 @@ fn unsupported_constructs_point_at_the_node() {
 #[test]
 fn truncated_sources_never_panic() {
     let root = corpus().join("cases");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("cases folder")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
+    let paths = python_files(&root);
     for path in &paths {
         let text = std::fs::read_to_string(path).expect("readable case");
         let mut ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
@@ -440,4 +506,91 @@ fn python_string_helpers() {
     assert_eq!(python_title("x2y"), "X2Y");
     assert_eq!(cleandoc("\n    A\n      b\n\n    "), "A\n  b");
     assert_eq!(cleandoc("First\n\tTab"), "First\nTab");
+}
+
+/// The code, line, message and help of each diagnostic of `text` (models missing
+/// aside).
+fn messages_of(text: &str) -> Vec<(Code, usize, String, String)> {
+    let (_, diagnostics) = read(text);
+    diagnostics
+        .iter()
+        .filter(|d| d.code != MISSING_MODEL_CLASS)
+        .map(|d| {
+            (
+                d.code,
+                position(d).map_or(0, |(line, _)| line),
+                d.message.clone(),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn undefined_names_are_name_errors_with_a_suggestion() {
+    let text = format!(
+        "{HEADER}class InputModel(BaseModel):\n    x: flaot = 1.0\n\nclass OutputModel(BaseModel):\n    y: int = 2\n"
+    );
+    let (schemas, diagnostics) = read(&text);
+    assert!(schemas.input.is_none());
+    assert!(schemas.output.is_some());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, UNDEFINED_NAME);
+    assert_eq!(diagnostics[0].message, "name `flaot` is not defined");
+    assert_eq!(position(&diagnostics[0]), Some((4, 8)));
+    let help = diagnostics[0].help.clone().unwrap_or_default();
+    assert!(help.starts_with("did you mean `float`?"), "{help}");
+    // In a default, a `Field` call, a generic, a base class, an enum base: each a
+    // `NameError` at the name.
+    for (body, name, suggestion) in [
+        (
+            "    x: int = DEFAULT_SIZ\nDEFAULT_SIZE = 1\n",
+            "DEFAULT_SIZ",
+            Some("DEFAULT_SIZE"),
+        ),
+        ("    x: int = Feild(default=1)\n", "Feild", Some("Field")),
+        ("    x: Lisst[int] = []\n", "Lisst", Some("list")),
+        (
+            "    x: int = 1\n    y: int = undefined_thing\n",
+            "undefined_thing",
+            None,
+        ),
+        (
+            "    x: int = 1\nclass Other(BaseModle):\n    y: int\n",
+            "BaseModle",
+            Some("BaseModel"),
+        ),
+    ] {
+        let text = format!(
+            "{HEADER}class InputModel(BaseModel):\n{body}class OutputModel(BaseModel):\n    y: Other = None\n"
+        );
+        let found = messages_of(&text);
+        let Some((code, _, message, help)) = found.first() else {
+            panic!("{body}: no diagnostic");
+        };
+        assert_eq!(*code, UNDEFINED_NAME, "{body}: {found:?}");
+        assert_eq!(*message, format!("name `{name}` is not defined"), "{body}");
+        match suggestion {
+            Some(s) => assert!(help.starts_with(&format!("did you mean `{s}`?")), "{help}"),
+            None => assert!(help.contains("define or import"), "{help}"),
+        }
+    }
+    // Bound somewhere (later, in a branch, by a star import): not a `NameError` we can
+    // be sure of, so still only unsupported.
+    for text in [
+        format!(
+            "{HEADER}class InputModel(BaseModel):\n    x: Later = 1\nclass Later(BaseModel):\n    y: int\n"
+        ),
+        format!(
+            "{HEADER}try:\n    from x import Maybe\nexcept ImportError:\n    pass\nclass InputModel(BaseModel):\n    x: Maybe\n"
+        ),
+        format!("{HEADER}from somewhere import *\nclass InputModel(BaseModel):\n    x: Unknown\n"),
+    ] {
+        let found = messages_of(&text);
+        assert!(
+            found.iter().all(|(code, ..)| *code == UNSUPPORTED),
+            "{found:?}"
+        );
+        assert!(!found.is_empty());
+    }
 }

@@ -1,0 +1,9 @@
+from cyc.a import AB, A
+
+
+class InputModel(AB):
+    pass
+
+
+class OutputModel(A):
+    pass

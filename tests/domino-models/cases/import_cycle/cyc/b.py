@@ -1,0 +1,5 @@
+from cyc import a
+
+
+class B(a.A):
+    b: int = 2

@@ -1,0 +1,2 @@
+from .inner.base import Base as Base
+from .inner import base
