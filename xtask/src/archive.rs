@@ -132,13 +132,20 @@ mod tests {
     fn unsafe_entry_names_are_refused() {
         let long = format!("{}/../../../../tmp/x", "x".repeat(120));
         for name in [long.as_str(), "/etc/passwd", "a/../b", "a\nb"] {
-            assert!(tar_gz(vec![Entry::file(name, &b"x"[..])]).is_err(), "{name:?}");
+            assert!(
+                tar_gz(vec![Entry::file(name, &b"x"[..])]).is_err(),
+                "{name:?}"
+            );
         }
     }
 
     #[test]
     fn the_last_duplicate_wins() {
-        let a = tar_gz(vec![Entry::file("a", &b"old"[..]), Entry::file("a", &b"new"[..])]).unwrap();
+        let a = tar_gz(vec![
+            Entry::file("a", &b"old"[..]),
+            Entry::file("a", &b"new"[..]),
+        ])
+        .unwrap();
         let decoder = flate2::read::GzDecoder::new(a.as_slice());
         let mut tar = tar::Archive::new(decoder);
         let mut entry = tar.entries().unwrap().next().unwrap().unwrap();

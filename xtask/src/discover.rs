@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::input::{EntryKind, Workspace};
+use rayon::prelude::*;
+
+use crate::input::{DirEntry, EntryKind, Workspace};
 use crate::paths::display_path;
 use crate::report::{Repository, RepositoryKind};
 
@@ -27,36 +29,65 @@ pub struct Discovery {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What the walk of one folder (and everything below it) found, in walk order.
+#[derive(Default)]
+struct Found {
+    domino_roots: Vec<PathBuf>,
+    resource_tomls: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks a folder: classifies it from its own listing (no extra `stat`s), then
+/// its subfolders in parallel (not through links, not the skipped ones).
+/// Results come back in sorted pre-order whatever the number of threads.
+fn walk(workspace: &Workspace, dir: &Path) -> Found {
+    let mut found = Found::default();
+    let Some(entries) = workspace.list_dir(dir) else {
+        return found;
+    };
+    if classify_domino_folder(workspace, dir, &entries, &mut found.diagnostics) {
+        found.domino_roots.push(dir.to_path_buf());
+    }
+    let mut subfolders = Vec::new();
+    for entry in &entries {
+        if entry.kind == EntryKind::Dir && !entry.link {
+            if !is_skipped(&entry.name) {
+                subfolders.push(dir.join(&entry.name));
+            }
+        } else if Path::new(&entry.name)
+            .extension()
+            .is_some_and(|ext| ext == "toml")
+        {
+            // Links too: a resource TOML that links outside is reported, not skipped.
+            let path = dir.join(&entry.name);
+            if is_resource_toml(workspace, &path) {
+                found.resource_tomls.push(path);
+            }
+        }
+    }
+    let below: Vec<Found> = subfolders
+        .par_iter()
+        .map(|folder| walk(workspace, folder))
+        .collect();
+    for mut part in below {
+        found.domino_roots.append(&mut part.domino_roots);
+        found.resource_tomls.append(&mut part.resource_tomls);
+        found.diagnostics.append(&mut part.diagnostics);
+    }
+    found
+}
+
 /// Searches every root at any depth (the files it looks into are read through
-/// the workspace, once).
+/// the workspace, once), in parallel.
 pub fn discover(workspace: &Workspace, roots: &[PathBuf]) -> Discovery {
     let mut discovery = Discovery::default();
     let mut resource_tomls: Vec<PathBuf> = Vec::new();
     let mut domino_roots: BTreeMap<PathBuf, ()> = BTreeMap::new();
     for root in roots {
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !entry.file_type().is_dir()
-                    || !is_skipped(&entry.file_name().to_string_lossy())
-            });
-        for entry in walker.filter_map(Result::ok) {
-            if entry.file_type().is_dir() {
-                if classify_domino_folder(workspace, entry.path(), &mut discovery.diagnostics) {
-                    domino_roots.insert(entry.path().to_path_buf(), ());
-                }
-                continue;
-            }
-            let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "toml")
-                && is_resource_toml(workspace, path)
-            {
-                resource_tomls.push(path.to_path_buf());
-            }
-        }
+        let mut found = walk(workspace, root);
+        domino_roots.extend(found.domino_roots.into_iter().map(|r| (r, ())));
+        resource_tomls.append(&mut found.resource_tomls);
+        discovery.diagnostics.append(&mut found.diagnostics);
     }
     for root in domino_roots.keys() {
         discovery
@@ -165,18 +196,27 @@ fn repository(kind: RepositoryKind, root: &Path, resource_configs: Vec<PathBuf>)
 fn classify_domino_folder(
     workspace: &Workspace,
     dir: &Path,
+    entries: &[DirEntry],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
+    let entry = |name: &str| {
+        entries
+            .binary_search_by(|e| e.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &entries[i])
+    };
+    let is_dir = |name: &str| entry(name).is_some_and(|e| e.kind == EntryKind::Dir);
     let config = dir.join("config.toml");
-    let has_pieces = workspace.is_dir(&dir.join("pieces"));
-    let has_dependencies = workspace.is_dir(&dir.join("dependencies"));
+    let has_pieces = is_dir("pieces");
+    let has_dependencies = is_dir("dependencies");
+    let config_entry = entry("config.toml");
     // A `config.toml` that cannot be read (a FIFO, a folder, a link outside)
     // next to `pieces/`: a broken repository, whose processing reports why.
-    let readable = workspace.file(&config);
-    if has_pieces && workspace.exists(&config) && readable.is_err() {
+    let readable = config_entry.map(|_| workspace.file(&config));
+    if has_pieces && matches!(readable, Some(Err(_))) {
         return true;
     }
-    if !workspace.is_file(&config) {
+    if !config_entry.is_some_and(|e| e.kind == EntryKind::File) {
         if has_pieces && has_dependencies {
             diagnostics.push(
                 Diagnostic::warning(
@@ -190,7 +230,7 @@ fn classify_domino_folder(
         return false;
     }
     let text = readable
-        .ok()
+        .and_then(Result::ok)
         .and_then(|file| file.text().ok())
         .map(|file| file.text.clone())
         .unwrap_or_default();

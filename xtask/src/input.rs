@@ -121,7 +121,10 @@ impl EntryKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {
     pub name: String,
+    /// What it names (a link to a folder or file counts as that).
     pub kind: EntryKind,
+    /// The entry itself is a symbolic link.
+    pub link: bool,
 }
 
 /// A file as read: its bytes, its text when it is UTF-8, and its content hash.
@@ -271,12 +274,35 @@ impl Workspace {
         self.trusted.iter().any(|folder| real.starts_with(folder))
     }
 
-    /// The real path of a folder (resolved once).
+    /// The real path of a folder (resolved once): its parent's real path and
+    /// its name when it is not a link (one `lstat`), else resolved whole.
     fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let cached = |dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>| {
+            let dirs = dirs.lock().unwrap_or_else(|e| e.into_inner());
+            dirs.get(dir).cloned()
+        };
+        if let Some(real) = cached(&self.real_dirs) {
+            return real;
+        }
+        let plain_name = dir.file_name().filter(|_| {
+            dir.components()
+                .next_back()
+                .is_some_and(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        let real = match (dir.parent(), plain_name) {
+            (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => {
+                match std::fs::symlink_metadata(dir) {
+                    Ok(m) if m.is_dir() => self.real_dir(parent).map(|real| real.join(name)),
+                    Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(dir).ok(),
+                    // Not a folder: what canonicalize would give (the listing fails).
+                    Ok(_) => std::fs::canonicalize(dir).ok(),
+                    Err(_) => None,
+                }
+            }
+            _ => std::fs::canonicalize(dir).ok(),
+        };
         let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
-        dirs.entry(dir.to_path_buf())
-            .or_insert_with(|| std::fs::canonicalize(dir).ok())
-            .clone()
+        dirs.entry(dir.to_path_buf()).or_insert(real).clone()
     }
 
     /// The real path of a file (its folders and the file itself resolved),
@@ -549,6 +575,7 @@ fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
             let file_type = entry.file_type().ok()?;
+            let link = file_type.is_symlink();
             let kind = match EntryKind::of(file_type) {
                 // A link to a folder or file counts as what it names.
                 EntryKind::Symlink => match std::fs::metadata(entry.path()) {
@@ -560,7 +587,7 @@ fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
                 },
                 kind => kind,
             };
-            Some(DirEntry { name, kind })
+            Some(DirEntry { name, kind, link })
         })
         .collect();
     entries.sort_by(|a, b| a.name.cmp(&b.name));

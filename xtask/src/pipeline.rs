@@ -159,6 +159,22 @@ fn analyze_workspace(
         });
     }
 
+    let threads = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Parsers and readers recurse over nesting that the input gateway and the
+    // parsers bound; a large stack keeps that far from the limit.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|err| {
+            EnvironmentError::new(Diagnostic::error(
+                Code::EnvThreads,
+                format!("cannot start worker threads: {err}"),
+            ))
+        })?;
+
     progress.verbose(format!(
         "searching {}",
         roots
@@ -167,7 +183,7 @@ fn analyze_workspace(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let discovery = discover::discover(&workspace, &roots);
+    let discovery = pool.install(|| discover::discover(&workspace, &roots));
     let mut repositories = discovery.repositories;
     select_only(&mut repositories, &options.only)?;
     if let Some(revision) = &options.changed_since {
@@ -197,22 +213,6 @@ fn analyze_workspace(
             }
         }
     }
-
-    let threads = options
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // Parsers and readers recurse over nesting that the input gateway and the
-    // parsers bound; a large stack keeps that far from the limit.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(WORKER_STACK)
-        .build()
-        .map_err(|err| {
-            EnvironmentError::new(Diagnostic::error(
-                Code::EnvThreads,
-                format!("cannot start worker threads: {err}"),
-            ))
-        })?;
 
     // The python engine executes repository code: only when asked for, in one
     // process for all pieces of all repositories, before the parallel work.
