@@ -147,7 +147,8 @@ codes! {
     /// code. The configuration belongs to this tool, so no reference is involved: the run stops
     /// before any repository is read and exits with status 2. Fix the value as the message says.
     ///
-    /// Example: `roots = "pieces-repos"` must be an array: `roots = ["pieces-repos"]`.
+    /// Example: `roots = "pieces-repos"` must be an array: `roots = ["pieces-repos"]`; an
+    /// unknown `generator = "domino-py-iisa"` -> did you mean `domino-py-iisas`?
     ConfigInvalid = "config::invalid", Error, Tool;
     /// The workspace Cargo.toml is not valid TOML
     ///
@@ -159,9 +160,9 @@ codes! {
     /// A key of `[workspace.metadata.pieces]` is not a known setting
     ///
     /// Fires for a key of `[workspace.metadata.pieces]` other than `roots`, `registry_host`,
-    /// `tag`, `domino_base_image` and `repositories`, and for a key of
-    /// `[workspace.metadata.pieces.repositories.<name>]` other than `source_url`, `tag` and
-    /// `dioptra_group`. A misspelt setting would otherwise be silently ignored, so the run exits
+    /// `tag`, `domino_base_image`, `generator`, `max_file_size`, `lints` and `repositories`, and
+    /// for a key of `[workspace.metadata.pieces.repositories.<name>]` other than `source_url`,
+    /// `tag`, `dioptra_group`, `generator` and `lints`. A misspelt setting would otherwise be silently ignored, so the run exits
     /// with status 2; the help line suggests the closest known key ("did you mean").
     ///
     /// Example: `registry-host = "ghcr.io"` -> did you mean `registry_host`?
@@ -651,7 +652,10 @@ codes! {
     /// as `domino piece organize` would (only when the repository has no other error) and
     /// compares them with the committed files, treating `secrets` as a set; it fires when a file
     /// is missing, is not valid JSON, or differs (the note shows the first difference). The
-    /// Domino server reads these committed files. Regenerate them with
+    /// Domino server reads these committed files. What would be generated depends on the
+    /// repository's `generator` (domino-py or domino-py-iisas: their pydantic versions write
+    /// different schemas); when the committed file is exactly the other generator's output, the
+    /// help line says so and names the setting. Regenerate them with
     /// `cargo xtask build-all --only <repo>` and commit the result.
     DominoStaleGeneratedFile = "domino::stale-generated-file", Error, Reference;
     /// A Domino repository's config.toml is not valid TOML
