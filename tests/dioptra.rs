@@ -163,7 +163,7 @@ fn python_task_files_are_read_statically() {
     let expected = [
         format!("dioptra::invalid-plugin-file-name {toml}:2:8"),
         format!("dioptra::unmatched-task-file {toml}:5:12"),
-        format!("dioptra::signature-mismatch {toml}:13:78"),
+        format!("dioptra::unused-optional-input {toml}:13:78"),
         format!("dioptra::missing-task-definition {toml}:18:8"),
         format!("dioptra::missing-task-definition {toml}:24:8"),
         format!("dioptra::signature-mismatch {py}:1:23"),

@@ -119,6 +119,100 @@ fn regenerated_files_are_byte_identical_to_the_reference() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// `generator = "domino-py-iisas"`: the examples regenerate byte for byte as the IISAS fork
+/// (domino-py-iisas 1.0.50, pydantic 2.11.7) wrote them (`tests/oracle/domino_goldens_iisas.sh`
+/// made `tests/goldens/domino-iisas/`), and files of the other generator get a hint.
+#[test]
+fn the_iisas_generator_matches_its_reference_byte_for_byte() {
+    let dir = examples_copy();
+    let manifest = dir.path().join("Cargo.toml");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    let iisas = original.replace(
+        "[workspace.metadata.pieces]\n",
+        "[workspace.metadata.pieces]\ngenerator = \"domino-py-iisas\"\n",
+    );
+    assert_ne!(iisas, original);
+    std::fs::write(&manifest, &iisas).unwrap();
+    // The committed files are domino-py's: stale for this generator, with the hint.
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("domino::stale-generated-file").count(),
+        DOMINO_EXAMPLES.len(),
+        "only compiled_metadata.json differs: {stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("committed files match domino-py output; set `generator = \"domino-py\"`")
+            .count(),
+        DOMINO_EXAMPLES.len(),
+        "{stderr}"
+    );
+    let dist = dir.path().join("dist");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for name in DOMINO_EXAMPLES {
+        let goldens = workspace_root()
+            .join("tests/goldens/domino-iisas")
+            .join(name);
+        let mut names: Vec<String> = std::fs::read_dir(&goldens)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let mut dockerfiles: Vec<String> = std::fs::read_dir(dist.join("domino").join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        dockerfiles.sort();
+        let golden_dockerfiles: Vec<String> = names
+            .iter()
+            .filter(|n| n.ends_with(".Dockerfile"))
+            .cloned()
+            .collect();
+        assert_eq!(golden_dockerfiles, dockerfiles, "{name}: group Dockerfiles");
+        for file in names {
+            let ours = if file.ends_with(".Dockerfile") {
+                dist.join("domino").join(name).join(&file)
+            } else {
+                dir.path()
+                    .join("pieces-repos")
+                    .join(name)
+                    .join(".domino")
+                    .join(&file)
+            };
+            compared += 1;
+            if std::fs::read(goldens.join(&file)).unwrap() != std::fs::read(&ours).unwrap() {
+                mismatches.push(format!("{name}/{file}"));
+            }
+        }
+    }
+    assert_eq!(compared, 14);
+    assert!(
+        mismatches.is_empty(),
+        "differs from domino-py-iisas: {mismatches:#?}"
+    );
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 0, "{stderr}");
+    // Back to the default generator: the IISAS files are stale, with the hint.
+    std::fs::write(&manifest, &original).unwrap();
+    let Run { code, stderr, .. } = run(xtask(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("committed files match domino-py-iisas output; set `generator = \"domino-py-iisas\"` in [workspace.metadata.pieces.repositories.")
+            .count(),
+        DOMINO_EXAMPLES.len(),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn stale_outputs_are_reported_with_the_fixing_command() {
     let dir = examples_copy();

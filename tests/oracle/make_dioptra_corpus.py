@@ -524,7 +524,15 @@ case("unmatched-task-file-unused-task", C, [
 ], "reject", "unmatched-task-file", "filename matches no file, task used by no graph: Dioptra drops it silently")
 case("missing-task-function", C, sub("plugins/core/tasks.py", "def summarize(", "def summarise("), "reject", "missing-task-definition", "tasks.py defines summarise, the TOML declares summarize")
 case("missing-artifact-class", C, sub("plugins/store/writers.py", "class JsonStore(", "class JsonWriter("), "reject", "missing-task-definition", "writers.py defines JsonWriter, the TOML declares JsonStore")
-case("signature-missing-declared-input", C, [toml('{ name = "label", type = "string" },', '{ name = "label", type = "string" },\n    { name = "digits", type = "integer" },')], "reject", "signature-mismatch", "declared input `digits` not in summarize()")
+case("signature-missing-declared-input", C, [toml('{ name = "label", type = "string" },', '{ name = "label", type = "string" },\n    { name = "digits", type = "integer" },')], "warn", "unused-optional-input", "declared optional input `digits` not in summarize(), passed by no step")
+case("signature-passed-undeclared-parameter", C, [
+    toml('{ name = "label", type = "string" },', '{ name = "label", type = "string" },\n    { name = "digits", type = "integer" },'),
+    yml("      label: $label\n", "      label: $label\n      digits: $size\n"),
+], "reject", "signature-mismatch", "optional input `digits` passed by a step, not in summarize()")
+case("signature-missing-required-input", C, [
+    toml('{ name = "label", type = "string" },', '{ name = "label", type = "string" },\n    { name = "digits", type = "integer", required = true },'),
+    yml("      label: $label\n", "      label: $label\n      digits: $size\n"),
+], "reject", "signature-mismatch", "required input `digits` not in summarize()")
 case("signature-undeclared-required", C, sub("plugins/core/tasks.py", "def scale(values: list[float], factor: float)", "def scale(values: list[float], factor: float, offset: float)"), "reject", "signature-mismatch", "scale() needs `offset`, not declared")
 case("signature-required-false-no-default", C, toml('{ name = "factor", type = "number", required = true },', '{ name = "factor", type = "number" },'), "warn", "signature-mismatch", "required = false for a parameter without default")
 case("seed-unknown-task", S, yml("    scale: [$loaded, $factor]", "    scales: [$loaded, $factor]"), "reject", "unknown-task", "seed dialect: step invokes an unknown task")

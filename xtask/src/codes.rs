@@ -187,7 +187,8 @@ codes! {
     /// code. The configuration belongs to this tool, so no reference is involved: the run stops
     /// before any repository is read and exits with status 2. Fix the value as the message says.
     ///
-    /// Example: `roots = "pieces-repos"` must be an array: `roots = ["pieces-repos"]`.
+    /// Example: `roots = "pieces-repos"` must be an array: `roots = ["pieces-repos"]`; an
+    /// unknown `generator = "domino-py-iisa"` -> did you mean `domino-py-iisas`?
     ConfigInvalid = "config::invalid", Error, Tool;
     /// The workspace Cargo.toml is not valid TOML
     ///
@@ -199,9 +200,9 @@ codes! {
     /// A key of `[workspace.metadata.pieces]` is not a known setting
     ///
     /// Fires for a key of `[workspace.metadata.pieces]` other than `roots`, `registry_host`,
-    /// `tag`, `domino_base_image` and `repositories`, and for a key of
-    /// `[workspace.metadata.pieces.repositories.<name>]` other than `source_url`, `tag` and
-    /// `dioptra_group`. A misspelt setting would otherwise be silently ignored, so the run exits
+    /// `tag`, `domino_base_image`, `generator`, `max_file_size`, `lints` and `repositories`, and
+    /// for a key of `[workspace.metadata.pieces.repositories.<name>]` other than `source_url`,
+    /// `tag`, `dioptra_group`, `generator` and `lints`. A misspelt setting would otherwise be silently ignored, so the run exits
     /// with status 2; the help line suggests the closest known key ("did you mean").
     ///
     /// Example: `registry-host = "ghcr.io"` -> did you mean `registry_host`?
@@ -414,7 +415,8 @@ codes! {
     /// artifact task a top-level `class <name>` (a name bound otherwise at the top level, e.g.
     /// by an import, also counts). Dioptra 1.2.2 accepts the import and the job fails only when
     /// it runs, so this is an extra check. Fix the task's `name` or the Python definition; the
-    /// help says when a class or function of that name exists instead.
+    /// help says when a class or function of that name exists instead, else proposes a close
+    /// name among the file's top-level definitions ("did you mean"), else says what to define.
     DioptraMissingTaskDefinition = "dioptra::missing-task-definition", Error, Extra;
     /// A step has the same name as an entrypoint parameter
     ///
@@ -456,7 +458,9 @@ codes! {
     ///
     /// The task's function is read statically and compared with its declared `input_params`:
     /// an error for a declared input that is not a parameter of the function (unless it takes
-    /// `**kwargs`) and for a parameter without default that is not declared; a warning for an
+    /// `**kwargs`) when it is required or a step of an entrypoint passes it (an optional input
+    /// nothing passes is `dioptra::unused-optional-input`, a warning), and for a parameter
+    /// without default that is not declared; a warning for an
     /// input that is not required (`required = false` or absent) while the Python parameter has
     /// no default. Dioptra 1.2.2 accepts these and the job fails when it runs, so this is an
     /// extra. Make the declaration and the signature agree.
@@ -504,8 +508,9 @@ codes! {
     ///
     /// Fires for the type of a task input or output, of an artifact task output, or of an
     /// artifact parameter output. Only builtins and `[[plugin_param_types]]` of the same file
-    /// are visible to an import, and Dioptra 1.2.2 rejects it (HTTP 400). Declare the type or
-    /// use a builtin (`any`, `string`, `integer`, `number`, `boolean`, `null`).
+    /// are visible to an import, and Dioptra 1.2.2 rejects it (HTTP 400). The help proposes a
+    /// close builtin or declared type ("did you mean `integer`?") when there is one. Declare
+    /// the type or use a builtin (`any`, `string`, `integer`, `number`, `boolean`, `null`).
     DioptraUnknownType = "dioptra::unknown-type", Error, Reference;
     /// A task's `filename` names no Python file of its plugin
     ///
@@ -530,6 +535,16 @@ codes! {
     /// 1.2.2 rejects the graph (HTTP 400). Fix the reference, or write `$$x` for the literal
     /// text `$x`.
     DioptraUnresolvableReference = "dioptra::unresolvable-reference", Error, Reference;
+    /// A declared optional task input is not a parameter of the function, and no step passes it
+    ///
+    /// An input of a function task that is not required (`required = false`, or absent), that
+    /// the task's Python function does not take (no parameter of that name, no `**kwargs`), and
+    /// that no step of an entrypoint of the same file passes (by keyword or position). Dioptra
+    /// accepts it and nothing fails while no step passes it, so this is an extra warning about a
+    /// stale declaration. Where a step does pass it, the call fails when the job runs: that is
+    /// `dioptra::signature-mismatch`, an error (as is a required input missing from the
+    /// signature). Remove the input from `input_params`, or add the parameter to the function.
+    DioptraUnusedOptionalInput = "dioptra::unused-optional-input", Warning, Extra;
     /// An entrypoint parameter or artifact parameter is not used by the task graph
     ///
     /// No `$name` reference of the graph or of `artifacts:` uses the parameter. Dioptra accepts
@@ -691,7 +706,10 @@ codes! {
     /// as `domino piece organize` would (only when the repository has no other error) and
     /// compares them with the committed files, treating `secrets` as a set; it fires when a file
     /// is missing, is not valid JSON, or differs (the note shows the first difference). The
-    /// Domino server reads these committed files. Regenerate them with
+    /// Domino server reads these committed files. What would be generated depends on the
+    /// repository's `generator` (domino-py or domino-py-iisas: their pydantic versions write
+    /// different schemas); when the committed file is exactly the other generator's output, the
+    /// help line says so and names the setting. Regenerate them with
     /// `cargo xtask build-all --only <repo>` and commit the result.
     DominoStaleGeneratedFile = "domino::stale-generated-file", Error, Reference;
     /// A Domino repository's config.toml is not valid TOML

@@ -26,6 +26,8 @@ pub struct Settings {
     pub registry_host: Option<String>,
     pub tag: Option<String>,
     pub domino_base_image: Option<String>,
+    /// The generator whose output the `.domino/` files match (default `domino-py`).
+    pub generator: Option<String>,
     /// The largest input file read, in bytes.
     pub max_file_size: Option<u64>,
     /// Lint levels by code (cargo's `[lints]` vocabulary).
@@ -41,9 +43,78 @@ pub struct RepositorySettings {
     pub source_url: Option<String>,
     pub tag: Option<String>,
     pub dioptra_group: Option<String>,
+    /// The generator of this repository's `.domino/` files (wins over the workspace's).
+    pub generator: Option<String>,
     /// Lint levels for this repository (win over the workspace's).
     #[serde(default)]
     pub lints: BTreeMap<String, LintLevel>,
+}
+
+/// The tool whose `domino piece organize` output the generated files match byte for
+/// byte: the same organize logic, different pydantic versions and base images.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DominoGenerator {
+    /// domino-py 0.9.4 (Tauffer-Consulting), pydantic 2.4.2.
+    #[default]
+    DominoPy,
+    /// domino-py-iisas 1.0.x (the IISAS fork), pydantic 2.11.7.
+    DominoPyIisas,
+}
+
+impl DominoGenerator {
+    pub const ALL: [DominoGenerator; 2] =
+        [DominoGenerator::DominoPy, DominoGenerator::DominoPyIisas];
+
+    /// The setting's value (the PyPI package name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DominoGenerator::DominoPy => "domino-py",
+            DominoGenerator::DominoPyIisas => "domino-py-iisas",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DominoGenerator> {
+        Self::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+
+    /// The pydantic version the generator pins (its JSON schemas are that version's).
+    pub fn pydantic_version(self) -> &'static str {
+        match self {
+            DominoGenerator::DominoPy => "2.4.2",
+            DominoGenerator::DominoPyIisas => "2.11.7",
+        }
+    }
+
+    /// The release the goldens were made with, as a pip requirement.
+    pub fn requirement(self) -> &'static str {
+        match self {
+            DominoGenerator::DominoPy => "domino-py[cli]==0.9.4",
+            DominoGenerator::DominoPyIisas => "domino-py-iisas[cli]==1.0.50",
+        }
+    }
+
+    /// The base image of its generated Dockerfiles, after the registry host
+    /// (`build_docker_images_pieces.py` of each package).
+    pub fn base_image_path(self) -> &'static str {
+        match self {
+            DominoGenerator::DominoPy => "tauffer-consulting/domino-base-piece:latest",
+            DominoGenerator::DominoPyIisas => "iisas/domino-base-piece:latest",
+        }
+    }
+
+    /// The other generator (for the "committed files match ..." hint).
+    pub fn other(self) -> DominoGenerator {
+        match self {
+            DominoGenerator::DominoPy => DominoGenerator::DominoPyIisas,
+            DominoGenerator::DominoPyIisas => DominoGenerator::DominoPy,
+        }
+    }
+}
+
+impl std::fmt::Display for DominoGenerator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The level a code is reported at (cargo's `[lints]` vocabulary).
@@ -86,13 +157,26 @@ impl Config {
             .unwrap_or(DEFAULT_REGISTRY_HOST)
     }
 
-    pub fn domino_base_image(&self) -> String {
+    /// The base image of a repository's generated Dockerfiles: the configured one,
+    /// else its generator's.
+    pub fn domino_base_image(&self, folder_name: &str) -> String {
         self.settings.domino_base_image.clone().unwrap_or_else(|| {
             format!(
-                "{}/tauffer-consulting/domino-base-piece:latest",
-                self.registry_host()
+                "{}/{}",
+                self.registry_host(),
+                self.generator(folder_name).base_image_path()
             )
         })
+    }
+
+    /// The generator a repository's `.domino/` files match: its own setting, else the
+    /// workspace's, else domino-py. (Values were validated when loading.)
+    pub fn generator(&self, folder_name: &str) -> DominoGenerator {
+        self.repository(folder_name)
+            .and_then(|r| r.generator.as_deref())
+            .or(self.settings.generator.as_deref())
+            .and_then(DominoGenerator::from_name)
+            .unwrap_or_default()
     }
 
     pub fn repository(&self, folder_name: &str) -> Option<&RepositorySettings> {
@@ -231,12 +315,13 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
         Code::ConfigInvalid,
         "[workspace.metadata.pieces]",
     );
-    // Unknown keys were reported above, with a hint.
-    diagnostics.extend(
-        schema_errors
-            .into_iter()
-            .filter(|d| !d.message.contains("Additional properties")),
-    );
+    // Unknown keys and generators were reported above, with a hint.
+    let generators = generator_diagnostics(&document, pointer, table);
+    diagnostics.extend(schema_errors.into_iter().filter(|d| {
+        !d.message.contains("Additional properties")
+            && (generators.is_empty() || !d.message.contains(GENERATOR_ENUM))
+    }));
+    diagnostics.extend(generators);
     diagnostics.extend(lint_diagnostics(&document, pointer, table));
     if diagnostics.is_empty() {
         match serde_json::from_value::<Settings>(table.clone()) {
@@ -251,6 +336,44 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
         }
     }
     (config, diagnostics)
+}
+
+/// How the schema's `enum` of generators shows in its error message.
+const GENERATOR_ENUM: &str = "is not one of \"domino-py\" or \"domino-py-iisas\"";
+
+/// `generator` values name a known generator (did-you-mean otherwise).
+fn generator_diagnostics(
+    document: &Document,
+    pointer: &str,
+    table: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    let mut settings = vec![(format!("{pointer}/generator"), table.get("generator"))];
+    if let Some(repositories) = table.get("repositories").and_then(|v| v.as_object()) {
+        for (name, repository) in repositories {
+            let base = doc::pointer_child(&format!("{pointer}/repositories"), name);
+            settings.push((format!("{base}/generator"), repository.get("generator")));
+        }
+    }
+    let names: Vec<&str> = DominoGenerator::ALL.iter().map(|g| g.as_str()).collect();
+    let mut diagnostics = Vec::new();
+    for (value_pointer, value) in settings {
+        let Some(name) = value.and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if DominoGenerator::from_name(name).is_some() {
+            continue;
+        }
+        let diagnostic =
+            Diagnostic::error(Code::ConfigInvalid, format!("unknown generator `{name}`"))
+                .at(&document.file, document.span(&value_pointer))
+                .with_label("not a known generator");
+        let known = format!("known generators: {}", names.join(", "));
+        diagnostics.push(match did_you_mean(name, names.iter().copied()) {
+            Some(guess) => diagnostic.with_help(format!("did you mean `{guess}`? {known}")),
+            None => diagnostic.with_help(known),
+        });
+    }
+    diagnostics
 }
 
 /// Lint tables name known codes, and never lower a code that guards safety.
@@ -310,11 +433,12 @@ const TOP_KEYS: &[&str] = &[
     "registry_host",
     "tag",
     "domino_base_image",
+    "generator",
     "max_file_size",
     "lints",
     "repositories",
 ];
-const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group", "lints"];
+const REPOSITORY_KEYS: &[&str] = &["source_url", "tag", "dioptra_group", "generator", "lints"];
 
 fn unknown_key_diagnostics(
     document: &Document,
@@ -410,9 +534,10 @@ mod tests {
         assert!(diagnostics.is_empty());
         assert_eq!(config.registry_host(), "ghcr.io");
         assert_eq!(
-            config.domino_base_image(),
+            config.domino_base_image("x"),
             "ghcr.io/tauffer-consulting/domino-base-piece:latest"
         );
+        assert_eq!(config.generator("x"), DominoGenerator::DominoPy);
         assert!(config.roots()[0].ends_with("pieces-repos"));
     }
 
@@ -445,6 +570,54 @@ mod tests {
                 .contains("did you mean `registry_host`")
         );
         assert!(diagnostics[1].message.contains("`source`"));
+    }
+
+    #[test]
+    fn generators_by_repository_and_by_default() {
+        let (config, diagnostics) = load_text(
+            "[workspace]\n[workspace.metadata.pieces]\ngenerator = \"domino-py-iisas\"\n\
+             [workspace.metadata.pieces.repositories.x]\ngenerator = \"domino-py\"\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(config.generator("x"), DominoGenerator::DominoPy);
+        assert_eq!(config.generator("y"), DominoGenerator::DominoPyIisas);
+        assert_eq!(
+            config.domino_base_image("y"),
+            "ghcr.io/iisas/domino-base-piece:latest"
+        );
+        assert_eq!(
+            config.domino_base_image("x"),
+            "ghcr.io/tauffer-consulting/domino-base-piece:latest"
+        );
+    }
+
+    #[test]
+    fn unknown_generators_get_a_hint() {
+        let (_, diagnostics) = load_text(
+            "[workspace]\n[workspace.metadata.pieces.repositories.x]\ngenerator = \"domino-py-iisa\"\n",
+        );
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, Code::ConfigInvalid);
+        assert!(diagnostics[0].message.contains("`domino-py-iisa`"));
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `domino-py-iisas`?"),
+            "{:?}",
+            diagnostics[0].help
+        );
+        let (_, diagnostics) =
+            load_text("[workspace]\n[workspace.metadata.pieces]\ngenerator = \"pydantic\"\n");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("known generators")
+        );
     }
 
     #[test]

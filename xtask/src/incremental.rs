@@ -112,7 +112,14 @@ pub fn tool_identity() -> &'static str {
 fn config_identity(config: &Config, repository: &Repository) -> String {
     let mut hasher = ContentHasher::new("config-v1");
     hasher.add("registry_host", config.registry_host().as_bytes());
-    hasher.add("base_image", config.domino_base_image().as_bytes());
+    hasher.add(
+        "base_image",
+        config.domino_base_image(&repository.name).as_bytes(),
+    );
+    hasher.add(
+        "generator",
+        config.generator(&repository.name).as_str().as_bytes(),
+    );
     hasher.add(
         "tag",
         config

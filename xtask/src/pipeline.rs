@@ -219,7 +219,9 @@ fn analyze_workspace(
     let python_schemas = match options.schema_engine {
         SchemaEngine::Static => None,
         engine => pool
-            .install(|| domino::python_engine::prepare(&workspace, engine, &repositories, progress))
+            .install(|| {
+                domino::python_engine::prepare(&workspace, engine, &repositories, &config, progress)
+            })
             .map_err(EnvironmentError::new)?,
     };
     let context = Context {
@@ -283,7 +285,7 @@ fn analyze_workspace(
     }
 
     progress.verbose("building the monorepo graph");
-    let mut graph = graph::build(&reports, &config.domino_base_image());
+    let mut graph = graph::build(&reports, &|name| config.domino_base_image(name));
     let mut diagnostics = discovery.diagnostics;
     diagnostics.append(&mut graph.diagnostics);
     diagnostics.extend(graph::cross_repository_diagnostics(&reports, &|name| {

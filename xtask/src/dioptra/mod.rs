@@ -15,7 +15,7 @@ pub mod schema;
 pub mod taskgraph;
 pub mod types;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -382,6 +382,12 @@ pub fn check_config(
     let (registry, type_diagnostics) = TypeRegistry::from_document(document);
     diagnostics.extend(type_diagnostics);
     let type_known = |name: &str| registry.is_known(name);
+    // What an unknown type name may be a typo of.
+    let type_names: Vec<&str> = types::BUILTIN_TYPES
+        .iter()
+        .copied()
+        .chain(model.types.iter().map(|ty| ty.name.as_str()))
+        .collect();
 
     // Plugins.
     let path_span = |pointer: &str| document.span(&format!("{pointer}/path"));
@@ -412,6 +418,7 @@ pub fn check_config(
         &mut diagnostics,
     );
     let mut resolved_plugins = Vec::new();
+    let mut input_gaps: Vec<pyfiles::OptionalInputGap> = Vec::new();
     for plugin in &model.plugins {
         let path_pointer = format!("{}/path", plugin.pointer);
         if !rules::is_valid_plugin_name(&plugin.name) {
@@ -427,7 +434,7 @@ pub fn check_config(
                 .with_help("a plugin name starts with a letter or `_`, then letters, digits or `_` (and is not just `_`)"),
             );
         }
-        check_tasks(document, plugin, &type_known, &mut diagnostics);
+        check_tasks(document, plugin, &type_known, &type_names, &mut diagnostics);
         let resolved = paths.existing(&path_pointer,
             &plugin.path,
             Expected::Folder,
@@ -452,7 +459,15 @@ pub fn check_config(
                     .with_help("file and folder names must be Python identifiers; sub-folder names and files in sub-folders must not start with `_`"),
                 );
             }
-            pyfiles::check_plugin(reader, document, plugin, &on_disk, &files, &mut diagnostics);
+            pyfiles::check_plugin(
+                reader,
+                document,
+                plugin,
+                &on_disk,
+                &files,
+                &mut diagnostics,
+                &mut input_gaps,
+            );
             ResolvedPlugin { folder, files }
         });
         resolved_plugins.push(resolved);
@@ -504,9 +519,18 @@ pub fn check_config(
     let mut task_engines = Vec::new();
     let mut used_tasks = BTreeSet::new();
     let mut used_types = BTreeSet::new();
+    // (plugin, task, input) -> (entrypoint, step) of the first step passing it.
+    let mut passed_inputs: BTreeMap<(String, String, String), (String, String)> = BTreeMap::new();
     let mut every_graph_read = true;
     for entrypoint in &model.entrypoints {
-        check_entrypoint_params(document, entrypoint, dialect, &type_known, &mut diagnostics);
+        check_entrypoint_params(
+            document,
+            entrypoint,
+            dialect,
+            &type_known,
+            &type_names,
+            &mut diagnostics,
+        );
         for (list, what) in [
             (&entrypoint.plugins, "plugins"),
             (&entrypoint.artifact_plugins, "artifact_plugins"),
@@ -570,12 +594,36 @@ pub fn check_config(
                 });
             used_tasks.extend(outcome.used_tasks);
             used_types.extend(outcome.used_types);
+            for (key, step) in outcome.passed_inputs {
+                passed_inputs
+                    .entry(key)
+                    .or_insert_with(|| (entrypoint.name.clone(), step));
+            }
             diagnostics.extend(outcome.diagnostics);
         } else {
             every_graph_read = false;
         }
         resolved_entrypoints.push(resolved);
         task_engines.push(task_engine);
+    }
+
+    // Optional inputs the function does not take: an error where a step passes one (the
+    // call fails with a TypeError when the job runs), else a warning.
+    for gap in input_gaps {
+        let diagnostic = match passed_inputs.get(&gap.key) {
+            Some((entrypoint, step)) => gap.diagnostic.with_note(format!(
+                "step `{step}` of entrypoint `{entrypoint}` passes it: the call fails when the job runs"
+            )),
+            None => {
+                let mut diagnostic = gap.diagnostic.with_help(
+                    "no entrypoint of this file passes it; remove it from `input_params`, or add the parameter to the function",
+                );
+                diagnostic.code = Code::DioptraUnusedOptionalInput;
+                diagnostic.severity = crate::diagnostics::Severity::Warning;
+                diagnostic
+            }
+        };
+        diagnostics.push(diagnostic);
     }
 
     // Unused plugins (extra): attached to no entrypoint, or (when every graph
@@ -762,6 +810,7 @@ fn check_tasks(
     document: &Document,
     plugin: &Plugin,
     type_known: &dyn Fn(&str) -> bool,
+    type_names: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let file = &document.file;
@@ -833,6 +882,7 @@ fn check_tasks(
                         &param.pointer,
                         &param.type_name,
                         &format!("{what} `{}` of task `{}`", param.name, task.name),
+                        type_names,
                     ));
                 }
             }
@@ -840,16 +890,29 @@ fn check_tasks(
     }
 }
 
-fn unknown_type(document: &Document, pointer: &str, type_name: &str, whose: &str) -> Diagnostic {
-    Diagnostic::error(
+/// An unknown type name; the help proposes a close builtin or declared type
+/// (`candidates`) when there is one.
+fn unknown_type(
+    document: &Document,
+    pointer: &str,
+    type_name: &str,
+    whose: &str,
+    candidates: &[&str],
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
         Code::DioptraUnknownType,
         format!("type `{type_name}` of {whose} is neither a builtin nor declared in this file"),
     )
-    .at(&document.file, document.span(&format!("{pointer}/type")))
-    .with_help(format!(
-        "declare it in `[[plugin_param_types]]` (types already in a Dioptra instance are not visible to an import); builtins: {}",
-        types::BUILTIN_TYPES.join(", ")
-    ))
+    .at(&document.file, document.span(&format!("{pointer}/type")));
+    match suggest::did_you_mean(type_name, candidates) {
+        Some(close) => diagnostic.with_help(format!(
+            "did you mean `{close}`? (or declare `{type_name}` in `[[plugin_param_types]]`)"
+        )),
+        None => diagnostic.with_help(format!(
+            "declare it in `[[plugin_param_types]]` (types already in a Dioptra instance are not visible to an import); builtins: {}",
+            types::BUILTIN_TYPES.join(", ")
+        )),
+    }
 }
 
 /// Entrypoint parameters and artifact parameters.
@@ -858,6 +921,7 @@ fn check_entrypoint_params(
     entrypoint: &Entrypoint,
     dialect: schema::Dialect,
     type_known: &dyn Fn(&str) -> bool,
+    type_names: &[&str],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let file = &document.file;
@@ -895,7 +959,17 @@ fn check_entrypoint_params(
                     ),
                 )
                 .at(file, type_span)
-                .with_help(format!("use one of: {}", rules::ENTRYPOINT_PARAM_TYPES.join(", "))),
+                .with_help(
+                    match suggest::did_you_mean(&param.kind, rules::ENTRYPOINT_PARAM_TYPES) {
+                        Some(close) => format!(
+                            "did you mean `{close}`? entrypoint parameter types: {}",
+                            rules::ENTRYPOINT_PARAM_TYPES.join(", ")
+                        ),
+                        None => {
+                            format!("use one of: {}", rules::ENTRYPOINT_PARAM_TYPES.join(", "))
+                        }
+                    },
+                ),
             );
             continue;
         }
@@ -976,6 +1050,7 @@ fn check_entrypoint_params(
                         "output `{}` of artifact parameter `{}`",
                         output.name, artifact.name
                     ),
+                    type_names,
                 ));
             }
         }

@@ -69,6 +69,17 @@ fn other_bindings(module: &PythonModule) -> Vec<String> {
     names
 }
 
+/// A declared input that is not required and that the task's function does not take: a
+/// warning (`dioptra::unused-optional-input`) unless a step of an entrypoint passes it, which
+/// fails when the job runs (then `dioptra::signature-mismatch`, an error). Decided once every
+/// task graph of the file is checked.
+pub struct OptionalInputGap {
+    /// (plugin, task, input), as in `GraphOutcome::passed_inputs`.
+    pub key: (String, String, String),
+    /// The error, as reported when a step passes the input.
+    pub diagnostic: Diagnostic,
+}
+
 /// Checks the tasks of one plugin against its files.
 pub fn check_plugin(
     reader: &Reader<'_>,
@@ -77,6 +88,7 @@ pub fn check_plugin(
     folder: &Path,
     files: &[String],
     diagnostics: &mut Vec<Diagnostic>,
+    gaps: &mut Vec<OptionalInputGap>,
 ) {
     let mut by_file: BTreeMap<&str, Vec<&Task>> = BTreeMap::new();
     for task in &plugin.tasks {
@@ -133,7 +145,16 @@ pub fn check_plugin(
         }
         let others = other_bindings(&module);
         for task in tasks {
-            check_task(document, &module, &others, task, diagnostics);
+            let mut found = Vec::new();
+            check_task(document, &module, &others, task, diagnostics, &mut found);
+            gaps.extend(
+                found
+                    .into_iter()
+                    .map(|(input, diagnostic)| OptionalInputGap {
+                        key: (plugin.name.clone(), task.name.clone(), input),
+                        diagnostic,
+                    }),
+            );
         }
     }
 }
@@ -144,11 +165,14 @@ fn check_task(
     others: &[String],
     task: &Task,
     diagnostics: &mut Vec<Diagnostic>,
+    gaps: &mut Vec<(String, Diagnostic)>,
 ) {
     let name_span = document.span(&format!("{}/name", task.pointer));
     let bound_otherwise = others.iter().any(|n| n == &task.name);
-    // The task has no `definition` (class or function); `help` when the other kind exists.
-    let missing = |what: &str, definition: &str, help: Option<&'static str>| {
+    // The task has no `definition` (class or function); `help` when the other kind exists,
+    // else a close name among `defined` (the file's top-level definitions of that kind), else
+    // what to write.
+    let missing = |what: &str, definition: &str, help: Option<&'static str>, defined: Vec<&str>| {
         let diagnostic = Diagnostic::error(
             Code::DioptraMissingTaskDefinition,
             format!(
@@ -157,10 +181,33 @@ fn check_task(
             ),
         )
         .at(&document.file, name_span);
-        match help {
-            Some(help) => diagnostic.with_help(help),
-            None => diagnostic,
-        }
+        let help = match help {
+            Some(help) => help.to_string(),
+            None => match suggest::did_you_mean(&task.name, &defined) {
+                Some(close) => format!(
+                    "did you mean `{close}`? (a task's `name` is the name of its {definition})"
+                ),
+                None => {
+                    let keyword = if definition == "class" {
+                        "class"
+                    } else {
+                        "def"
+                    };
+                    let defined = if defined.is_empty() {
+                        format!("it defines no top-level {definition}")
+                    } else if defined.len() > 8 {
+                        format!("it defines {} other top-level {definition}s", defined.len())
+                    } else {
+                        format!("its top-level {definition}s: {}", defined.join(", "))
+                    };
+                    format!(
+                        "define `{keyword} {}` at the top level of `{}` ({defined}), or fix the task's `name` or `filename`",
+                        task.name, task.filename
+                    )
+                }
+            },
+        };
+        diagnostic.with_help(help)
     };
     match task.kind {
         TaskKind::Artifact => {
@@ -168,7 +215,7 @@ fn check_task(
                 let help = module.function(&task.name).is_some().then_some(
                     "a function of that name exists; artifact tasks are classes (function tasks belong in `tasks.functions`)",
                 );
-                diagnostics.push(missing("artifact", "class", help));
+                diagnostics.push(missing("artifact", "class", help, module.class_names()));
             }
         }
         TaskKind::Function => {
@@ -177,11 +224,16 @@ fn check_task(
                     let help = module.class(&task.name).is_some().then_some(
                         "a class of that name exists; classes are artifact tasks (`tasks.artifacts`)",
                     );
-                    diagnostics.push(missing("function", "function", help));
+                    diagnostics.push(missing(
+                        "function",
+                        "function",
+                        help,
+                        module.function_names(),
+                    ));
                 }
                 return;
             };
-            check_signature(document, module, function, task, diagnostics);
+            check_signature(document, module, function, task, diagnostics, gaps);
         }
     }
 }
@@ -192,6 +244,7 @@ fn check_signature(
     function: &ruff_python_ast::StmtFunctionDef,
     task: &Task,
     diagnostics: &mut Vec<Diagnostic>,
+    gaps: &mut Vec<(String, Diagnostic)>,
 ) {
     let parameters = python::parameters(function);
     let takes_kwargs = parameters
@@ -213,8 +266,8 @@ fn check_signature(
         let span = document.span(&format!("{}/name", input.pointer));
         match named(&input.name) {
             None if takes_kwargs => {}
-            None => diagnostics.push(
-                Diagnostic::error(
+            None => {
+                let diagnostic = Diagnostic::error(
                     Code::DioptraSignatureMismatch,
                     format!(
                         "input `{}` of task `{}` is not a parameter of `{}()` in `{}`",
@@ -226,8 +279,14 @@ fn check_signature(
                     &module.file,
                     def_span,
                     "the function is defined here",
-                ),
-            ),
+                );
+                if input.required == Some(true) {
+                    // every invocation must pass it: the call always fails
+                    diagnostics.push(diagnostic);
+                } else {
+                    gaps.push((input.name.clone(), diagnostic));
+                }
+            }
             Some(parameter) => {
                 if !input.required.unwrap_or(false) && !parameter.has_default {
                     let how = if input.required.is_some() {

@@ -385,8 +385,19 @@ output_params = []
             ("missing-task-definition", 13, 8),
         ],
     );
-    // `extra` is not a parameter of load().
-    assert_reported(&codes, &[("signature-mismatch", 20, 64)]);
+    // `extra` is not a parameter of load(), but it is optional and no entrypoint passes it.
+    assert_reported(&codes, &[("unused-optional-input", 20, 64)]);
+    let missing = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DioptraMissingTaskDefinition)
+        .unwrap();
+    assert_eq!(
+        missing.help.as_deref(),
+        Some(
+            "define `def missing` at the top level of `tasks.py` (its top-level functions: load), or fix the task's `name` or `filename`"
+        )
+    );
     let unmatched = checked
         .diagnostics
         .iter()
@@ -408,8 +419,160 @@ output_params = []
     );
     assert_eq!(
         codes.iter().filter(|c| c.0 == "signature-mismatch").count(),
-        2,
+        1,
         "{codes:?}"
+    );
+}
+
+/// An optional input the function does not take is a warning while nothing passes it, an
+/// error where a step passes it (by keyword or by position), and always an error when it is
+/// required.
+#[test]
+fn optional_inputs_missing_from_the_signature() {
+    let toml = |required: &str| {
+        format!(
+            r#"
+[[plugins]]
+path = "plugins/io"
+
+[[plugins.tasks.functions]]
+filename = "tasks.py"
+name = "load"
+input_params = [{{ name = "path", type = "string", required = true }}, {{ name = "extra", type = "string"{required} }}]
+output_params = []
+
+[[entrypoints]]
+path = "run.yml"
+name = "run"
+plugins = ["io"]
+"#
+        )
+    };
+    let run = |toml: &str, graph: &str| {
+        let (_dir, checked) = check(&[
+            ("dioptra.toml", toml),
+            (
+                "plugins/io/tasks.py",
+                "def load(path):
+    return path
+",
+            ),
+            ("run.yml", graph),
+        ]);
+        checked
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.message.contains("`extra`"))
+            .collect::<Vec<_>>()
+    };
+    for required in ["", ", required = false"] {
+        let unpassed = run(&toml(required), "graph:\n  s:\n    load: {path: x}\n");
+        assert_eq!(unpassed.len(), 1, "{unpassed:?}");
+        assert_eq!(unpassed[0].code, Code::DioptraUnusedOptionalInput);
+        assert!(!unpassed[0].is_error());
+        assert!(
+            unpassed[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("no entrypoint of this file passes it")
+        );
+        for graph in [
+            "graph:\n  s:\n    load: {path: x, extra: y}\n",
+            "graph:\n  s:\n    load: [x, y]\n",
+        ] {
+            let passed = run(&toml(required), graph);
+            assert_eq!(passed.len(), 1, "{passed:?}");
+            assert_eq!(passed[0].code, Code::DioptraSignatureMismatch);
+            assert!(passed[0].is_error());
+            assert_eq!(
+                passed[0].notes,
+                vec![
+                    "step `s` of entrypoint `run` passes it: the call fails when the job runs"
+                        .to_string()
+                ]
+            );
+        }
+    }
+    let required = run(
+        &toml(", required = true"),
+        "graph:\n  s:\n    load: {path: x, extra: y}\n",
+    );
+    assert!(
+        required
+            .iter()
+            .any(|d| d.code == Code::DioptraSignatureMismatch && d.is_error()),
+        "{required:?}"
+    );
+}
+
+#[test]
+fn unknown_types_and_task_names_get_a_did_you_mean() {
+    let toml = r#"
+[[plugin_param_types]]
+name = "table"
+
+[[plugins]]
+path = "plugins/io"
+
+[[plugins.tasks.functions]]
+filename = "tasks.py"
+name = "lod"
+input_params = [{ name = "path", type = "strin", required = true }]
+output_params = [{ name = "data", type = "tabel" }, { name = "other", type = "zzz" }]
+
+[[plugins.tasks.artifacts]]
+filename = "tasks.py"
+name = "Saverr"
+output_params = []
+
+[[entrypoints]]
+path = "run.yml"
+name = "run"
+params = [{ name = "n", type = "flaot", default_value = "1.0" }, { name = "m", type = "text", default_value = "x" }]
+"#;
+    let (_dir, checked) = check(&[
+        ("dioptra.toml", toml),
+        ("plugins/io/tasks.py", TASKS_PY),
+        (
+            "run.yml",
+            "graph:
+  s:
+    load: [$n, $m]
+",
+        ),
+    ]);
+    let help = |needle: &str| {
+        checked
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no diagnostic about {needle}: {:?}", checked.diagnostics))
+            .help
+            .clone()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        help("type `strin`"),
+        "did you mean `string`? (or declare `strin` in `[[plugin_param_types]]`)"
+    );
+    assert_eq!(
+        help("type `tabel`"),
+        "did you mean `table`? (or declare `tabel` in `[[plugin_param_types]]`)"
+    );
+    assert!(help("type `zzz`").starts_with("declare it in `[[plugin_param_types]]`"));
+    assert_eq!(
+        help("type `flaot`"),
+        "did you mean `float`? entrypoint parameter types: string, float, integer, boolean, list, mapping"
+    );
+    assert!(help("type `text`").starts_with("use one of: "));
+    assert_eq!(
+        help("function task `lod`"),
+        "did you mean `load`? (a task's `name` is the name of its function)"
+    );
+    assert_eq!(
+        help("artifact task `Saverr`"),
+        "did you mean `Saver`? (a task's `name` is the name of its class)"
     );
 }
 

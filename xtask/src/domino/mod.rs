@@ -63,6 +63,7 @@ pub fn process(
     let root = &repository.root;
     let diagnostics = &mut report.diagnostics;
     let tag_override = context.config.tag_override(&repository.name);
+    let generator = context.config.generator(&repository.name);
 
     let config = reader
         .source(
@@ -127,6 +128,7 @@ pub fn process(
                 name,
                 &dependency_files,
                 python_schemas,
+                generator,
             )
         })
         .collect();
@@ -199,7 +201,7 @@ pub fn process(
         .or(config.version.clone())
         .unwrap_or_else(|| "None".into());
     let host = context.config.registry_host();
-    let base_image = context.config.domino_base_image();
+    let base_image = context.config.domino_base_image(&repository.name);
     let mut facts = DominoFacts {
         repository_name: repository_name.clone(),
         registry_name: config.registry_name.clone().unwrap_or_default(),
@@ -338,13 +340,27 @@ pub fn process(
             _ => pyrepr::dumps(&value).into_bytes(),
         };
         if context.mode == Mode::Check && !same {
-            report.diagnostics.push(stale_diagnostic(
-                repository,
-                reader,
-                &path,
-                committed.as_ref(),
-                &value,
-            ));
+            let mut diagnostic =
+                stale_diagnostic(repository, reader, &path, committed.as_ref(), &value);
+            if relative == COMPILED_METADATA
+                && let Some(old) = &committed
+                && matches_generator(
+                    reader,
+                    root,
+                    &pieces,
+                    source_url,
+                    python_schemas,
+                    generator.other(),
+                    old,
+                )
+            {
+                let other = generator.other();
+                diagnostic = diagnostic.with_help(format!(
+                    "committed files match {other} output; set `generator = \"{other}\"` in [workspace.metadata.pieces.repositories.{}] (or regenerate them with `cargo xtask build-all --only {}`)",
+                    repository.name, repository.name
+                ));
+            }
+            report.diagnostics.push(diagnostic);
         }
         report.outputs.push(if same {
             Output::current(path, bytes)
@@ -538,6 +554,47 @@ fn stale_diagnostic(
         (None, None) => diagnostic = diagnostic.at_path(shown),
     }
     diagnostic
+}
+
+/// Is `committed` exactly the compiled metadata `generator` would write? (Only the
+/// schemas differ between generators; schemas from `--schema-engine python` are
+/// pydantic's own and stay.)
+fn matches_generator(
+    reader: &Reader<'_>,
+    root: &Path,
+    pieces: &[Piece],
+    source_url: Option<&str>,
+    python_schemas: Option<&PythonSchemas>,
+    generator: crate::config::DominoGenerator,
+    committed: &Value,
+) -> bool {
+    let compiled: Map<String, Value> = pieces
+        .iter()
+        .map(|piece| {
+            let models_path = root.join("pieces").join(&piece.name).join("models.py");
+            let mut schemas = piece.schemas.clone();
+            if python_schemas.and_then(|p| p.get(&models_path)).is_none()
+                && let Ok(file) = reader.text(&models_path)
+            {
+                let (module, syntax) = crate::python::parse(&file);
+                if syntax.is_empty() {
+                    schemas = Some(models::model_schemas_for(&module, generator).0);
+                }
+            }
+            let other = Piece {
+                name: piece.name.clone(),
+                metadata: piece.metadata.clone(),
+                schemas,
+                dependency_files: Vec::new(),
+                diagnostics: Vec::new(),
+            };
+            (
+                piece.name.clone(),
+                compile::compiled_entry(&other, source_url),
+            )
+        })
+        .collect();
+    compile::first_difference(committed, &Value::Object(compiled), "").is_none()
 }
 
 /// A file of `dependencies/` that no piece uses (directly, through `-r`/`-c`,

@@ -51,6 +51,7 @@ pub fn check(
     name: &str,
     dependency_files: &BTreeSet<String>,
     python_schemas: Option<&PythonSchemas>,
+    generator: crate::config::DominoGenerator,
 ) -> Piece {
     let mut piece = Piece {
         name: name.to_string(),
@@ -126,8 +127,12 @@ pub fn check(
                 .with_help("the python schema engine imports models.py as the reference does"),
             ),
             None if syntax.is_empty() => {
-                let (schemas, model_diagnostics) =
-                    models::model_schemas_in(&module, &format!("{name}.models"), Some(&repo));
+                let (schemas, model_diagnostics) = models::model_schemas_in(
+                    &module,
+                    &format!("{name}.models"),
+                    Some(&repo),
+                    generator,
+                );
                 diagnostics.extend(model_diagnostics);
                 piece.schemas = Some(schemas);
             }

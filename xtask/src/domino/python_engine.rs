@@ -30,6 +30,7 @@ pub fn prepare(
     workspace: &Workspace,
     engine: SchemaEngine,
     repositories: &[Repository],
+    config: &crate::config::Config,
     progress: &Progress,
 ) -> Result<Option<PythonSchemas>, Diagnostic> {
     let mut folders: Vec<PathBuf> = repositories
@@ -62,13 +63,26 @@ pub fn prepare(
             "python"
         }
     ));
+    // The generators of the repositories imported (each pins its pydantic).
+    let mut generators: Vec<crate::config::DominoGenerator> = repositories
+        .iter()
+        .filter(|r| r.kind == RepositoryKind::Domino)
+        .filter(|r| folders.iter().any(|f| f.starts_with(&r.root)))
+        .map(|r| config.generator(&r.name))
+        .collect();
+    generators.sort();
+    generators.dedup();
     match run(&folders) {
         Ok(schemas) => {
-            if schemas.pydantic_version != "2.4.2" {
-                progress.log(format!(
-                    "warning: pydantic {} differs from 2.4.2, the version domino-py 0.9.4 pins; schemas may differ from the reference",
-                    schemas.pydantic_version
-                ));
+            for generator in generators {
+                if schemas.pydantic_version != generator.pydantic_version() {
+                    progress.log(format!(
+                        "warning: pydantic {} differs from {}, the version {generator} pins; schemas may differ from the reference (`{}`)",
+                        schemas.pydantic_version,
+                        generator.pydantic_version(),
+                        generator.requirement()
+                    ));
+                }
             }
             Ok(Some(schemas))
         }
@@ -80,7 +94,7 @@ pub fn prepare(
             Ok(None)
         }
         Err(message) => Err(Diagnostic::error(Code::EnvPython, message).with_help(
-            "install pydantic==2.4.2 (e.g. `pip install \"domino-py[cli]==0.9.4\"`) or point XTASK_PYTHON at a Python that has it",
+            "install the generator's pydantic (`pip install \"domino-py[cli]==0.9.4\"` for 2.4.2, `pip install \"domino-py-iisas[cli]==1.0.50\"` for 2.11.7) or point XTASK_PYTHON at a Python that has it",
         )),
     }
 }
@@ -104,8 +118,12 @@ fn needs_python(workspace: &Workspace, models_path: &Path) -> bool {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let repo = models::RepoModules::new(&reader, folder.parent().unwrap_or(folder));
-    let (_, diagnostics) =
-        models::model_schemas_in(&module, &format!("{name}.models"), Some(&repo));
+    let (_, diagnostics) = models::model_schemas_in(
+        &module,
+        &format!("{name}.models"),
+        Some(&repo),
+        crate::config::DominoGenerator::DominoPy,
+    );
     diagnostics.iter().any(|d| d.code == UNSUPPORTED)
 }
 

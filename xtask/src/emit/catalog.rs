@@ -258,7 +258,7 @@ mod tests {
             }
         }
         let reports = vec![domino, dioptra];
-        let graph = crate::graph::build(&reports, "base");
+        let graph = crate::graph::build(&reports, &|_| "base".to_string());
         assert_eq!(graph.environments.len(), 1);
         let value = catalog(
             &reports.iter().collect::<Vec<_>>(),

@@ -418,10 +418,9 @@ mod plan_tests {
                 )],
             ),
         ];
-        let graph = crate::graph::build(
-            &reports,
-            "ghcr.io/tauffer-consulting/domino-base-piece:latest",
-        );
+        let graph = crate::graph::build(&reports, &|_| {
+            "ghcr.io/tauffer-consulting/domino-base-piece:latest".to_string()
+        });
         assert_eq!(
             graph.environments.len(),
             1,

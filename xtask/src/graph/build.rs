@@ -10,7 +10,8 @@ use crate::paths::display_path;
 use crate::report::{Repository, RepositoryReport};
 
 /// Builds the graph from every repository's facts.
-pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
+/// `base_image` gives a repository's (by folder name) base image of generated Dockerfiles.
+pub fn build(reports: &[RepositoryReport], base_image: &dyn Fn(&str) -> String) -> MonorepoGraph {
     let mut graph = MonorepoGraph::default();
     // Images built in this monorepo, for `FROM` edges.
     let mut images: BTreeMap<String, NodeIndex> = BTreeMap::new();
@@ -182,7 +183,8 @@ pub fn build(reports: &[RepositoryReport], base_image: &str) -> MonorepoGraph {
         }
         for group in &facts.groups {
             let group_node = graph.index[&format!("group:{}/{}", repo.display, group.name)];
-            let environment = environments::environment_of(&repo.root, facts, group, base_image);
+            let environment =
+                environments::environment_of(&repo.root, facts, group, &base_image(&repo.name));
             let key = (repo.display.clone(), group.name.clone());
             match environment {
                 Ok(Some(environment)) => {

@@ -53,7 +53,7 @@ fn type_cycles_are_left_to_the_dioptra_module() {
         "p",
         &[("x", &["y"]), ("y", &["z"]), ("z", &["x"]), ("w", &[])],
     )];
-    let graph = build(&reports, "base");
+    let graph = build(&reports, &|_| "base".to_string());
     assert!(graph.diagnostics.is_empty(), "{:?}", graph.diagnostics);
     // ... but the edges are in the graph.
     assert!(graph.sorted_edges().len() >= 3);
@@ -112,7 +112,7 @@ fn requirement_include_cycles_print_their_whole_path() {
             ..DominoFacts::default()
         }),
     )];
-    let graph = build(&reports, "base");
+    let graph = build(&reports, &|_| "base".to_string());
     let cycles: Vec<&Diagnostic> = graph
         .diagnostics
         .iter()
@@ -155,7 +155,7 @@ fn colliding_image_tags_are_errors() {
 fn renders_are_sorted_and_complete() {
     let dir = tempfile::tempdir().unwrap();
     let reports = vec![dioptra(&dir.path().join("a"), "p", &[("x", &[])])];
-    let graph = build(&reports, "base");
+    let graph = build(&reports, &|_| "base".to_string());
     let dot = render(&graph, GraphFormat::Dot, &[]);
     assert!(
         dot.contains("(plugin)") && dot.contains("(parameter-type)"),

@@ -365,6 +365,18 @@ impl PythonModule {
             })
             .collect()
     }
+
+    /// Names of the top-level functions, in source order.
+    pub fn function_names(&self) -> Vec<&str> {
+        self.module
+            .body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::FunctionDef(function) => Some(function.name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// A method defined directly in a class body.

@@ -3,7 +3,7 @@
 //! combinations (with a note naming the combinations a diagnostic occurs in,
 //! unless it occurs in all).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -31,6 +31,9 @@ pub(super) struct Checker<'a, 'i> {
     pub(super) used_globals: BTreeSet<String>,
     pub(super) missing_globals: BTreeSet<String>,
     pub(super) used_tasks: BTreeSet<(String, String)>,
+    /// (plugin, task, input) given a value by a step (positionally or by keyword) -> the
+    /// first such step.
+    pub(super) passed_inputs: BTreeMap<(String, String, String), String>,
     /// Note added to diagnostics of the current swap combination.
     pub(super) combination: Option<String>,
 }
@@ -57,6 +60,7 @@ impl<'a, 'i> Checker<'a, 'i> {
             used_globals: BTreeSet::new(),
             missing_globals: BTreeSet::new(),
             used_tasks: BTreeSet::new(),
+            passed_inputs: BTreeMap::new(),
             combination: None,
         }
     }

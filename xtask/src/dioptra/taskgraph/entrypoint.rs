@@ -304,6 +304,7 @@ pub fn check_entrypoint(input: &EntrypointInput<'_>) -> GraphOutcome {
         .filter(|t| input.types.get(t).is_some())
         .collect();
     outcome.used_tasks = std::mem::take(&mut checker.used_tasks);
+    outcome.passed_inputs = std::mem::take(&mut checker.passed_inputs);
     outcome.diagnostics = checker.diagnostics;
     outcome
 }

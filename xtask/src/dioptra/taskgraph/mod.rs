@@ -17,7 +17,7 @@ mod steps;
 mod tests;
 mod yaml;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -88,4 +88,6 @@ pub struct GraphOutcome {
     /// (plugin, task)
     pub used_tasks: BTreeSet<(String, String)>,
     pub used_types: BTreeSet<String>,
+    /// (plugin, task, input) that a step gives a value -> the first such step.
+    pub passed_inputs: BTreeMap<(String, String, String), String>,
 }

@@ -633,6 +633,11 @@ Code::DioptraInvalidInvocation,
         for (index, input) in task.inputs.iter().enumerate() {
             let present = step.positional.len() > index
                 || step.keywords.iter().any(|(k, _, _)| k == &input.name);
+            if present {
+                self.passed_inputs
+                    .entry((task.plugin.clone(), task.name.clone(), input.name.clone()))
+                    .or_insert_with(|| name.to_string());
+            }
             if input.required && !present {
                 self.report(
 Code::DioptraMissingRequiredArgument,

@@ -66,6 +66,7 @@ use ruff_python_ast::Expr;
 use serde_json::{Map, Value};
 
 use crate::codes::Code;
+pub use crate::config::DominoGenerator;
 use crate::diagnostics::Diagnostic;
 use crate::python::{self, PythonModule, span_of};
 use crate::source::{SourceFile, Span};
@@ -89,8 +90,8 @@ pub struct ModelSchemas {
     pub secrets: Option<Value>,
 }
 
-/// `domino/models/output_modifier.py` of domino-py 0.9.4, verbatim: what
-/// `from domino.models import ...` brings in.
+/// `domino/models/output_modifier.py` of domino-py 0.9.4 (the same in domino-py-iisas
+/// 1.0.50), verbatim: what `from domino.models import ...` brings in.
 const DOMINO_MODELS_SOURCE: &str = r#"from pydantic import BaseModel, Field
 from enum import Enum
 
@@ -130,19 +131,31 @@ class OutputModifierModel(BaseModel):
 "#;
 
 /// Static equivalent of pydantic 2.4.2 `InputModel.model_json_schema()` etc. for one
-/// models.py. A missing `InputModel`/`OutputModel` is a `domino::missing-model-class` error;
-/// anything not understood is a `domino::unsupported-model-construct` error at that node, and
-/// that schema is `None`.
+/// models.py (domino-py 0.9.4) that imports no module of its repository.
 pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
-    model_schemas_in(module, "models", None)
+    model_schemas_in(module, "models", None, DominoGenerator::DominoPy)
 }
 
-/// [`model_schemas`] of a models.py imported as `name` (`<Name>Piece.models`), whose
-/// imports of other modules of the repository are followed in `repo`.
+/// [`model_schemas`] as the pydantic version of `generator` gives them.
+pub fn model_schemas_for(
+    module: &PythonModule,
+    generator: DominoGenerator,
+) -> (ModelSchemas, Vec<Diagnostic>) {
+    model_schemas_in(module, "models", None, generator)
+}
+
+/// Static equivalent of `InputModel.model_json_schema()` etc. for a models.py imported as
+/// `name` (`<Name>Piece.models`), whose imports of other modules of the repository are
+/// followed in `repo`, as the pydantic version of `generator` gives them (2.4.2 for
+/// domino-py, 2.11.7 for domino-py-iisas; the flavor in schema.rs holds the differences).
+/// A missing `InputModel`/`OutputModel` is a `domino::missing-model-class` error;
+/// anything not understood is a `domino::unsupported-model-construct` error at that node, and
+/// that schema is `None`.
 pub fn model_schemas_in(
     module: &PythonModule,
     name: &str,
     repo: Option<&RepoModules<'_>>,
+    generator: DominoGenerator,
 ) -> (ModelSchemas, Vec<Diagnostic>) {
     let builtin_file = SourceFile::new(
         "domino/models/output_modifier.py".into(),
@@ -185,8 +198,9 @@ pub fn model_schemas_in(
             }
             return None;
         };
-        let mut generator = Generator::new(&ctx);
-        match generator.top_level((0, class)) {
+        let mut schema_generator = Generator::new(&ctx);
+        schema_generator.flavor = generator;
+        match schema_generator.top_level((0, class)) {
             Ok(schema) => Some(schema),
             Err(error) => {
                 let key = (error.module, error.span.start, error.what.clone());
@@ -403,6 +417,8 @@ struct Generator<'c, 'a> {
     visiting: Vec<ClassKey<'a>>,
     models: HashMap<usize, Rc<ModelDef<'a>>>,
     depth: usize,
+    /// Whose pydantic the schema follows.
+    flavor: DominoGenerator,
 }
 
 impl<'c, 'a> Generator<'c, 'a> {
@@ -414,6 +430,7 @@ impl<'c, 'a> Generator<'c, 'a> {
             visiting: Vec::new(),
             models: HashMap::new(),
             depth: 0,
+            flavor: DominoGenerator::DominoPy,
         }
     }
 }

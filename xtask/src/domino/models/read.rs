@@ -57,8 +57,18 @@ impl<'c, 'a> Generator<'c, 'a> {
         Ok(match self.enum_mixin(key)? {
             Some("str") => Some("string"),
             Some("int") => Some("integer"),
+            // pydantic 2.4.2 names the float mixin's type "numeric"; 2.11.7 "number".
+            Some("float") if self.flavor == crate::config::DominoGenerator::DominoPyIisas => {
+                Some("number")
+            }
             Some("float") => Some("numeric"),
-            _ if values.len() > 1 => json_type_of_all(values),
+            // pydantic 2.4.2 writes a one-member plain enum as a `const` without a
+            // type; 2.11.7 as an `enum` with the type of its value.
+            _ if values.len() > 1
+                || self.flavor == crate::config::DominoGenerator::DominoPyIisas =>
+            {
+                json_type_of_all(values)
+            }
             _ => None,
         })
     }

@@ -1,5 +1,19 @@
 //! Building the JSON schema of a model as pydantic 2.4.2 does: properties and `required`,
 //! types and constraints, titles and descriptions, `$defs` and `$ref`s, key order.
+//!
+//! With the `domino-py-iisas` generator, as pydantic 2.11.7 does instead (found by running
+//! both on `tests/domino-models/cases`; goldens in `golden-iisas/`):
+//! - a `$ref` keeps its sibling keys (`default`, `description`, ...) instead of moving into
+//!   `allOf: [{$ref}]`, and siblings equal to the referenced schema's are dropped also next
+//!   to a `default` (a field `description` equal to the enum's docstring goes);
+//! - the members of a `default` (and of lists in it) keep their order (not sorted);
+//! - an enum always has `enum: [...]` (also with one member, where 2.4.2 gives `const`);
+//! - a `Literal` has a `type` also with one value;
+//! - `dict[str, Any]` (and bare `dict`) gives `additionalProperties: true`; keys with a
+//!   `$ref` or constraints give `propertyNames`;
+//! - integer bounds of a float field stay integers (`ge=0` -> `minimum: 0`, not `0.0`).
+
+use crate::config::DominoGenerator;
 
 use serde_json::{Map, Value, json};
 
@@ -26,7 +40,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 Value::Object(std::mem::take(&mut self.defs)),
             );
         }
-        Ok(sort_schema(Value::Object(schema), None))
+        Ok(sort_schema(Value::Object(schema), None, self.flavor))
     }
 
     fn model_schema(&mut self, key: ClassKey<'a>) -> R<Map<String, Value>> {
@@ -60,8 +74,9 @@ impl<'c, 'a> Generator<'c, 'a> {
         default: Option<Value>,
         field: &FieldDef<'a>,
     ) -> Map<String, Value> {
+        let v2_11 = self.flavor == DominoGenerator::DominoPyIisas;
         if let Some(value) = default {
-            if schema.contains_key("$ref") {
+            if schema.contains_key("$ref") && !v2_11 {
                 let mut wrapped = Map::new();
                 wrapped.insert("allOf".into(), json!([Value::Object(schema)]));
                 wrapped.insert("default".into(), value);
@@ -96,7 +111,7 @@ impl<'c, 'a> Generator<'c, 'a> {
             if let Some(Value::Object(target)) = self.defs.get(name) {
                 schema.retain(|k, v| k == "$ref" || target.get(k) != Some(v));
             }
-            if schema.len() > 1 {
+            if schema.len() > 1 && !v2_11 {
                 schema.remove("$ref");
                 let mut wrapped = Map::new();
                 wrapped.insert("allOf".into(), json!([{ "$ref": reference }]));
@@ -157,7 +172,7 @@ impl<'c, 'a> Generator<'c, 'a> {
         if let Some(kind) = self.enum_json_type(key, &values)? {
             schema.insert("type".into(), json!(kind));
         }
-        if values.len() == 1 {
+        if values.len() == 1 && self.flavor == DominoGenerator::DominoPy {
             schema.insert("const".into(), values[0].clone());
         } else {
             schema.insert("enum".into(), Value::Array(values));
@@ -193,7 +208,7 @@ impl<'c, 'a> Generator<'c, 'a> {
             Ty::Dict(keys, values) => {
                 reject(constraints, module, &[])?;
                 schema.insert("type".into(), json!("object"));
-                let keys = self.ty_schema(keys, &[], field)?;
+                let mut keys = self.ty_schema(keys, &[], field)?;
                 if keys.contains_key("pattern") {
                     return Err(Unsupported {
                         module,
@@ -205,6 +220,19 @@ impl<'c, 'a> Generator<'c, 'a> {
                 values.remove("title");
                 if !values.is_empty() {
                     schema.insert("additionalProperties".into(), Value::Object(values));
+                } else if self.flavor == DominoGenerator::DominoPyIisas {
+                    // `dict[str, Any]`: any key, any value
+                    schema.insert("additionalProperties".into(), json!(true));
+                }
+                if self.flavor == DominoGenerator::DominoPyIisas {
+                    let reference = keys.contains_key("$ref");
+                    if !reference {
+                        keys.remove("title");
+                    }
+                    if reference || keys.get("type") == Some(&json!("string")) && keys.len() > 1 {
+                        keys.remove("type");
+                        schema.insert("propertyNames".into(), Value::Object(keys));
+                    }
                 }
             }
             Ty::Model(key) => {
@@ -216,7 +244,7 @@ impl<'c, 'a> Generator<'c, 'a> {
                 return self.def_ref(*key, Kind::Enum, &field.span, module);
             }
             Ty::Union(members) => return self.union_schema(members, constraints, field),
-            leaf => return leaf_schema(leaf, constraints, module),
+            leaf => return leaf_schema(leaf, constraints, module, self.flavor),
         }
         Ok(schema)
     }
@@ -336,6 +364,7 @@ fn leaf_schema(
     ty: &Ty<'_>,
     constraints: &[(&'static str, Value, Span)],
     module: usize,
+    flavor: DominoGenerator,
 ) -> R<Map<String, Value>> {
     let mut schema = Map::new();
     match ty {
@@ -376,8 +405,8 @@ fn leaf_schema(
                 };
                 schema.insert(key.into(), v.clone());
             }
-            if !is_int {
-                // pydantic validates the bounds of a float field as floats
+            if !is_int && flavor == DominoGenerator::DominoPy {
+                // pydantic 2.4.2 validates the bounds of a float field as floats
                 for value in schema.values_mut() {
                     if let Some(i) = value.as_i64() {
                         *value = json!(i as f64);
@@ -420,9 +449,13 @@ fn leaf_schema(
                 schema.insert("const".into(), values[0].clone());
             } else {
                 schema.insert("enum".into(), Value::Array(values.clone()));
-                if let Some(kind) = json_type_of_all(values) {
-                    schema.insert("type".into(), json!(kind));
-                }
+            }
+            // 2.11 types a single value too (`Literal[None]`, typed "null" there, is not
+            // read statically)
+            if (values.len() > 1 || flavor == DominoGenerator::DominoPyIisas)
+                && let Some(kind) = json_type_of_all(values)
+            {
+                schema.insert("type".into(), json!(kind));
             }
         }
         // the types that hold types: `Generator::ty_schema`
@@ -497,23 +530,32 @@ pub(super) fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
 }
 
 /// pydantic 2.4.2 `_sort_json_schema`: keys sorted at every level except the members of
-/// `properties`.
-fn sort_schema(value: Value, parent_key: Option<&str>) -> Value {
+/// `properties`. pydantic 2.11.7 `GenerateJsonSchema.sort`: nor those of `default`, and
+/// list items keep the key of their list (the objects in a `default` list stay unsorted).
+fn sort_schema(value: Value, parent_key: Option<&str>, flavor: DominoGenerator) -> Value {
+    let v2_11 = flavor == DominoGenerator::DominoPyIisas;
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            if parent_key != Some("properties") {
+            let keep = parent_key == Some("properties") || v2_11 && parent_key == Some("default");
+            if !keep {
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
             }
             let mut out = Map::new();
             for (key, value) in entries {
-                let value = sort_schema(value, Some(&key));
+                let value = sort_schema(value, Some(&key), flavor);
                 out.insert(key, value);
             }
             Value::Object(out)
         }
         Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| sort_schema(v, None)).collect())
+            let parent_key = if v2_11 { parent_key } else { None };
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| sort_schema(v, parent_key, flavor))
+                    .collect(),
+            )
         }
         other => other,
     }

@@ -59,7 +59,10 @@ fn pretty_diff(expected: &str, actual: &str) -> String {
 /// `pieces/` (one `<X>Piece/models.py`, or `MainPiece/models.py`, and the modules it
 /// imports), read as the reference
 /// imports `<X>Piece.models`. Also gives the Python files of the case.
-fn read_case(case: &Path) -> (ModelSchemas, Vec<Diagnostic>, Vec<Arc<SourceFile>>) {
+fn read_case(
+    case: &Path,
+    generator: DominoGenerator,
+) -> (ModelSchemas, Vec<Diagnostic>, Vec<Arc<SourceFile>>) {
     let name = case
         .file_stem()
         .and_then(|s| s.to_str())
@@ -68,7 +71,7 @@ fn read_case(case: &Path) -> (ModelSchemas, Vec<Diagnostic>, Vec<Arc<SourceFile>
         let file = SourceFile::read(case, name.to_string()).expect("readable case");
         let (module, syntax) = python::parse(&file);
         assert!(syntax.is_empty(), "{name}: syntax errors");
-        let (schemas, diagnostics) = model_schemas(&module);
+        let (schemas, diagnostics) = model_schemas_for(&module, generator);
         return (schemas, diagnostics, vec![file]);
     }
     let workspace = crate::input::Workspace::new(case);
@@ -96,8 +99,12 @@ fn read_case(case: &Path) -> (ModelSchemas, Vec<Diagnostic>, Vec<Arc<SourceFile>
     let (module, syntax) = python::parse(&file);
     assert!(syntax.is_empty(), "{name}: syntax errors");
     let repo = RepoModules::new(&reader, case);
-    let (schemas, diagnostics) =
-        model_schemas_in(&module, &format!("{}.models", pieces[0]), Some(&repo));
+    let (schemas, diagnostics) = model_schemas_in(
+        &module,
+        &format!("{}.models", pieces[0]),
+        Some(&repo),
+        generator,
+    );
     let sources = python_files(case)
         .iter()
         .filter_map(|path| reader.text(path).ok())
@@ -125,7 +132,21 @@ fn python_files(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn corpus_matches_pydantic_goldens() {
+    corpus_matches(DominoGenerator::DominoPy, "golden");
+}
+
+/// The same cases against pydantic 2.11.7 (domino-py-iisas), byte for byte as
+/// `json.dump(indent=4)` writes them.
+#[test]
+fn corpus_matches_pydantic_2_11_goldens() {
+    corpus_matches(DominoGenerator::DominoPyIisas, "golden-iisas");
+}
+
+fn corpus_matches(generator: DominoGenerator, golden_dir: &str) {
     let root = corpus();
+    if !root.join(golden_dir).is_dir() && std::env::var_os("DOMINO_MODELS_CORPUS").is_some() {
+        return;
+    }
     let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("cases"))
         .expect("cases folder")
         .filter_map(Result::ok)
@@ -144,7 +165,7 @@ fn corpus_matches_pydantic_goldens() {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let golden_path = root.join("golden").join(format!("{name}.json"));
+        let golden_path = root.join(golden_dir).join(format!("{name}.json"));
         let golden: Value = match std::fs::read_to_string(&golden_path)
             .map_err(|e| e.to_string())
             .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
@@ -155,7 +176,7 @@ fn corpus_matches_pydantic_goldens() {
                 continue;
             }
         };
-        let (schemas, diagnostics, sources) = read_case(case);
+        let (schemas, diagnostics, sources) = read_case(case, generator);
         let expect_unsupported = name.starts_with("unsupported_");
         if expect_unsupported {
             // the lines marked `# unsupported` are exactly where the diagnostics point
@@ -212,6 +233,22 @@ fn corpus_matches_pydantic_goldens() {
             ));
             continue;
         }
+        if !expect_unsupported && generator == DominoGenerator::DominoPyIisas {
+            // byte for byte: the file as `json.dump(indent=4)` wrote it
+            let ours = json!({
+                "input_schema": schemas.input,
+                "output_schema": schemas.output,
+                "secrets_schema": schemas.secrets,
+            });
+            let expected = std::fs::read_to_string(&golden_path).unwrap_or_default();
+            let actual = crate::pyrepr::dumps(&ours);
+            if expected == actual {
+                identical += 1;
+            } else {
+                failures.push(format!("{name}: {}", pretty_diff(&expected, &actual)));
+            }
+            continue;
+        }
         let mut ok = true;
         for (slot, ours) in [
             ("input_schema", &schemas.input),
@@ -238,8 +275,9 @@ fn corpus_matches_pydantic_goldens() {
         }
     }
     eprintln!(
-        "{identical} of {} fixture models byte-identical to pydantic 2.4.2",
-        cases.len()
+        "{identical} of {} fixture models byte-identical to pydantic {}",
+        cases.len(),
+        generator.pydantic_version()
     );
     assert!(
         failures.is_empty(),

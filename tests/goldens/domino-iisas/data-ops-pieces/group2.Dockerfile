@@ -1,0 +1,4 @@
+FROM ghcr.io/iisas/domino-base-piece:latest
+COPY config.toml domino/pieces_repository/
+COPY pieces domino/pieces_repository/pieces
+COPY .domino domino/pieces_repository/.domino
