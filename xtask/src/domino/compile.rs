@@ -250,6 +250,30 @@ pub fn first_difference(
     generated: &Value,
     pointer: &str,
 ) -> Option<(String, String)> {
+    // The common case, an up-to-date file, allocates nothing.
+    if identical(committed, generated) {
+        return None;
+    }
+    difference_at(committed, generated, pointer)
+}
+
+/// Equal values with object keys in the same order.
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && identical(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| identical(x, y))
+        }
+        _ => a == b,
+    }
+}
+
+fn difference_at(committed: &Value, generated: &Value, pointer: &str) -> Option<(String, String)> {
     let child_of = |key: &str| format!("{pointer}/{}", crate::doc::escape_pointer_segment(key));
     match (committed, generated) {
         (Value::Object(a), Value::Object(b)) => {
@@ -261,7 +285,7 @@ pub fn first_difference(
                         return Some((pointer.to_string(), text));
                     }
                     Some(old) => {
-                        if let Some(d) = first_difference(old, value, &child) {
+                        if let Some(d) = difference_at(old, value, &child) {
                             return Some(d);
                         }
                     }
@@ -285,7 +309,7 @@ pub fn first_difference(
             .iter()
             .zip(b)
             .enumerate()
-            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}"))),
+            .find_map(|(i, (x, y))| difference_at(x, y, &format!("{pointer}/{i}"))),
         _ if committed == generated => None,
         _ => Some((
             pointer.to_string(),

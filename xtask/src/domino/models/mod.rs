@@ -130,6 +130,19 @@ class OutputModifierModel(BaseModel):
     )
 "#;
 
+/// domino-py's own `domino.models`, parsed once per run.
+fn builtin_module() -> &'static PythonModule {
+    static BUILTIN: std::sync::OnceLock<PythonModule> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let file = SourceFile::new(
+            "domino/models/output_modifier.py".into(),
+            "<domino-py>/domino/models/output_modifier.py".into(),
+            DOMINO_MODELS_SOURCE.into(),
+        );
+        python::parse(&file).0
+    })
+}
+
 /// Static equivalent of pydantic 2.4.2 `InputModel.model_json_schema()` etc. for one
 /// models.py (domino-py 0.9.4) that imports no module of its repository.
 pub fn model_schemas(module: &PythonModule) -> (ModelSchemas, Vec<Diagnostic>) {
@@ -157,12 +170,7 @@ pub fn model_schemas_in(
     repo: Option<&RepoModules<'_>>,
     generator: DominoGenerator,
 ) -> (ModelSchemas, Vec<Diagnostic>) {
-    let builtin_file = SourceFile::new(
-        "domino/models/output_modifier.py".into(),
-        "<domino-py>/domino/models/output_modifier.py".into(),
-        DOMINO_MODELS_SOURCE.into(),
-    );
-    let (builtin, _) = python::parse(&builtin_file);
+    let builtin = builtin_module();
     let (loaded, not_followed) = match repo {
         Some(repo) => imports::load_imports(module, name, false, repo),
         None => Default::default(),
