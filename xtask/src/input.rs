@@ -182,7 +182,11 @@ struct ReadLog {
 }
 
 impl ReadLog {
+    /// Records a read (in the tests only: the log of a large run is large).
     fn count(&self, path: &Path) {
+        if !cfg!(test) {
+            return;
+        }
         *self
             .counts
             .lock()
@@ -307,17 +311,25 @@ impl Workspace {
 
     /// The real path of a file (its folders and the file itself resolved),
     /// refused when it is outside the trusted folders.
-    fn contained(&self, path: &Path) -> Result<PathBuf, ReadError> {
+    ///
+    /// Also gives the file's own `lstat` when it was not a link (the read
+    /// checks it before opening, without asking again).
+    fn contained(&self, path: &Path) -> Result<(PathBuf, Option<std::fs::Metadata>), ReadError> {
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
             return Err(ReadError::NotARegularFile("a folder"));
         };
         let real_parent = self.real_dir(parent).ok_or(ReadError::NotFound)?;
         let mut real = real_parent.join(name);
-        if std::fs::symlink_metadata(&real).is_ok_and(|m| m.file_type().is_symlink()) {
+        let mut metadata = std::fs::symlink_metadata(&real).ok();
+        if metadata
+            .as_ref()
+            .is_some_and(|m| m.file_type().is_symlink())
+        {
             real = std::fs::canonicalize(&real).map_err(|err| io_error(&err))?;
+            metadata = None;
         }
         if self.is_trusted(&real) {
-            Ok(real)
+            Ok((real, metadata))
         } else {
             Err(ReadError::Outside { real })
         }
@@ -325,9 +337,9 @@ impl Workspace {
 
     /// Reads one file from disk: contained, regular, within the size limit.
     fn read_contained(&self, path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
-        let real = self.contained(path)?;
+        let (real, metadata) = self.contained(path)?;
         self.log.count(path);
-        read_regular_file(&real, limit)
+        read_checked_file(&real, limit, metadata)
     }
 
     /// A reader for the files of one repository (cached while it lives).
@@ -346,7 +358,8 @@ impl Workspace {
             .get(&path, || self.read_contained(&path, self.max_file_size))
     }
 
-    /// How often each file was read from disk so far (absolute paths).
+    /// How often each file was read from disk so far (absolute paths; recorded
+    /// in the unit tests only, which check that every input is read once).
     pub fn read_counts(&self) -> BTreeMap<PathBuf, usize> {
         let counts = self.log.counts.lock().unwrap_or_else(|e| e.into_inner());
         counts
@@ -669,7 +682,19 @@ fn walk(root: &Path, skip_dir: &dyn Fn(&str) -> bool, keep_file: &dyn Fn(&str) -
 /// final symbolic link is refused). Anything else is refused before it is
 /// opened for reading (a FIFO would block, a device never ends).
 fn read_regular_file(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), ReadError> {
-    let metadata = std::fs::symlink_metadata(path).map_err(|err| io_error(&err))?;
+    read_checked_file(path, limit, None)
+}
+
+/// [`read_regular_file`], given the path's `lstat` when it is known already.
+fn read_checked_file(
+    path: &Path,
+    limit: u64,
+    metadata: Option<std::fs::Metadata>,
+) -> Result<(Vec<u8>, bool), ReadError> {
+    let metadata = match metadata {
+        Some(metadata) => metadata,
+        None => std::fs::symlink_metadata(path).map_err(|err| io_error(&err))?,
+    };
     check_metadata(&metadata, limit)?;
     let file = open_nonblocking(path).map_err(|err| io_error(&err))?;
     // The file may have been replaced between the two looks.
