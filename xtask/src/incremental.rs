@@ -102,9 +102,9 @@ pub enum Freshness {
 /// invalidates every fingerprint), with the crate version as a fallback.
 pub fn tool_identity() -> &'static str {
     static IDENTITY: OnceLock<String> = OnceLock::new();
-    IDENTITY.get_or_init(|| match crate::input::tool_executable() {
-        Some(bytes) => blake3::hash(&bytes).to_hex().to_string(),
-        None => env!("CARGO_PKG_VERSION").to_string(),
+    IDENTITY.get_or_init(|| {
+        crate::input::tool_executable_hash()
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string())
     })
 }
 
@@ -437,12 +437,7 @@ pub fn record(
     let outputs: BTreeMap<PathBuf, String> = report
         .outputs
         .iter()
-        .map(|o| {
-            (
-                absolute(&o.path),
-                blake3::hash(&o.bytes).to_hex().to_string(),
-            )
-        })
+        .map(|o| (absolute(&o.path), o.content_hash()))
         .collect();
     let root = absolute(&repository.root);
     let mut input_stamps: BTreeMap<PathBuf, Stamp> = inputs

@@ -472,13 +472,27 @@ pub fn read_manifest(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
     Ok(SourceFile::new(path, display, text))
 }
 
-/// The bytes of the running executable (the tool's identity for incremental
-/// builds), if it can be read.
-pub fn tool_executable() -> Option<Vec<u8>> {
+/// The BLAKE3 hash of the running executable (the tool's identity for
+/// incremental builds), if it can be read; read in pieces, not held whole.
+pub fn tool_executable_hash() -> Option<String> {
+    use std::io::Read as _;
     let exe = std::fs::canonicalize(std::env::current_exe().ok()?).ok()?;
-    read_regular_file(&exe, u64::MAX)
-        .ok()
-        .map(|(bytes, _)| bytes)
+    let metadata = std::fs::symlink_metadata(&exe).ok()?;
+    check_metadata(&metadata, u64::MAX).ok()?;
+    let mut file = open_nonblocking(&exe).ok()?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(hasher.finalize().to_hex().to_string())
 }
 
 /// Reads the files of one repository (and, through the workspace, the shared

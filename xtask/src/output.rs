@@ -45,6 +45,9 @@ pub struct Output {
     /// input gateway in this run): writing it is a no-op, and it is not read
     /// again to find out.
     pub current: bool,
+    /// The bytes' BLAKE3 hash, kept when the bytes of a current file were let go
+    /// ([`Output::release_current_bytes`]).
+    hash: Option<String>,
 }
 
 impl Output {
@@ -58,6 +61,23 @@ impl Output {
             path: path.into(),
             bytes,
             current: false,
+            hash: None,
+        }
+    }
+
+    /// The BLAKE3 hash (hex) of the bytes.
+    pub fn content_hash(&self) -> String {
+        self.hash
+            .clone()
+            .unwrap_or_else(|| blake3::hash(&self.bytes).to_hex().to_string())
+    }
+
+    /// A current file is never written: its bytes are let go (its hash is
+    /// kept), so a large run does not hold every repository's generated files.
+    pub fn release_current_bytes(&mut self) {
+        if self.current && self.hash.is_none() {
+            self.hash = Some(self.content_hash());
+            self.bytes = Arc::new(Vec::new());
         }
     }
 

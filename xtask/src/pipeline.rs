@@ -249,12 +249,15 @@ fn analyze_workspace(
                     }
                     _ => (None, Freshness::Untracked),
                 };
-                let report = cached.unwrap_or_else(|| match repository.kind {
+                let mut report = cached.unwrap_or_else(|| match repository.kind {
                     RepositoryKind::Domino => {
                         domino::process(repository, &reader, &context, python_schemas.as_ref())
                     }
                     RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
                 });
+                for output in &mut report.outputs {
+                    output.release_current_bytes();
+                }
                 progress.step(&repository.name);
                 let tracking = inputs.map(|inputs| Tracking { freshness, inputs });
                 (report, tracking)
