@@ -133,36 +133,63 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Any execute bit is set (Unix).
     pub executable: bool,
-    bytes: Vec<u8>,
-    text: OnceLock<Result<Arc<SourceFile>, ReadError>>,
+    content: Content,
     hash: OnceLock<String>,
 }
 
+/// A file's bytes are held once: as its text when they are UTF-8.
+#[derive(Debug)]
+enum Content {
+    Text(Arc<SourceFile>),
+    Bytes {
+        bytes: Vec<u8>,
+        /// Where the bytes stop being UTF-8.
+        not_utf8_at: usize,
+    },
+}
+
 impl InputFile {
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    fn new(path: &Path, executable: bool, bytes: Vec<u8>) -> Self {
+        let content = match String::from_utf8(bytes) {
+            Ok(text) => Content::Text(SourceFile::new(
+                path.to_path_buf(),
+                display_path(path),
+                text,
+            )),
+            Err(err) => Content::Bytes {
+                not_utf8_at: err.utf8_error().valid_up_to(),
+                bytes: err.into_bytes(),
+            },
+        };
+        InputFile {
+            path: path.to_path_buf(),
+            executable,
+            content,
+            hash: OnceLock::new(),
+        }
     }
 
-    /// The file as UTF-8 text (decoded once).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.content {
+            Content::Text(file) => file.text.as_bytes(),
+            Content::Bytes { bytes, .. } => bytes,
+        }
+    }
+
+    /// The file as UTF-8 text.
     pub fn text(&self) -> Result<Arc<SourceFile>, ReadError> {
-        self.text
-            .get_or_init(|| match std::str::from_utf8(&self.bytes) {
-                Ok(text) => Ok(SourceFile::new(
-                    self.path.clone(),
-                    display_path(&self.path),
-                    text.to_string(),
-                )),
-                Err(err) => Err(ReadError::NotUtf8 {
-                    offset: err.valid_up_to(),
-                }),
-            })
-            .clone()
+        match &self.content {
+            Content::Text(file) => Ok(Arc::clone(file)),
+            Content::Bytes { not_utf8_at, .. } => Err(ReadError::NotUtf8 {
+                offset: *not_utf8_at,
+            }),
+        }
     }
 
     /// blake3 of the bytes, hex (computed once).
     pub fn hash(&self) -> &str {
         self.hash
-            .get_or_init(|| blake3::hash(&self.bytes).to_hex().to_string())
+            .get_or_init(|| blake3::hash(self.bytes()).to_hex().to_string())
     }
 }
 
@@ -213,15 +240,7 @@ impl FileCache {
             Arc::clone(cells.entry(path.to_path_buf()).or_default())
         };
         cell.get_or_init(|| {
-            read().map(|(bytes, executable)| {
-                Arc::new(InputFile {
-                    path: path.to_path_buf(),
-                    executable,
-                    bytes,
-                    text: OnceLock::new(),
-                    hash: OnceLock::new(),
-                })
-            })
+            read().map(|(bytes, executable)| Arc::new(InputFile::new(path, executable, bytes)))
         })
         .clone()
     }

@@ -68,19 +68,25 @@ pub struct SourceFile {
     /// always with `/` separators.
     pub display: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts (computed when a position is first asked for).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<SourceFile> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Arc::new(SourceFile {
             path,
             display,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
         })
     }
 
@@ -103,11 +109,11 @@ impl SourceFile {
     /// The 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_index = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = self.line_starts[line_index];
+        let line_start = self.line_starts()[line_index];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
@@ -117,10 +123,10 @@ impl SourceFile {
 
     /// The byte offset of a 1-based line and character column (clamped).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let line_index = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[line_index];
-        let end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let line_index = line.saturating_sub(1).min(line_starts.len() - 1);
+        let start = line_starts[line_index];
+        let end = line_starts
             .get(line_index + 1)
             .copied()
             .unwrap_or(self.text.len());
