@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 use serde_json::Value;
-use serde_saphyr::granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
+use granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
@@ -444,7 +444,7 @@ impl Builder {
 /// Parses a YAML file into a node tree. `Ok(None)` for an empty document.
 pub fn parse_yaml(file: &Arc<SourceFile>) -> Result<Option<YNode>, YamlError> {
     let text = file.text.as_str();
-    let span_of = |span: &serde_saphyr::granit_parser::Span| -> Span {
+    let span_of = |span: &granit_parser::Span| -> Span {
         match span.byte_range() {
             Some(range) => Span::new(range.start, range.end),
             None => {
