@@ -6,28 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-write}"
+. tests/oracle/common.sh
 venv=target/oracle/domino
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "domino-py[cli]==0.9.4"
-fi
+oracle_venv "$venv" "domino-py[cli]==0.9.4"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
 for config in pieces-repos/*/config.toml; do
     repo="$(dirname "$config")"
     name="$(basename "$repo")"
-    source_url="$(python3 - "$name" <<'PY'
-import sys, tomllib
-meta = tomllib.load(open("Cargo.toml", "rb")).get("workspace", {}).get("metadata", {}).get("pieces", {})
-print(meta.get("repositories", {}).get(sys.argv[1], {}).get("source_url", ""))
-PY
-)"
-    cp -r "$repo" "$work/$name"
-    rm -rf "$work/$name/.domino"
-    PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" tests/oracle/domino_organize.py \
-        "$work/$name" "$source_url" "$work/dockerfiles/$name" >"$work/$name.log" 2>&1 \
-        || { cat "$work/$name.log"; echo "reference failed on $repo"; exit 1; }
+    organize "$venv" "$repo" "$work" "$work/dockerfiles/$name"
     if [ "$mode" = "--check" ]; then
         for f in compiled_metadata.json dependencies_map.json; do
             if ! cmp -s "$work/$name/.domino/$f" "$repo/.domino/$f"; then

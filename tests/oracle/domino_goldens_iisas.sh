@@ -7,31 +7,19 @@
 #   tests/oracle/domino_goldens_iisas.sh --check  regenerate into a temp dir; fail on any difference
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/oracle/common.sh
 mode="${1:-write}"
 venv=target/oracle/domino-iisas
 goldens=tests/goldens/domino-iisas
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "domino-py-iisas[cli]==1.0.50"
-fi
+oracle_venv "$venv" "domino-py-iisas[cli]==1.0.50"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
 for config in pieces-repos/*/config.toml; do
     repo="$(dirname "$config")"
     name="$(basename "$repo")"
-    source_url="$(python3 - "$name" <<'PY'
-import sys, tomllib
-meta = tomllib.load(open("Cargo.toml", "rb")).get("workspace", {}).get("metadata", {}).get("pieces", {})
-print(meta.get("repositories", {}).get(sys.argv[1], {}).get("source_url", ""))
-PY
-)"
-    cp -r "$repo" "$work/$name"
-    rm -rf "$work/$name/.domino"
     out="$work/out/$name"
-    PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" tests/oracle/domino_organize.py \
-        "$work/$name" "$source_url" "$out" >"$work/$name.log" 2>&1 \
-        || { cat "$work/$name.log"; echo "reference failed on $repo"; exit 1; }
+    organize "$venv" "$repo" "$work" "$out"
     cp "$work/$name/.domino/compiled_metadata.json" "$work/$name/.domino/dependencies_map.json" "$out/"
     if [ "$mode" = "--check" ]; then
         if ! diff -r "$out" "$goldens/$name" >/dev/null; then
