@@ -30,6 +30,18 @@ fn examples_copy() -> tempfile::TempDir {
     dir
 }
 
+/// Runs `build-all --dist <dir>/dist`, which must succeed; returns the dist.
+fn build_all_into(dir: &std::path::Path) -> std::path::PathBuf {
+    let dist = dir.join("dist");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(xtask(dir).arg("build-all").arg("--dist").arg(&dist));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    dist
+}
+
 #[test]
 fn examples_pass_check_including_the_drift_check() {
     let dir = examples_copy();
@@ -58,13 +70,7 @@ fn regenerated_files_are_byte_identical_to_the_reference() {
         "{stderr}"
     );
     // ...and build-all writes them exactly as the reference did.
-    let dist = dir.path().join("dist");
-    let Run {
-        code,
-        stdout,
-        stderr,
-    } = run(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    let dist = build_all_into(dir.path());
     let mut mismatches = Vec::new();
     for name in DOMINO_EXAMPLES {
         for file in ["compiled_metadata.json", "dependencies_map.json"] {
@@ -148,13 +154,7 @@ fn the_iisas_generator_matches_its_reference_byte_for_byte() {
         DOMINO_EXAMPLES.len(),
         "{stderr}"
     );
-    let dist = dir.path().join("dist");
-    let Run {
-        code,
-        stdout,
-        stderr,
-    } = run(xtask(dir.path()).arg("build-all").arg("--dist").arg(&dist));
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    let dist = build_all_into(dir.path());
     let mut mismatches = Vec::new();
     let mut compared = 0;
     for name in DOMINO_EXAMPLES {

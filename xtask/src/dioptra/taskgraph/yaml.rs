@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, LazyLock};
 
+use granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
 use regex::Regex;
 use serde_json::Value;
-use granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
