@@ -284,6 +284,7 @@ fn check_piece_class(
                 class,
                 "piece_function",
                 repo,
+                0,
             );
             if found == Some(false) {
                 diagnostics.push(

@@ -336,19 +336,9 @@ pub(super) fn import_binding(
 /// body or in a base class followed through the modules of the repository? `Some(false)`
 /// when every base class is known and none has it (domino's `BasePiece` counts as known:
 /// its `piece_function` is a stub that the piece must override); `None` when a base class
-/// cannot be followed (it may define the method).
+/// cannot be followed (it may define the method). `depth` counts the base classes
+/// followed so far (0 at the first call).
 pub fn class_has_method(
-    module: &PythonModule,
-    name: &str,
-    is_package: bool,
-    class: &ast::StmtClassDef,
-    method: &str,
-    repo: &RepoModules<'_>,
-) -> Option<bool> {
-    has_method(module, name, is_package, class, method, repo, 0)
-}
-
-fn has_method(
     module: &PythonModule,
     name: &str,
     is_package: bool,
@@ -403,7 +393,7 @@ fn has_method(
         };
         let local = rest.is_empty().then(|| module.class(first)).flatten();
         if let Some(local) = local.filter(|local| local.range != class.range) {
-            if combine(has_method(
+            if combine(class_has_method(
                 module,
                 name,
                 is_package,
@@ -438,7 +428,7 @@ fn has_method(
         let answer = find_class(&target_module, &class_name, repo, depth + 1).and_then(
             |(found, found_name, found_package)| {
                 let class = found.class(&class_name)?;
-                has_method(
+                class_has_method(
                     &found,
                     &found_name,
                     found_package,
