@@ -568,6 +568,7 @@ fn matches_generator(
     generator: crate::config::DominoGenerator,
     committed: &Value,
 ) -> bool {
+    let repo = models::RepoModules::new(reader, &root.join("pieces"));
     let compiled: Map<String, Value> = pieces
         .iter()
         .map(|piece| {
@@ -578,7 +579,11 @@ fn matches_generator(
             {
                 let (module, syntax) = crate::python::parse(&file);
                 if syntax.is_empty() {
-                    schemas = Some(models::model_schemas_for(&module, generator).0);
+                    // read as the check reads it: `<Name>Piece.models`, with the
+                    // repository's modules followed
+                    let name = format!("{}.models", piece.name);
+                    schemas =
+                        Some(models::model_schemas_in(&module, &name, Some(&repo), generator).0);
                 }
             }
             let other = Piece {
