@@ -300,24 +300,19 @@ impl Workspace {
     /// The real path of a folder (resolved once): its parent's real path and
     /// its name when it is not a link (one `lstat`), else resolved whole.
     fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
-        let cached = |dirs: &Mutex<HashMap<PathBuf, Option<PathBuf>>>| {
-            let dirs = dirs.lock().unwrap_or_else(|e| e.into_inner());
+        let known = {
+            let dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
             dirs.get(dir).cloned()
         };
-        if let Some(real) = cached(&self.real_dirs) {
+        if let Some(real) = known {
             return real;
         }
-        let plain_name = dir.file_name().filter(|_| {
-            dir.components()
-                .next_back()
-                .is_some_and(|c| matches!(c, std::path::Component::Normal(_)))
-        });
-        let real = match (dir.parent(), plain_name) {
+        // `file_name` is None for a path ending in `..`: resolved whole.
+        let real = match (dir.parent(), dir.file_name()) {
             (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => {
                 match std::fs::symlink_metadata(dir) {
                     Ok(m) if m.is_dir() => self.real_dir(parent).map(|real| real.join(name)),
-                    Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(dir).ok(),
-                    // Not a folder: what canonicalize would give (the listing fails).
+                    // A link (or not a folder: the listing then fails).
                     Ok(_) => std::fs::canonicalize(dir).ok(),
                     Err(_) => None,
                 }

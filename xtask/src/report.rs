@@ -49,10 +49,15 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// What was found and the diagnostics' counts, named and ordered as the
-    /// JSON reports (report.json, the `json` summary) print them.
-    pub fn json_fields(&self, counts: Counts) -> [(&'static str, usize); 7] {
-        [
+    /// Appends what was found and the diagnostics' counts to a JSON object,
+    /// named and ordered as the JSON reports (report.json, the `json` summary)
+    /// print them.
+    pub fn extend_json(
+        &self,
+        counts: Counts,
+        object: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (name, value) in [
             ("pieces", self.pieces),
             ("plugins", self.plugins),
             ("tasks", self.tasks),
@@ -60,16 +65,7 @@ impl Stats {
             ("entrypoints", self.entrypoints),
             ("errors", counts.errors),
             ("warnings", counts.warnings),
-        ]
-    }
-
-    /// Appends [`Stats::json_fields`] to a JSON object.
-    pub fn extend_json(
-        &self,
-        counts: Counts,
-        object: &mut serde_json::Map<String, serde_json::Value>,
-    ) {
-        for (name, value) in self.json_fields(counts) {
+        ] {
             object.insert(name.to_owned(), value.into());
         }
     }

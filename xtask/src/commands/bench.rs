@@ -275,13 +275,8 @@ fn reference_domino(
 ) -> Result<(Vec<Duration>, Rejections), String> {
     use std::io::Write as _;
     use std::process::{Command, Stdio};
+    // Installed: `run` looked for it (`Reference::installed`) before any timing.
     let domino = analysis.config.workspace_root.join(DOMINO_BIN);
-    if !domino.is_file() {
-        return Err(format!(
-            "the reference tool is not installed at {}",
-            domino.display()
-        ));
-    }
     let scratch = crate::output::scratch_dir().map_err(|err| err.to_string())?;
     let mut samples = Vec::new();
     let mut rejected: Rejections = Vec::new();
@@ -342,13 +337,8 @@ fn reference_dioptra(
 ) -> Result<Duration, String> {
     let root = &analysis.config.workspace_root;
     let python = root.join(DIOPTRA_PYTHON);
+    // Installed: `run` looked for both (`Reference::installed`) before any timing.
     let oracle = root.join(DIOPTRA_ORACLE);
-    if !python.is_file() || !oracle.is_file() {
-        return Err(format!(
-            "the reference is not installed at {}",
-            python.display()
-        ));
-    }
     let targets: Vec<String> = repos
         .iter()
         .flat_map(|repo| {
