@@ -46,13 +46,126 @@ fn deep_update(target: &mut Map<String, Value>, update: &Map<String, Value>) {
     }
 }
 
+/// What a committed `compiled_metadata.json` says before anything is generated:
+/// its piece names in order (first occurrence) and each one's `source_url` (the
+/// last occurrence, as a parsed JSON object keeps it), read without building the
+/// document. Empty when the bytes are not a JSON object.
+#[derive(Debug, Default)]
+pub struct Outline {
+    entries: Vec<(String, Option<String>)>,
+}
+
+impl Outline {
+    pub fn of(bytes: &[u8]) -> Outline {
+        serde_json::from_slice(bytes).unwrap_or_default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Outline {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OutlineVisitor)
+    }
+}
+
+struct OutlineVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OutlineVisitor {
+    type Value = Outline;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Outline, A::Error> {
+        let mut entries: Vec<(String, Option<String>)> = Vec::new();
+        let mut position = std::collections::HashMap::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let EntryUrl(url) = map.next_value()?;
+            match position.get(&name) {
+                Some(&at) => entries[at] = (name, url),
+                None => {
+                    position.insert(name.clone(), entries.len());
+                    entries.push((name, url));
+                }
+            }
+        }
+        Ok(Outline { entries })
+    }
+}
+
+/// An entry's `source_url` when it is a string; any other value is skipped.
+struct EntryUrl(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for EntryUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(EntryUrlVisitor)
+    }
+}
+
+struct EntryUrlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EntryUrlVisitor {
+    type Value = EntryUrl;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EntryUrl, A::Error> {
+        let mut url = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "source_url" {
+                url = match map.next_value::<Value>()? {
+                    Value::String(text) => Some(text),
+                    _ => None,
+                };
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(EntryUrl(url))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<EntryUrl, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<EntryUrl, E> {
+        Ok(EntryUrl(None))
+    }
+}
+
 /// The piece order: pieces already in the committed `compiled_metadata.json` keep
 /// their order, new ones follow sorted by name.
-pub fn piece_order(names: &[String], committed: Option<&Value>) -> Vec<String> {
+pub fn piece_order(names: &[String], committed: &Outline) -> Vec<String> {
     let mut order: Vec<String> = committed
-        .and_then(Value::as_object)
-        .map(|map| map.keys().filter(|k| names.contains(k)).cloned().collect())
-        .unwrap_or_default();
+        .entries
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|k| names.contains(k))
+        .cloned()
+        .collect();
     let mut new: Vec<String> = names
         .iter()
         .filter(|n| !order.contains(n))
@@ -63,14 +176,13 @@ pub fn piece_order(names: &[String], committed: Option<&Value>) -> Vec<String> {
     order
 }
 
-/// One entry of `compiled_metadata.json`.
 /// The `source_url` a committed `compiled_metadata.json` implies: every piece
 /// with a source URL has `<source_url>/tree/main/pieces/<Name>`; the common
 /// base when there is exactly one.
-pub fn implied_source_url(committed: &Value) -> Option<String> {
+pub fn implied_source_url(committed: &Outline) -> Option<String> {
     let mut bases = std::collections::BTreeSet::new();
-    for (name, entry) in committed.as_object()? {
-        let Some(url) = entry.get("source_url").and_then(Value::as_str) else {
+    for (name, url) in &committed.entries {
+        let Some(url) = url else {
             continue;
         };
         bases.insert(
@@ -85,6 +197,7 @@ pub fn implied_source_url(committed: &Value) -> Option<String> {
     }
 }
 
+/// One entry of `compiled_metadata.json`.
 pub fn compiled_entry(piece: &Piece, source_url: Option<&str>) -> Value {
     let mut entry = metadata_default(&piece.name);
     if let Some(Value::Object(metadata)) = piece.metadata.as_ref().map(|d| &d.value) {
@@ -340,6 +453,31 @@ fn short(value: &Value) -> String {
 mod tests {
     use super::*;
 
+    fn outline(value: &Value) -> Outline {
+        Outline::of(&serde_json::to_vec(value).unwrap())
+    }
+
+    #[test]
+    fn the_outline_reads_as_a_parsed_document_would() {
+        let text = br#"{"B": {"x": [1, {"source_url": 3}], "source_url": "u1", "source_url": "u2"},
+            "A": [1, 2], "B": {"source_url": "u3"}, "C": null, "D": {"source_url": {"a": 1}}}"#;
+        let outline = Outline::of(text);
+        assert_eq!(
+            outline.entries,
+            [
+                ("B".to_string(), Some("u3".to_string())),
+                ("A".into(), None),
+                ("C".into(), None),
+                ("D".into(), None)
+            ]
+        );
+        let parsed: Value = serde_json::from_slice(text).unwrap();
+        let keys: Vec<&String> = parsed.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["B", "A", "C", "D"]);
+        assert!(Outline::of(b"[1]").entries.is_empty());
+        assert!(Outline::of(b"{\"A\": 1").entries.is_empty());
+    }
+
     #[test]
     fn the_committed_source_url_is_recovered() {
         let committed = json!({
@@ -348,16 +486,16 @@ mod tests {
             "CPiece": {"source_url": null},
         });
         assert_eq!(
-            implied_source_url(&committed).as_deref(),
+            implied_source_url(&outline(&committed)).as_deref(),
             Some("https://github.com/o/r")
         );
         let mixed = json!({
             "APiece": {"source_url": "https://github.com/o/r/tree/main/pieces/APiece"},
             "BPiece": {"source_url": "https://github.com/x/y/tree/main/pieces/BPiece"},
         });
-        assert_eq!(implied_source_url(&mixed), None);
+        assert_eq!(implied_source_url(&outline(&mixed)), None);
         let odd = json!({"APiece": {"source_url": "https://elsewhere/APiece"}});
-        assert_eq!(implied_source_url(&odd), None);
+        assert_eq!(implied_source_url(&outline(&odd)), None);
     }
 
     fn entry(dependency: Value, secrets: &[&str]) -> Value {
@@ -424,11 +562,11 @@ mod tests {
         ];
         let committed = json!({"CPiece": {}, "GonePiece": {}, "APiece": {}});
         assert_eq!(
-            piece_order(&names, Some(&committed)),
+            piece_order(&names, &outline(&committed)),
             ["CPiece", "APiece", "BPiece", "DPiece"]
         );
         assert_eq!(
-            piece_order(&names, None),
+            piece_order(&names, &Outline::of(b"not json")),
             ["APiece", "BPiece", "CPiece", "DPiece"]
         );
     }

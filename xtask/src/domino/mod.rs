@@ -138,18 +138,16 @@ pub fn process(
     report.stats.pieces = pieces.len();
 
     let committed_metadata = read_committed(reader, root, COMPILED_METADATA, diagnostics);
-    let order = compile::piece_order(
-        &names,
-        committed_metadata.as_ref().and_then(|c| c.value.as_ref()),
-    );
+    let outline = committed_metadata
+        .as_ref()
+        .map(|c| compile::Outline::of(&c.bytes))
+        .unwrap_or_default();
+    let order = compile::piece_order(&names, &outline);
     pieces.sort_by_key(|p| order.iter().position(|n| *n == p.name));
 
     // The configured source URL, else the one the committed files imply (a
     // repository brought into the monorepo keeps its own).
-    let implied = committed_metadata
-        .as_ref()
-        .and_then(|c| c.value.as_ref())
-        .and_then(compile::implied_source_url);
+    let implied = compile::implied_source_url(&outline);
     let source_url = match context.config.source_url(&repository.name) {
         Some(url) => Some(url),
         None => {
@@ -323,27 +321,26 @@ pub fn process(
     ];
     for (relative, value, committed) in generated {
         let path = root.join(relative);
-        let (committed_bytes, committed) = match committed {
-            Some(c) => (Some(c.bytes), c.value),
-            None => (None, None),
-        };
-        // Same content: the committed bytes stay (secrets may be in another order).
+        let generated_bytes = pyrepr::dumps(&value).into_bytes();
+        // Same bytes, or the same content: the committed bytes stay (secrets may
+        // be in another order). The committed file is parsed only when its bytes
+        // differ.
         let same = committed.as_ref().is_some_and(|old| {
-            if relative == DEPENDENCIES_MAP {
-                compile::same_dependency_map(old, &value)
-            } else {
-                compile::first_difference(old, &value, "").is_none()
-            }
+            old.bytes == generated_bytes
+                || old.value().is_some_and(|old| {
+                    if relative == DEPENDENCIES_MAP {
+                        compile::same_dependency_map(old, &value)
+                    } else {
+                        compile::first_difference(old, &value, "").is_none()
+                    }
+                })
         });
-        let bytes = match committed_bytes {
-            Some(bytes) if same => bytes,
-            _ => pyrepr::dumps(&value).into_bytes(),
-        };
         if context.mode == Mode::Check && !same {
+            let committed_value = committed.as_ref().and_then(Committed::value);
             let mut diagnostic =
-                stale_diagnostic(repository, reader, &path, committed.as_ref(), &value);
+                stale_diagnostic(repository, reader, &path, committed_value, &value);
             if relative == COMPILED_METADATA
-                && let Some(old) = &committed
+                && let Some(old) = committed_value
                 && matches_generator(
                     reader,
                     root,
@@ -362,6 +359,10 @@ pub fn process(
             }
             report.diagnostics.push(diagnostic);
         }
+        let bytes = match committed {
+            Some(old) if same => old.bytes,
+            _ => generated_bytes,
+        };
         report.outputs.push(if same {
             Output::current(path, bytes)
         } else {
@@ -457,10 +458,19 @@ pub(crate) fn schema_properties(schema: &Value, pointer: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A committed generated file: its bytes, and its value when it is JSON.
+/// A committed generated file: its bytes, and its value when it is JSON (parsed
+/// on first use).
 struct Committed {
     bytes: Vec<u8>,
-    value: Option<Value>,
+    value: std::cell::OnceCell<Option<Value>>,
+}
+
+impl Committed {
+    fn value(&self) -> Option<&Value> {
+        self.value
+            .get_or_init(|| serde_json::from_slice(&self.bytes).ok())
+            .as_ref()
+    }
 }
 
 /// Reads a committed generated file once (None when absent). A refusal that
@@ -481,9 +491,10 @@ fn read_committed(
             return None;
         }
     };
-    let bytes = file.bytes().to_vec();
-    let value = serde_json::from_slice(&bytes).ok();
-    Some(Committed { bytes, value })
+    Some(Committed {
+        bytes: file.bytes().to_vec(),
+        value: std::cell::OnceCell::new(),
+    })
 }
 
 fn stale_diagnostic(
