@@ -231,9 +231,8 @@ fn build_all_writes_a_bundle_and_a_manifest_per_config() {
     assert_eq!(manifest["bundle"], "dioptra.tar.gz");
     assert_eq!(manifest["plugins"][1]["tasks"][0]["kind"], "artifact");
     assert_eq!(manifest["entrypoints"][0]["name"], "load rows");
-    let schema: Value =
-        serde_json::from_str(include_str!("../schemas/dioptra-manifest.schema.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let validator =
+        xtask::schema_check::embedded(include_str!("../schemas/dioptra-manifest.schema.json"));
     for path in [
         "v11-ok/dioptra.manifest.json",
         "v11-ok/extra__dioptra_extra.manifest.json",
@@ -243,7 +242,8 @@ fn build_all_writes_a_bundle_and_a_manifest_per_config() {
             serde_json::from_slice(&std::fs::read(dist.join(path)).unwrap()).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&manifest)
-            .map(|e| e.to_string())
+            .iter()
+            .map(|e| format!("{} at {}", e.message, e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{path}: {errors:#?}");
     }

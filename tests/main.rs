@@ -15,4 +15,5 @@ mod domino;
 mod formats;
 mod fuzz;
 mod robustness;
+mod schema_check;
 mod untrusted;

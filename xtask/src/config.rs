@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
+use crate::schema_check::{self, Validator};
 
 /// The Domino default container registry host.
 pub const DEFAULT_REGISTRY_HOST: &str = "ghcr.io";
@@ -253,13 +254,9 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     })
 }
 
-fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let schema: serde_json::Value =
-            serde_json::from_str(SCHEMA).expect("the embedded workspace-metadata schema is JSON");
-        jsonschema::validator_for(&schema).expect("the embedded workspace-metadata schema is valid")
-    })
+fn validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| schema_check::embedded(SCHEMA))
 }
 
 /// Loads the configuration of the workspace around `start`. Problems come back as
@@ -339,7 +336,7 @@ pub fn load(start: &Path, display: &dyn Fn(&Path) -> String) -> (Config, Vec<Dia
 }
 
 /// How the schema's `enum` of generators shows in its error message.
-const GENERATOR_ENUM: &str = "is not one of \"domino-py\" or \"domino-py-iisas\"";
+const GENERATOR_ENUM: &str = "is not one of ['domino-py', 'domino-py-iisas']";
 
 /// `generator` values name a known generator (did-you-mean otherwise).
 fn generator_diagnostics(
@@ -526,6 +523,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("Cargo.toml"), text).unwrap();
         load(dir.path(), &|p: &Path| p.display().to_string())
+    }
+
+    #[test]
+    fn an_unknown_generator_is_reported_once_with_a_hint() {
+        let (_, diagnostics) = load_text(
+            "[workspace]\nmembers = []\n[workspace.metadata.pieces]\ngenerator = \"domino-pi\"\n",
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["unknown generator `domino-pi`"],
+            "{diagnostics:#?}"
+        );
+        // Other schema errors keep Python's wording.
+        let (_, diagnostics) = load_text(
+            "[workspace]\nmembers = []\n[workspace.metadata.pieces]\nmax_file_size = 10\nroots = []\n",
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "[workspace.metadata.pieces]: [] is too short",
+                "[workspace.metadata.pieces]: 10 is less than the minimum of 1024",
+            ],
+            "{diagnostics:#?}"
+        );
     }
 
     #[test]

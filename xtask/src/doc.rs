@@ -10,6 +10,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
+use crate::schema_check::{ErrorKind, SchemaError, Validator};
 use crate::source::{SourceFile, Span};
 
 /// Where one node of a document is.
@@ -526,38 +527,24 @@ pub fn toml_type_name(value: &Value) -> &'static str {
 // ---------------------------------------------------------------------------
 
 /// Validates the node at `base` (`""` for the whole document) against a compiled
-/// schema and turns EVERY violation into a diagnostic at the offending node.
-/// `code` is the diagnostic code to use; `context` prefixes messages (e.g.
-/// "metadata.json").
+/// schema and turns EVERY violation into a diagnostic at the offending node, with
+/// Python `jsonschema`'s message. `code` is the diagnostic code to use; `context`
+/// prefixes messages (e.g. "metadata.json").
 pub fn schema_diagnostics(
-    validator: &jsonschema::Validator,
+    validator: &Validator,
     document: &Document,
     base: &str,
     code: Code,
     context: &str,
-) -> Vec<Diagnostic> {
-    schema_diagnostics_with(validator, document, base, code, context, &|error| {
-        error.to_string()
-    })
-}
-
-/// [`schema_diagnostics`] with a custom message for each error (e.g. the text
-/// a reference tool prints for the same violation).
-pub fn schema_diagnostics_with(
-    validator: &jsonschema::Validator,
-    document: &Document,
-    base: &str,
-    code: Code,
-    context: &str,
-    message_of: &dyn Fn(&jsonschema::ValidationError<'_>) -> String,
 ) -> Vec<Diagnostic> {
     let Some(instance) = document.value.pointer(base) else {
         return Vec::new();
     };
     validator
         .iter_errors(instance)
+        .into_iter()
         .map(|error| {
-            let pointer = format!("{base}{}", error.instance_path().as_str());
+            let pointer = format!("{base}{}", error.instance_path);
             let (pointer, on_key) = refine_pointer(&error, pointer);
             let span = if on_key {
                 document.key_span(&pointer)
@@ -569,7 +556,7 @@ pub fn schema_diagnostics_with(
             } else {
                 format!("`{}`", pointer_to_dotted(&pointer))
             };
-            let mut message = message_of(&error);
+            let mut message = error.message;
             if message.len() > 300 {
                 message.truncate(message.floor_char_boundary(300));
                 message.push_str("...");
@@ -581,15 +568,15 @@ pub fn schema_diagnostics_with(
         .collect()
 }
 
-/// For "additional property" errors, point at the offending key itself.
-fn refine_pointer(error: &jsonschema::ValidationError<'_>, pointer: String) -> (String, bool) {
-    use jsonschema::error::ValidationErrorKind;
-    match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => match unexpected.first() {
+/// For "additional property" errors, point at the (first) offending key itself;
+/// for "required" errors, at the key of the object missing it.
+fn refine_pointer(error: &SchemaError, pointer: String) -> (String, bool) {
+    match &error.kind {
+        ErrorKind::AdditionalProperties { unexpected } => match unexpected.first() {
             Some(key) => (pointer_child(&pointer, key), true),
             None => (pointer, false),
         },
-        ValidationErrorKind::Required { .. } => (pointer, true),
+        ErrorKind::Required { .. } => (pointer, true),
         _ => (pointer, false),
     }
 }

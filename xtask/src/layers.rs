@@ -7,7 +7,7 @@ use std::path::Path;
 /// Layers from the bottom; keep in sync with the table in `lib.rs`.
 const LAYERS: &[&[&str]] = &[
     &["codes", "hashing", "options", "paths", "pyrepr", "suggest"],
-    &["source"],
+    &["source", "schema_check"],
     &["diagnostics"],
     &["input", "output", "archive", "facts", "progress"],
     &["doc", "python"],

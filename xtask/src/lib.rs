@@ -27,7 +27,7 @@
 //! | 4 | `doc`, `python` | readers with spans (JSON, TOML) and the Python parser |
 //! | 3 | `input`, `output`, `archive`, `facts`, `progress` | the two gateways; reproducible archives; plain facts; progress |
 //! | 2 | `diagnostics` | diagnostics as data, rendered once |
-//! | 1 | `source` | source files, spans, positions |
+//! | 1 | `source`, `schema_check` | source files, spans, positions; the JSON Schema validator |
 //! | 0 | `codes`, `hashing`, `options`, `paths`, `pyrepr`, `suggest` | the code registry, content hashes, shared options, path display, Python value rules, did-you-mean |
 
 pub mod analysis;
@@ -57,6 +57,7 @@ pub mod pyrepr;
 pub mod python;
 pub mod render;
 pub mod report;
+pub mod schema_check;
 pub mod source;
 pub mod suggest;
 pub mod synthetic;

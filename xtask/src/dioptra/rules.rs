@@ -2,10 +2,6 @@
 //! patterns, plugin file names, and the coercion of entrypoint parameter
 //! defaults (Python `int()`, `float()`, `json.loads`).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::types::is_builtin;
 use crate::pyrepr;
 
@@ -95,28 +91,50 @@ pub fn python_stem(path: &str) -> String {
     }
 }
 
-static PLUGIN_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\A(?:[A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)\z").expect("regex"));
-static RESOURCE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\A[A-Za-z0-9_. -]+\z").expect("regex"));
-static PLUGIN_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\A([a-zA-Z][a-zA-Z0-9_]*/)*[a-zA-Z_][a-zA-Z0-9_]*\.py\z").expect("regex")
-});
-
-/// Dioptra 1.2's `ALLOWED_PLUGIN_NAME_REGEX`.
-pub fn is_valid_plugin_name(name: &str) -> bool {
-    PLUGIN_NAME.is_match(name)
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Dioptra 1.2's `ALLOWED_RESOURCE_NAME_REGEX` (types, entrypoints).
+/// `[A-Za-z_][A-Za-z0-9_]*` (`letter_first`: `[A-Za-z][A-Za-z0-9_]*`).
+fn is_identifier(text: &str, letter_first: bool) -> bool {
+    match text.as_bytes() {
+        [first, rest @ ..] => {
+            (first.is_ascii_alphabetic() || (!letter_first && *first == b'_'))
+                && rest.iter().all(|b| is_word_byte(*b))
+        }
+        [] => false,
+    }
+}
+
+/// Dioptra 1.2's `ALLOWED_PLUGIN_NAME_REGEX`
+/// (`^([A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)$`: a lone `_` is refused).
+pub fn is_valid_plugin_name(name: &str) -> bool {
+    is_identifier(name, false) && name != "_"
+}
+
+/// Dioptra 1.2's `ALLOWED_RESOURCE_NAME_REGEX` (types, entrypoints:
+/// `^[A-Za-z0-9_. -]+$`), not only spaces.
 pub fn is_valid_resource_name(name: &str) -> bool {
-    RESOURCE_NAME.is_match(name) && !name.chars().all(|c| c == ' ')
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| is_word_byte(b) || matches!(b, b'.' | b' ' | b'-'))
+        && !name.chars().all(|c| c == ' ')
 }
 
 /// Dioptra's `ALLOWED_PLUGIN_FILENAME_REGEX`
 /// (`^(?!.*/_)(?!_/)([a-zA-Z][a-zA-Z0-9_]*/)*[a-zA-Z_][a-zA-Z0-9_]*\.py$`).
 pub fn is_valid_plugin_filename(name: &str) -> bool {
-    !name.contains("/_") && !name.starts_with("_/") && PLUGIN_FILE.is_match(name)
+    if name.contains("/_") || name.starts_with("_/") {
+        return false;
+    }
+    let (folders, file) = match name.rsplit_once('/') {
+        Some((folders, file)) => (Some(folders), file),
+        None => (None, name),
+    };
+    file.strip_suffix(".py")
+        .is_some_and(|stem| is_identifier(stem, false))
+        && folders.is_none_or(|folders| folders.split('/').all(|f| is_identifier(f, true)))
 }
 
 /// Does a type name collide with a builtin (`name.strip().lower()`)?
@@ -169,6 +187,71 @@ pub fn default_problem(kind: &str, default: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_matchers_agree_with_dioptras_regexes() {
+        let seeds = [
+            "",
+            "a",
+            "_",
+            "_a",
+            "a_",
+            "1",
+            "a1",
+            "1a",
+            "ab",
+            "Ab_9",
+            "my-plugin",
+            "a b",
+            "é",
+            "a.py",
+            "_a.py",
+            "a/b.py",
+            "a/_b.py",
+            "_a/b.py",
+            "1a/b.py",
+            "a1/b_2.py",
+            "a//b.py",
+            "/a.py",
+            "a/.py",
+            "a/b.py/",
+            "a.b.py",
+            "a/b/c.py",
+            "a/b.pyc",
+            ".py",
+            "a/b.PY",
+            "My type 1.0",
+            " ",
+            "  ",
+            "a-b.c d",
+            "a\n",
+            "a/b\n.py",
+        ];
+        let texts = crate::schema_check::sample_texts(b"aZ_9./ -\npy", &seeds, 20_000);
+        // The previous definitions, with the `regex` crate.
+        let name = regex::Regex::new(r"\A(?:[A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)\z").unwrap();
+        let resource = regex::Regex::new(r"\A[A-Za-z0-9_. -]+\z").unwrap();
+        let file =
+            regex::Regex::new(r"\A([a-zA-Z][a-zA-Z0-9_]*/)*[a-zA-Z_][a-zA-Z0-9_]*\.py\z").unwrap();
+        let mut matched = [0; 3];
+        for text in &texts {
+            let expected = [
+                name.is_match(text),
+                resource.is_match(text) && !text.chars().all(|c| c == ' '),
+                !text.contains("/_") && !text.starts_with("_/") && file.is_match(text),
+            ];
+            let found = [
+                is_valid_plugin_name(text),
+                is_valid_resource_name(text),
+                is_valid_plugin_filename(text),
+            ];
+            assert_eq!(found, expected, "{text:?}");
+            for (count, yes) in matched.iter_mut().zip(expected) {
+                *count += usize::from(yes);
+            }
+        }
+        assert!(matched.iter().all(|n| *n > 20), "{matched:?}");
+    }
 
     #[test]
     fn paths_follow_dioptra_1_2() {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
+use crate::schema_check::{self, Validator};
 
 /// The seed dialect: `[[plugins.tasks]]` arrays, optional entrypoint `name`.
 pub const SEED_SCHEMA: &str = include_str!("../../../schemas/dioptra-resources-seed.schema.json");
@@ -40,13 +41,8 @@ impl Dialect {
     }
 }
 
-fn compile(text: &str) -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(text).expect("embedded Dioptra schema is JSON");
-    jsonschema::validator_for(&schema).expect("embedded Dioptra schema compiles")
-}
-
-static SEED: LazyLock<jsonschema::Validator> = LazyLock::new(|| compile(SEED_SCHEMA));
-static V1_1: LazyLock<jsonschema::Validator> = LazyLock::new(|| compile(V1_1_SCHEMA));
+static SEED: LazyLock<Validator> = LazyLock::new(|| schema_check::embedded(SEED_SCHEMA));
+static V1_1: LazyLock<Validator> = LazyLock::new(|| schema_check::embedded(V1_1_SCHEMA));
 
 /// Detects the dialect from the shape of `plugins[].tasks` (the first plugin
 /// whose `tasks` is an array or a table decides). Without tasks anywhere, the
@@ -74,7 +70,7 @@ pub fn detect(value: &Value) -> Dialect {
 
 /// Every violation of the dialect's schema, at the offending TOML node.
 pub fn validate(document: &Document, dialect: Dialect) -> Vec<Diagnostic> {
-    let validator: &jsonschema::Validator = match dialect {
+    let validator: &Validator = match dialect {
         Dialect::Seed => &SEED,
         Dialect::V1_1 => &V1_1,
     };

@@ -678,11 +678,11 @@ fn the_manifest_matches_its_schema_and_the_bundle_holds_exactly_the_named_files(
     files.push(("README.md", "hi"));
     let (dir, checked) = check(&files);
     let manifest = bundle::manifest("repo", &checked, "dioptra.tar.gz");
-    let schema: Value = serde_json::from_str(bundle::MANIFEST_SCHEMA).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let validator = crate::schema_check::embedded(bundle::MANIFEST_SCHEMA);
     let errors: Vec<String> = validator
         .iter_errors(&manifest)
-        .map(|e| e.to_string())
+        .iter()
+        .map(|e| format!("{} at {}", e.message, e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{manifest:#}");
     assert_eq!(

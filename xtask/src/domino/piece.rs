@@ -4,30 +4,24 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::paths::display_path;
 use crate::python;
+use crate::schema_check::{self, Validator};
 use crate::{pyrepr, suggest};
 
 use super::models::{self, ModelSchemas};
 use super::python_engine::PythonSchemas;
-use super::repo_config;
 use crate::input::Reader;
 
 pub const METADATA_SCHEMA: &str = include_str!("../../../schemas/piece-metadata.schema.json");
 
-fn metadata_validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let schema =
-            serde_json::from_str(METADATA_SCHEMA).expect("the embedded metadata schema is JSON");
-        jsonschema::validator_for(&schema).expect("the embedded metadata schema is valid")
-    })
-}
+static METADATA_VALIDATOR: LazyLock<Validator> =
+    LazyLock::new(|| schema_check::embedded(METADATA_SCHEMA));
 
 /// What one piece folder holds, as far as the outputs need it.
 #[derive(Debug)]
@@ -181,13 +175,12 @@ fn check_metadata(
         "a piece's `dependency`",
         diagnostics,
     );
-    for mut diagnostic in doc::schema_diagnostics_with(
-        metadata_validator(),
+    for mut diagnostic in doc::schema_diagnostics(
+        &METADATA_VALIDATOR,
         document,
         "",
         Code::DominoInvalidMetadata,
         "metadata.json",
-        &repo_config::python_message,
     ) {
         if diagnostic.message.contains("None is not of type") {
             diagnostic = diagnostic

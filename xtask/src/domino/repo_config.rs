@@ -2,25 +2,18 @@
 //! the schema in `schemas/domino-config.schema.json`, the reference's rules, and
 //! whether the names can form a valid image reference.
 
-use std::sync::{Arc, OnceLock};
-
-use regex::Regex;
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::doc::{self, Document};
 use crate::pyrepr;
+use crate::schema_check::{self, Validator};
 use crate::source::SourceFile;
 
 pub const SCHEMA: &str = include_str!("../../../schemas/domino-config.schema.json");
 
-fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let schema = serde_json::from_str(SCHEMA).expect("the embedded config schema is JSON");
-        jsonschema::validator_for(&schema).expect("the embedded config schema is valid")
-    })
-}
+static VALIDATOR: LazyLock<Validator> = LazyLock::new(|| schema_check::embedded(SCHEMA));
 
 /// The `[repository]` values the outputs need.
 #[derive(Clone, Debug)]
@@ -37,17 +30,48 @@ const SPECIAL_CHARACTERS: &[char] = &[
     '"', '<', '>', '?', '/', '\\', '|', '~', '`',
 ];
 
-/// A path component of an image name (docker reference grammar).
-fn component_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        Regex::new(r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$").expect("a valid pattern")
-    })
+/// A path component of an image name (docker reference grammar,
+/// `^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`): runs of lower-case letters and
+/// digits, separated by `.`, `_`, `__` or any number of `-`.
+pub fn is_image_component(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let mut i = 0;
+    loop {
+        let start = i;
+        while i < bytes.len() && alnum(bytes[i]) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+        if i == bytes.len() {
+            return true;
+        }
+        let separator = i;
+        while i < bytes.len() && !alnum(bytes[i]) {
+            i += 1;
+        }
+        match &text[separator..i] {
+            "." | "_" | "__" => {}
+            dashes if dashes.bytes().all(|b| b == b'-') => {}
+            _ => return false,
+        }
+    }
 }
 
-fn tag_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").expect("a pattern"))
+/// An image tag (`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`): at most 128 letters,
+/// digits, `_`, `.` and `-`, not starting with `.` or `-`.
+pub fn is_image_tag(text: &str) -> bool {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    match text.as_bytes() {
+        [first, rest @ ..] => {
+            (first.is_ascii_alphanumeric() || *first == b'_')
+                && rest.len() <= 127
+                && rest.iter().all(|b| allowed(*b))
+        }
+        [] => false,
+    }
 }
 
 /// Reads and checks `config.toml`. `tag_override` replaces VERSION in image tags.
@@ -69,13 +93,12 @@ pub fn check(
             return None;
         }
     };
-    diagnostics.extend(doc::schema_diagnostics_with(
-        validator(),
+    diagnostics.extend(doc::schema_diagnostics(
+        &VALIDATOR,
         &document,
         "",
         Code::DominoInvalidConfig,
         "config.toml",
-        &python_message,
     ));
     let text = |key: &str| {
         document
@@ -156,7 +179,7 @@ pub fn check(
                 .with_help("use letters, digits, `-`, `.` and `_`"),
             );
         }
-        if valid && !name.is_empty() && !component_pattern().is_match(name) {
+        if valid && !name.is_empty() && !is_image_component(name) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::DominoInvalidImageReference,
@@ -175,7 +198,7 @@ pub fn check(
     }
     if let Some(registry) = &config.registry_name {
         let lowered = registry.to_lowercase();
-        if !lowered.split('/').all(|c| component_pattern().is_match(c)) {
+        if !lowered.split('/').all(is_image_component) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::DominoInvalidImageReference,
@@ -214,7 +237,7 @@ pub fn check(
         .or(config.version.clone().filter(|_| unsafe_version.is_none()));
     if let Some(tag) = tag {
         let sample = format!("{tag}-group0");
-        if !tag_pattern().is_match(&sample) {
+        if !is_image_tag(&sample) {
             let message = format!(
                 "{} cannot start an image tag (`{sample}`)",
                 if tag_override.is_some() {
@@ -250,35 +273,52 @@ fn suggest_component(name: &str) -> String {
     lowered.trim_matches(['-', '.', '_']).to_string()
 }
 
-/// Python `jsonschema`'s message for the common errors (the reference's text),
-/// the crate's text otherwise.
-pub fn python_message(error: &jsonschema::ValidationError<'_>) -> String {
-    use jsonschema::error::{TypeKind, ValidationErrorKind};
-    match error.kind() {
-        ValidationErrorKind::Required { property } => {
-            format!("{} is a required property", pyrepr::repr(property))
-        }
-        ValidationErrorKind::Type { kind } => {
-            let types = match kind {
-                TypeKind::Single(single) => format!("'{single}'"),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| format!("'{t}'"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
-            format!(
-                "{} is not of type {types}",
-                pyrepr::repr(error.instance().as_ref())
-            )
-        }
-        _ => error.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_image_matchers_agree_with_the_reference_grammar() {
+        let seeds = [
+            "",
+            "a",
+            "a.b",
+            "a_b",
+            "a__b",
+            "a___b",
+            "a-b",
+            "a--b",
+            "a-.b",
+            "a._b",
+            ".a",
+            "a.",
+            "a-",
+            "_a",
+            "A",
+            "a1.b2-c3__d4",
+            "a..b",
+            "a b",
+            "é",
+            "a\n",
+        ];
+        let texts = crate::schema_check::sample_texts(b"az09._-A \n", &seeds, 20_000);
+        let component = regex::Regex::new(r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$").unwrap();
+        let tag = regex::Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap();
+        let long = [
+            "a".repeat(127),
+            "a".repeat(128),
+            "a".repeat(129),
+            format!("-{}", "a".repeat(10)),
+        ];
+        for text in texts.iter().chain(&long) {
+            assert_eq!(
+                is_image_component(text),
+                component.is_match(text),
+                "{text:?}"
+            );
+            assert_eq!(is_image_tag(text), tag.is_match(text), "{text:?}");
+        }
+    }
 
     fn run(text: &str) -> (Option<RepositoryConfig>, Vec<Diagnostic>) {
         let file = SourceFile::new("config.toml".into(), "config.toml".into(), text.into());

@@ -265,11 +265,11 @@ mod tests {
             &graph,
             &[(&reports[0], "2 errors".to_string())],
         );
-        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
-        let validator = jsonschema::validator_for(&schema).unwrap();
+        let validator = crate::schema_check::embedded(SCHEMA);
         let errors: Vec<String> = validator
             .iter_errors(&value)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .iter()
+            .map(|e| format!("{} at {}", e.message, e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert_eq!(value["environments"][0]["groups"][0], "dom:group0");

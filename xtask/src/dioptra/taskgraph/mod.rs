@@ -16,6 +16,7 @@ mod steps;
 #[cfg(test)]
 mod tests;
 mod yaml;
+mod yaml11;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -5,10 +5,9 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
-use regex::Regex;
 use serde_json::Value;
 
 use crate::codes::Code;
@@ -16,6 +15,8 @@ use crate::diagnostics::Diagnostic;
 use crate::doc::{Document, NodeSpan, SyntaxError, pointer_child};
 use crate::pyrepr::{float_repr, str_repr};
 use crate::source::{SourceFile, Span};
+
+use super::yaml11;
 
 /// A YAML value as PyYAML's `safe_load` would build it.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,23 +130,6 @@ impl YNode {
     }
 }
 
-static YAML_BOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-        .expect("valid regex")
-});
-static YAML_INT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
-        .expect("valid regex")
-});
-static YAML_TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$")
-        .expect("valid regex")
-});
-static YAML_FLOAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
-        .expect("valid regex")
-});
-
 /// Resolves a plain scalar the way PyYAML's `SafeLoader` does (YAML 1.1 rules:
 /// `yes`/`on` are booleans, `1e3` is a string, `0o17`... is a string, `017` is octal).
 pub fn resolve_plain(text: &str) -> YValue {
@@ -153,23 +137,23 @@ pub fn resolve_plain(text: &str) -> YValue {
         "" | "~" | "null" | "Null" | "NULL" => return YValue::Null,
         _ => {}
     }
-    if YAML_BOOL.is_match(text) {
+    if yaml11::is_bool(text) {
         return YValue::Bool(matches!(
             text.to_ascii_lowercase().as_str(),
             "yes" | "true" | "on"
         ));
     }
-    if YAML_INT.is_match(text)
+    if yaml11::is_int(text)
         && let Some(value) = parse_yaml11_int(text)
     {
         return YValue::Int(value);
     }
-    if YAML_FLOAT.is_match(text)
+    if yaml11::is_float(text)
         && let Some(value) = parse_yaml11_float(text)
     {
         return YValue::Float(value);
     }
-    if YAML_TIMESTAMP.is_match(text) {
+    if yaml11::is_timestamp(text) {
         return YValue::Timestamp(text.to_string());
     }
     YValue::Str(text.to_string())
