@@ -63,8 +63,12 @@ enum Content {
 }
 
 impl Output {
+    /// An output of these bytes (the room a growing buffer kept beyond them
+    /// is given back: a large run holds all its aggregated files at once).
     pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
-        Output::shared(path, Arc::new(bytes.into()))
+        let mut bytes = bytes.into();
+        bytes.shrink_to_fit();
+        Output::shared(path, Arc::new(bytes))
     }
 
     /// An output of bytes another output holds too.

@@ -58,8 +58,11 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication)
         dist,
         analysis.config.registry_host(),
     );
-    outputs.push(Output::new("docker-bake.json", json_bytes(&plan.bake)));
-    outputs.extend(plan.files);
+    // Each value is let go once it is bytes: only one is held at a time.
+    let images::ImagePlan { bake, files, .. } = plan;
+    outputs.push(Output::new("docker-bake.json", json_bytes(&bake)));
+    drop(bake);
+    outputs.extend(files);
     outputs.push(Output::new(
         "catalog.json",
         json_bytes(&catalog::catalog(&published, &analysis.graph, &failed)),
