@@ -523,17 +523,7 @@ pub fn record(
     let store = blob_store(config);
     let mut artifacts = BTreeMap::new();
     for artifact in &report.artifacts {
-        let stored = match artifact.stored_file() {
-            Some(stored) => stored.clone(),
-            None => {
-                let mut artifact = artifact.clone();
-                artifact.move_to_store(&store)?;
-                artifact
-                    .stored_file()
-                    .cloned()
-                    .expect("an artifact moved to the store is stored")
-            }
-        };
+        let stored = artifact.stored_in(&store)?;
         artifacts.insert(
             to_slash(&artifact.path),
             ArtifactRecord {

@@ -11,6 +11,10 @@
 //! that holds anything is never replaced. One advisory lock per workspace
 //! ([`lock`]) serializes concurrent runs, and the leftovers of killed runs are
 //! removed at the next one ([`remove_leftovers`]).
+//!
+//! Large artifacts do not stay in memory: they go to a content-addressed
+//! [`Store`] (the incremental cache's blobs) as soon as they are made, and the
+//! dist copies them from there ([`Output::move_to_store`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -123,22 +127,6 @@ impl Output {
         }
     }
 
-    /// The shared bytes, when they are in memory.
-    pub fn shared_bytes(&self) -> Option<Arc<Vec<u8>>> {
-        match &self.content {
-            Content::Bytes(bytes) => Some(Arc::clone(bytes)),
-            Content::Stored(_) | Content::Released { .. } => None,
-        }
-    }
-
-    /// The store file holding the bytes, when they are there.
-    pub fn stored_file(&self) -> Option<&Stored> {
-        match &self.content {
-            Content::Stored(stored) => Some(stored),
-            Content::Bytes(_) | Content::Released { .. } => None,
-        }
-    }
-
     /// The size of the bytes.
     pub fn size(&self) -> u64 {
         match &self.content {
@@ -180,12 +168,20 @@ impl Output {
         }
     }
 
-    /// Moves bytes held in memory into the store (a file there already holding
-    /// them is kept), so that the run holds their hashes only. On failure the
-    /// bytes stay in memory.
+    /// The store's file of the bytes: the one they are in, else the one they
+    /// are put into (a file there already holding them is kept).
+    pub fn stored_in(&self, store: &Store) -> Result<Stored, WriteError> {
+        match &self.content {
+            Content::Stored(stored) => Ok(Stored::clone(stored)),
+            _ => store.put(&self.load()?),
+        }
+    }
+
+    /// Moves bytes held in memory into the store, so that the run holds their
+    /// hashes only. On failure the bytes stay in memory.
     pub fn move_to_store(&mut self, store: &Store) -> Result<(), WriteError> {
-        if let Content::Bytes(bytes) = &self.content {
-            self.content = Content::Stored(Arc::new(store.put(bytes)?));
+        if let Content::Bytes(_) = &self.content {
+            self.content = Content::Stored(Arc::new(self.stored_in(store)?));
         }
         Ok(())
     }
