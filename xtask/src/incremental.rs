@@ -15,24 +15,60 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::facts::Facts;
-use crate::hashing::{ContentHasher, sha256_hex};
+use crate::hashing::ContentHasher;
 use crate::input::{Reader, Workspace};
-use crate::output::Output;
+use crate::output::{Output, Store, WriteError};
 use crate::paths::{absolute, display_path, safe_name, to_slash};
 use crate::report::{Repository, RepositoryReport, Stats};
 
-/// Bump when the cache format changes.
-const FORMAT: u32 = 4;
+/// Bump when the cache format changes (an entry of another format is a miss).
+const FORMAT: u32 = 5;
 
-/// A file as it was when it was hashed: its hash, and the metadata that lets a
-/// later run trust that hash without reading the file again (as git's index
-/// and cargo's fingerprints do).
+/// A file as it was when it was hashed: its BLAKE3 hash, and the metadata that
+/// lets a later run trust that hash without reading the file again (as git's
+/// index and cargo's fingerprints do). The hash is held as its 32 bytes (hex in
+/// the cache entry): a run holds one stamp per input file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    pub hash: String,
+    #[serde(with = "hex32")]
+    pub hash: [u8; 32],
     pub size: u64,
     pub modified_ns: i128,
     pub inode: u64,
+}
+
+/// The stamp of a file that could not be looked at (it counts as changed).
+const MISSING: Stamp = Stamp {
+    hash: [0; 32],
+    size: 0,
+    modified_ns: 0,
+    inode: 0,
+};
+
+/// A 32-byte hash as 64 hex digits.
+mod hex32 {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(hash: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&super::hex(hash))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; 32], D::Error> {
+        let text = <&str>::deserialize(deserializer)?;
+        super::parse_hex(text).ok_or_else(|| D::Error::custom("not a 32-byte hex hash"))
+    }
+}
+
+/// Lower-case hex of a hash.
+fn hex(hash: &[u8; 32]) -> String {
+    blake3::Hash::from_bytes(*hash).to_hex().to_string()
+}
+
+/// The 32 bytes of a 64-digit hex hash.
+fn parse_hex(text: &str) -> Option<[u8; 32]> {
+    blake3::Hash::from_hex(text)
+        .ok()
+        .map(|hash| *hash.as_bytes())
 }
 
 /// A cached artifact: the blake3 of its bytes (its blob's name), its size, and
@@ -146,14 +182,19 @@ pub struct Entry {
     tool: String,
     config: String,
     pub fingerprint: String,
-    /// Input files (absolute paths), their content hashes and metadata.
-    inputs: BTreeMap<PathBuf, Stamp>,
+    /// Input files of the repository tree (paths relative to its root, with
+    /// `/`), their content hashes and metadata.
+    inputs: BTreeMap<Box<str>, Stamp>,
+    /// Input files outside the repository (absolute paths) it depends on
+    /// through the graph.
+    external: BTreeMap<PathBuf, Stamp>,
     /// When the inputs were stamped (nanoseconds since the Unix epoch): a file
     /// modified less than a second before is hashed again (its time stamp may
     /// not have changed with its content).
     stamped_at_ns: i128,
-    /// Outputs written inside the repository and their content hashes.
-    outputs: BTreeMap<PathBuf, String>,
+    /// Outputs written inside the repository (relative to its root), stamped
+    /// as the inputs are (a later run does not read an unchanged one).
+    outputs: BTreeMap<Box<str>, Stamp>,
     /// Per Domino group: a hash of what its image is built from.
     groups: BTreeMap<String, String>,
     /// Aggregated artifacts (dist-relative path), kept as content-addressed
@@ -171,8 +212,8 @@ pub fn cache_dir(config: &Config) -> PathBuf {
 }
 
 /// Content-addressed copies of the artifacts of cached repositories.
-fn blob_path(config: &Config, hash: &str) -> PathBuf {
-    config.workspace_root.join("target/xtask/blobs").join(hash)
+pub fn blob_store(config: &Config) -> Store {
+    Store::new(config.workspace_root.join("target/xtask/blobs"))
 }
 
 fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
@@ -203,8 +244,9 @@ fn read_entry(workspace: &Workspace, config: &Config, repository: &Repository) -
 /// The state of a repository's inputs at the start of its processing.
 #[derive(Debug, Default)]
 pub struct Inputs {
-    /// Every file of the repository tree (absolute), stamped.
-    tree: BTreeMap<PathBuf, Stamp>,
+    /// Every file of the repository tree (relative to its root, with `/`),
+    /// stamped.
+    tree: BTreeMap<Box<str>, Stamp>,
     stamped_at_ns: i128,
 }
 
@@ -228,7 +270,7 @@ fn stamp(reader: &Reader<'_>, path: &Path, previous: Option<(&Stamp, i128)>) -> 
     {
         return Some(old.clone());
     }
-    let hash = reader.file(path).ok()?.hash().to_string();
+    let hash = parse_hex(reader.file(path).ok()?.hash())?;
     Some(Stamp {
         hash,
         size,
@@ -248,9 +290,15 @@ impl Inputs {
             .tree_walk(&root)
             .files
             .into_iter()
-            .filter_map(|(_, path)| {
-                let old = previous.and_then(|e| Some((e.inputs.get(&path)?, e.stamped_at_ns)));
-                Some((path.clone(), stamp(reader, &path, old)?))
+            .filter_map(|(relative, path)| {
+                let old = previous.and_then(|e| {
+                    let old = e.inputs.get(relative.as_str());
+                    Some((
+                        old.or_else(|| e.outputs.get(relative.as_str()))?,
+                        e.stamped_at_ns,
+                    ))
+                });
+                Some((relative.into_boxed_str(), stamp(reader, &path, old)?))
             })
             .collect();
         Inputs {
@@ -295,37 +343,39 @@ pub fn freshness(
         reasons.push(DirtyReason::ConfigurationChanged);
     }
     let root = absolute(&repository.root);
-    let mut current: BTreeMap<&PathBuf, String> = inputs
+    let in_tree = |relative: &str| root.join(relative);
+    let current = inputs
         .tree
         .iter()
-        .filter(|(path, _)| !entry.outputs.contains_key(*path))
-        .map(|(path, stamp)| (path, stamp.hash.clone()))
-        .collect();
-    for (path, old) in entry.inputs.iter().filter(|(p, _)| !p.starts_with(&root)) {
-        let hash = stamp(reader, path, Some((old, entry.stamped_at_ns)))
-            .map(|s| s.hash)
-            .unwrap_or_default();
-        current.insert(path, hash);
-    }
-    for (path, hash) in &current {
-        match entry.inputs.get(*path) {
-            None => reasons.push(DirtyReason::FileAdded((*path).clone())),
-            Some(old) if old.hash != *hash => {
-                reasons.push(DirtyReason::FileChanged((*path).clone()))
+        .filter(|(path, _)| !entry.outputs.contains_key(*path));
+    for (path, stamp) in current.clone() {
+        match entry.inputs.get(path) {
+            None => reasons.push(DirtyReason::FileAdded(in_tree(path))),
+            Some(old) if old.hash != stamp.hash => {
+                reasons.push(DirtyReason::FileChanged(in_tree(path)))
             }
             _ => {}
         }
     }
-    for path in entry.inputs.keys().filter(|p| !current.contains_key(p)) {
-        reasons.push(DirtyReason::FileRemoved(path.clone()));
+    // A file outside that cannot be looked at hashes as MISSING (as it was
+    // recorded when it could not be looked at then either).
+    for (path, old) in &entry.external {
+        let now = stamp(reader, path, Some((old, entry.stamped_at_ns))).unwrap_or(MISSING);
+        if now.hash != old.hash {
+            reasons.push(DirtyReason::FileChanged(path.clone()));
+        }
     }
-    for (path, hash) in &entry.outputs {
-        if inputs.tree.get(path).map(|s| &s.hash) != Some(hash) {
-            reasons.push(DirtyReason::OutputModified(path.clone()));
+    let kept: std::collections::BTreeSet<&str> = current.map(|(path, _)| &**path).collect();
+    for path in entry.inputs.keys().filter(|p| !kept.contains(&***p)) {
+        reasons.push(DirtyReason::FileRemoved(in_tree(path)));
+    }
+    for (path, old) in &entry.outputs {
+        if inputs.tree.get(path).map(|s| s.hash) != Some(old.hash) {
+            reasons.push(DirtyReason::OutputModified(in_tree(path)));
         }
     }
     if reasons.is_empty() {
-        if let Some(report) = restore(reader, config, repository, &entry) {
+        if let Some(report) = restore(reader, config, repository, &entry, inputs) {
             return (Some(report), Freshness::Fresh);
         }
         reasons.push(DirtyReason::CacheUnrestorable);
@@ -339,34 +389,34 @@ pub fn freshness(
     )
 }
 
+/// The report of a fresh repository, from its cache entry: its artifacts are
+/// the store's files (content-addressed and written atomically: their size is
+/// checked, they are neither read nor hashed again), its generated files are
+/// current (their stamps, just taken, hold their hashes).
 fn restore(
     reader: &Reader<'_>,
     config: &Config,
     repository: &Repository,
     entry: &Entry,
+    inputs: &Inputs,
 ) -> Option<RepositoryReport> {
     let mut report = RepositoryReport::new(repository);
     report.stats = entry.stats;
     report.facts = entry.facts.clone();
     report.content_hashes = entry.content_hashes.clone();
+    let store = blob_store(config);
     for (path, record) in &entry.artifacts {
-        // Content-addressed and written atomically: the size is checked, the
-        // bytes are not hashed again.
-        let bytes = reader
-            .workspace()
-            .read_once(&blob_path(config, &record.blake3))
-            .ok()?;
-        if bytes.len() as u64 != record.size {
-            return None;
-        }
-        report
-            .artifact_sha256
-            .insert(PathBuf::from(path), record.sha256.clone());
-        report.artifacts.push(Output::new(path.clone(), bytes));
+        let stored = store.get(&record.blake3, record.size, &record.sha256)?;
+        report.artifacts.push(Output::stored(path.clone(), stored));
     }
+    let root = absolute(&repository.root);
     for path in entry.outputs.keys() {
-        let bytes = reader.file(path).ok()?.bytes().to_vec();
-        report.outputs.push(Output::current(path.clone(), bytes));
+        let stamp = inputs.tree.get(path)?;
+        report.outputs.push(Output::current_hashed(
+            root.join(&**path),
+            hex(&stamp.hash),
+            stamp.size,
+        ));
     }
     for diagnostic in &entry.diagnostics {
         let mut diagnostic = diagnostic.clone();
@@ -413,18 +463,17 @@ pub fn changed_groups(
         .collect()
 }
 
-/// A cache entry to record after a successful build, and the blobs it needs
-/// (written through the output gateway by the caller).
+/// A cache entry to record after a successful build (written through the
+/// output gateway by the caller).
 pub struct Record {
     pub entry_path: PathBuf,
     pub entry: Vec<u8>,
-    /// Blobs not in the cache yet: (path, bytes).
-    pub blobs: Vec<Output>,
 }
 
 /// The cache entry of a repository after a successful build. `inputs` are its
 /// tree as hashed at the start of processing; `external_inputs` are files
-/// outside the repository it depends on (through the graph).
+/// outside the repository it depends on (through the graph). Artifacts not in
+/// the store yet are put there.
 pub fn record(
     workspace: &Workspace,
     config: &Config,
@@ -432,54 +481,55 @@ pub fn record(
     inputs: &Inputs,
     external_inputs: &[PathBuf],
     groups: BTreeMap<String, String>,
-) -> Record {
+) -> Result<Record, WriteError> {
     let repository = &report.repository;
-    let outputs: BTreeMap<PathBuf, String> = report
+    let root = absolute(&repository.root);
+    // An output that was current keeps the stamp taken at the start; one
+    // written since is stamped with its hash only (the next run reads it).
+    let outputs: BTreeMap<Box<str>, Stamp> = report
         .outputs
         .iter()
-        .map(|o| (absolute(&o.path), o.content_hash()))
+        .filter_map(|o| {
+            let relative = absolute(&o.path).strip_prefix(&root).ok().map(to_slash)?;
+            let hash = parse_hex(&o.content_hash())?;
+            let stamp = match inputs.tree.get(relative.as_str()) {
+                Some(stamp) if o.current && stamp.hash == hash => stamp.clone(),
+                _ => Stamp {
+                    hash,
+                    size: o.size(),
+                    ..MISSING
+                },
+            };
+            Some((relative.into_boxed_str(), stamp))
+        })
         .collect();
-    let root = absolute(&repository.root);
-    let mut input_stamps: BTreeMap<PathBuf, Stamp> = inputs
+    let input_stamps: BTreeMap<Box<str>, Stamp> = inputs
         .tree
         .iter()
         .filter(|(path, _)| !outputs.contains_key(*path))
         .map(|(path, stamp)| (path.clone(), stamp.clone()))
         .collect();
+    let mut external = BTreeMap::new();
     for path in external_inputs {
         let path = absolute(path);
         if !path.starts_with(&root) {
-            let stamp = stamp(&workspace.reader(&root), &path, None).unwrap_or(Stamp {
-                hash: String::new(),
-                size: 0,
-                modified_ns: 0,
-                inode: 0,
-            });
-            input_stamps.insert(path, stamp);
+            let stamp = stamp(&workspace.reader(&root), &path, None).unwrap_or(MISSING);
+            external.insert(path, stamp);
         }
     }
     let tool = tool_identity().to_string();
     let config_id = config_identity(config, repository);
-    let fingerprint = fingerprint_of(&tool, &config_id, &input_stamps);
+    let fingerprint = fingerprint_of(&tool, &config_id, &input_stamps, &external);
+    let store = blob_store(config);
     let mut artifacts = BTreeMap::new();
-    let mut blobs = Vec::new();
     for artifact in &report.artifacts {
-        let hash = blake3::hash(&artifact.bytes).to_hex().to_string();
-        let blob = blob_path(config, &hash);
-        if !workspace.exists(&blob) {
-            blobs.push(Output::shared(blob, artifact.bytes.clone()));
-        }
-        let sha256 = report
-            .artifact_sha256
-            .get(&artifact.path)
-            .cloned()
-            .unwrap_or_else(|| sha256_hex(&artifact.bytes));
+        let stored = artifact.stored_in(&store)?;
         artifacts.insert(
             to_slash(&artifact.path),
             ArtifactRecord {
-                blake3: hash,
-                size: artifact.bytes.len() as u64,
-                sha256,
+                blake3: stored.blake3,
+                size: stored.size,
+                sha256: stored.sha256,
             },
         );
     }
@@ -490,6 +540,7 @@ pub fn record(
         config: config_id,
         fingerprint,
         inputs: input_stamps,
+        external,
         stamped_at_ns: inputs.stamped_at_ns,
         outputs,
         groups,
@@ -498,19 +549,26 @@ pub fn record(
         content_hashes: report.content_hashes.clone(),
         diagnostics: report.diagnostics.clone(),
     };
-    Record {
+    Ok(Record {
         entry_path: entry_path(config, repository),
         entry: serde_json::to_vec_pretty(&entry).expect("cache entries serialize"),
-        blobs,
-    }
+    })
 }
 
-fn fingerprint_of(tool: &str, config: &str, inputs: &BTreeMap<PathBuf, Stamp>) -> String {
-    let mut hasher = ContentHasher::new("repository-v1");
+fn fingerprint_of(
+    tool: &str,
+    config: &str,
+    inputs: &BTreeMap<Box<str>, Stamp>,
+    external: &BTreeMap<PathBuf, Stamp>,
+) -> String {
+    let mut hasher = ContentHasher::new("repository-v2");
     hasher.add("tool", tool.as_bytes());
     hasher.add("config", config.as_bytes());
     for (path, stamp) in inputs {
-        hasher.add(&to_slash(path), stamp.hash.as_bytes());
+        hasher.add(path, &stamp.hash);
+    }
+    for (path, stamp) in external {
+        hasher.add(&to_slash(path), &stamp.hash);
     }
     hasher.finish()
 }
@@ -632,6 +690,6 @@ pub fn is_affected(
     read_entry(workspace, config, repository).is_some_and(|entry| {
         changed
             .iter()
-            .any(|path| entry.inputs.contains_key(&absolute(path)))
+            .any(|path| entry.external.contains_key(&absolute(path)))
     })
 }

@@ -11,9 +11,14 @@
 //! that holds anything is never replaced. One advisory lock per workspace
 //! ([`lock`]) serializes concurrent runs, and the leftovers of killed runs are
 //! removed at the next one ([`remove_leftovers`]).
+//!
+//! Large artifacts do not stay in memory: they go to a content-addressed
+//! [`Store`] (the incremental cache's blobs) as soon as they are made, and the
+//! dist copies them from there ([`Output::move_to_store`]).
 
+use std::borrow::Cow;
 use std::fmt;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,56 +33,63 @@ pub const DIST_MARKER: &str = ".xtask-dist";
 /// The prefix of temporary files (never part of a tree, see `hashing`).
 const TEMPORARY_PREFIX: &str = ".xtask-";
 
-/// Pretty JSON with a trailing newline (every JSON artifact).
-pub fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+/// Pretty JSON with a trailing newline (every JSON artifact), of a
+/// `serde_json::Value` or of records written straight from the analysis.
+pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
     bytes.push(b'\n');
     bytes
 }
 
-/// A file to produce: where, and its exact bytes (shared: the same artifact
+/// A file to produce: where, and its exact content (shared: the same artifact
 /// goes to the dist and the cache without a copy).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
     pub path: PathBuf,
-    pub bytes: Arc<Vec<u8>>,
-    /// The file already holds exactly these bytes (they were read through the
+    content: Content,
+    /// The file already holds exactly this content (it was read through the
     /// input gateway in this run): writing it is a no-op, and it is not read
     /// again to find out.
     pub current: bool,
-    /// The bytes' BLAKE3 hash, kept when the bytes of a current file were let go
-    /// ([`Output::release_current_bytes`]).
-    hash: Option<String>,
+}
+
+/// Where an output's bytes are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Content {
+    /// In memory.
+    Bytes(Arc<Vec<u8>>),
+    /// In a file of the gateway's content-addressed [`Store`] (copied from
+    /// there, never read into memory whole).
+    Stored(Arc<Stored>),
+    /// Let go: only their hash and size are known (a current file, which is
+    /// never written; see [`Output::release_current_bytes`]).
+    Released { blake3: String, size: u64 },
 }
 
 impl Output {
+    /// An output of these bytes (the room a growing buffer kept beyond them
+    /// is given back: a large run holds all its aggregated files at once).
     pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
-        Output::shared(path, Arc::new(bytes.into()))
+        let mut bytes = bytes.into();
+        bytes.shrink_to_fit();
+        Output::shared(path, Arc::new(bytes))
     }
 
     /// An output of bytes another output holds too.
     pub fn shared(path: impl Into<PathBuf>, bytes: Arc<Vec<u8>>) -> Self {
         Output {
             path: path.into(),
-            bytes,
+            content: Content::Bytes(bytes),
             current: false,
-            hash: None,
         }
     }
 
-    /// The BLAKE3 hash (hex) of the bytes.
-    pub fn content_hash(&self) -> String {
-        self.hash
-            .clone()
-            .unwrap_or_else(|| blake3::hash(&self.bytes).to_hex().to_string())
-    }
-
-    /// A current file is never written: its bytes are let go (its hash is
-    /// kept), so a large run does not hold every repository's generated files.
-    pub fn release_current_bytes(&mut self) {
-        if self.current && self.hash.is_none() {
-            self.hash = Some(self.content_hash());
-            self.bytes = Arc::new(Vec::new());
+    /// An output whose bytes are a file of the store.
+    pub fn stored(path: impl Into<PathBuf>, stored: Stored) -> Self {
+        Output {
+            path: path.into(),
+            content: Content::Stored(Arc::new(stored)),
+            current: false,
         }
     }
 
@@ -89,6 +101,91 @@ impl Output {
         }
     }
 
+    /// An output whose file already holds the bytes of this BLAKE3 hash (hex)
+    /// and size, which are not at hand.
+    pub fn current_hashed(path: impl Into<PathBuf>, blake3: String, size: u64) -> Self {
+        Output {
+            path: path.into(),
+            content: Content::Released { blake3, size },
+            current: true,
+        }
+    }
+
+    /// The same content at another path.
+    pub fn moved_to(self, path: impl Into<PathBuf>) -> Output {
+        Output {
+            path: path.into(),
+            ..self
+        }
+    }
+
+    /// The bytes, when they are in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.content {
+            Content::Bytes(bytes) => Some(bytes),
+            Content::Stored(_) | Content::Released { .. } => None,
+        }
+    }
+
+    /// The size of the bytes.
+    pub fn size(&self) -> u64 {
+        match &self.content {
+            Content::Bytes(bytes) => bytes.len() as u64,
+            Content::Stored(stored) => stored.size,
+            Content::Released { size, .. } => *size,
+        }
+    }
+
+    /// The BLAKE3 hash (hex) of the bytes.
+    pub fn content_hash(&self) -> String {
+        match &self.content {
+            Content::Bytes(bytes) => blake3::hash(bytes).to_hex().to_string(),
+            Content::Stored(stored) => stored.blake3.clone(),
+            Content::Released { blake3, .. } => blake3.clone(),
+        }
+    }
+
+    /// The SHA-256 (hex) of the bytes, when they are in memory or stored.
+    pub fn sha256(&self) -> Option<String> {
+        match &self.content {
+            Content::Bytes(bytes) => Some(crate::hashing::sha256_hex(bytes)),
+            Content::Stored(stored) => Some(stored.sha256.clone()),
+            Content::Released { .. } => None,
+        }
+    }
+
+    /// A current file is never written: its bytes are let go (their hash and
+    /// size are kept), so a large run does not hold every repository's
+    /// generated files.
+    pub fn release_current_bytes(&mut self) {
+        if self.current
+            && let Content::Bytes(bytes) = &self.content
+        {
+            self.content = Content::Released {
+                blake3: blake3::hash(bytes).to_hex().to_string(),
+                size: bytes.len() as u64,
+            };
+        }
+    }
+
+    /// The store's file of the bytes: the one they are in, else the one they
+    /// are put into (a file there already holding them is kept).
+    pub fn stored_in(&self, store: &Store) -> Result<Stored, WriteError> {
+        match &self.content {
+            Content::Stored(stored) => Ok(Stored::clone(stored)),
+            _ => store.put(&self.load()?),
+        }
+    }
+
+    /// Moves bytes held in memory into the store, so that the run holds their
+    /// hashes only. On failure the bytes stay in memory.
+    pub fn move_to_store(&mut self, store: &Store) -> Result<(), WriteError> {
+        if let Content::Bytes(_) = &self.content {
+            self.content = Content::Stored(Arc::new(self.stored_in(store)?));
+        }
+        Ok(())
+    }
+
     /// Writes it (or, in check mode, compares it) unless it is current; no
     /// folder below `base` on the way may be a symbolic link.
     pub fn ensure_in(&self, base: &Path, mode: Mode) -> Result<WriteStatus, WriteError> {
@@ -96,7 +193,128 @@ impl Output {
             return Ok(WriteStatus::Unchanged);
         }
         let relative = self.path.strip_prefix(base).unwrap_or(&self.path);
-        ensure_in(base, relative, &self.bytes, mode)
+        ensure_in(base, relative, &self.load()?, mode)
+    }
+
+    /// The bytes, read back from the store when they are there. A released
+    /// output has none (it is current and never written).
+    fn load(&self) -> Result<Cow<'_, [u8]>, WriteError> {
+        match &self.content {
+            Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Content::Stored(stored) => {
+                let mut bytes = Vec::new();
+                stored.open()?.read_to_end(&mut bytes)?;
+                stored.check_size(bytes.len() as u64)?;
+                Ok(Cow::Owned(bytes))
+            }
+            Content::Released { .. } => Err(WriteError::Io(std::io::Error::other(
+                "the bytes of a current file were let go",
+            ))),
+        }
+    }
+
+    /// Writes the content into `file` (a new file of a staging folder): the
+    /// bytes, or a copy of the store's file.
+    fn write_into(&self, file: &mut std::fs::File) -> Result<(), WriteError> {
+        match &self.content {
+            Content::Stored(stored) => {
+                let copied = std::io::copy(&mut stored.open()?, file)?;
+                stored.check_size(copied)
+            }
+            _ => Ok(file.write_all(&self.load()?)?),
+        }
+    }
+}
+
+/// A file of the [`Store`]: its path, size and hashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    path: PathBuf,
+    pub size: u64,
+    /// BLAKE3 (hex) of the bytes: the file's name.
+    pub blake3: String,
+    /// SHA-256 (hex) of the bytes (for `SHA256SUMS`).
+    pub sha256: String,
+}
+
+impl Stored {
+    /// Opens the file for reading, never through a symbolic link.
+    fn open(&self) -> std::io::Result<std::fs::File> {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        options.open(&self.path)
+    }
+
+    /// A file of the store that changed size since it was stored is refused.
+    fn check_size(&self, size: u64) -> Result<(), WriteError> {
+        if size == self.size {
+            return Ok(());
+        }
+        Err(WriteError::Io(std::io::Error::other(format!(
+            "`{}` changed: {size} bytes instead of {}",
+            display_path(&self.path),
+            self.size
+        ))))
+    }
+}
+
+/// A content-addressed folder of files (the artifacts of `build-all`, kept for
+/// incremental builds): each named by the BLAKE3 hash of its bytes, written
+/// atomically and never modified, so that its size tells it is whole.
+#[derive(Clone, Debug)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Store { dir: dir.into() }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of these bytes, written unless it is there already.
+    pub fn put(&self, bytes: &[u8]) -> Result<Stored, WriteError> {
+        let blake3 = blake3::hash(bytes).to_hex().to_string();
+        let size = bytes.len() as u64;
+        let sha256 = crate::hashing::sha256_hex(bytes);
+        if let Some(stored) = self.get(&blake3, size, &sha256) {
+            return Ok(stored);
+        }
+        ensure_in(&self.dir, Path::new(&blake3), bytes, Mode::Write)?;
+        Ok(Stored {
+            path: self.dir.join(&blake3),
+            size,
+            blake3,
+            sha256,
+        })
+    }
+
+    /// The file of the bytes of this BLAKE3 hash (hex), if it is there with
+    /// this size (a regular file, not a link); `sha256` is what was recorded
+    /// with it.
+    pub fn get(&self, blake3: &str, size: u64, sha256: &str) -> Option<Stored> {
+        let is_hash = |hex: &str| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_hash(blake3) || !is_hash(sha256) {
+            return None;
+        }
+        let path = self.dir.join(blake3);
+        std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == size)
+            .then(|| Stored {
+                path,
+                size,
+                blake3: blake3.to_string(),
+                sha256: sha256.to_string(),
+            })
     }
 }
 
@@ -257,9 +475,10 @@ pub fn write_all(outputs: &[Output]) -> Vec<Diagnostic> {
     outputs
         .iter()
         .filter_map(|output| {
-            ensure(&output.path, &output.bytes, Mode::Write)
-                .err()
-                .map(|err| err.diagnostic(&output.path))
+            let written = output
+                .load()
+                .and_then(|bytes| ensure(&output.path, &bytes, Mode::Write));
+            written.err().map(|err| err.diagnostic(&output.path))
         })
         .collect()
 }
@@ -317,7 +536,8 @@ pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> Result<WriteSt
             unsafe_path.path.display().to_string(),
         ));
     }
-    if dir_matches(dir, outputs) {
+    let marker = Output::new(DIST_MARKER, manifest(outputs));
+    if dir_matches(dir, outputs, marker.bytes().unwrap_or_default()) {
         return Ok(WriteStatus::Unchanged);
     }
     if mode == Mode::Check {
@@ -331,16 +551,13 @@ pub fn replace_dir(dir: &Path, outputs: &[Output], mode: Mode) -> Result<WriteSt
     let staging = tempfile::Builder::new()
         .prefix(&staging_prefix(dir))
         .tempdir_in(parent)?;
-    for output in outputs
-        .iter()
-        .chain([&Output::new(DIST_MARKER, manifest(outputs))])
-    {
+    for output in outputs.iter().chain([&marker]) {
         let path = staging.path().join(&output.path);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
         let mut file = std::fs::File::create(&path)?;
-        file.write_all(&output.bytes)?;
+        output.write_into(&mut file)?;
         set_mode(&file, None)?;
         file.sync_all()?;
     }
@@ -491,8 +708,8 @@ fn manifest(outputs: &[Output]) -> Vec<u8> {
         .map(|o| {
             format!(
                 "{}  {}  {}\n",
-                blake3::hash(&o.bytes).to_hex(),
-                o.bytes.len(),
+                o.content_hash(),
+                o.size(),
                 crate::paths::to_slash(&o.path)
             )
         })
@@ -504,8 +721,8 @@ fn manifest(outputs: &[Output]) -> Vec<u8> {
 /// Does `dir` hold exactly these files (its marker lists them with their
 /// hashes, and every file is there with its size, no other)? Nothing but the
 /// marker is read.
-fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
-    if std::fs::read(dir.join(DIST_MARKER)).ok() != Some(manifest(outputs)) {
+fn dir_matches(dir: &Path, outputs: &[Output], marker: &[u8]) -> bool {
+    if std::fs::read(dir.join(DIST_MARKER)).ok().as_deref() != Some(marker) {
         return false;
     }
     let existing = walkdir::WalkDir::new(dir)
@@ -516,7 +733,7 @@ fn dir_matches(dir: &Path, outputs: &[Output]) -> bool {
     existing == outputs.len() + 1
         && outputs.iter().all(|o| {
             std::fs::symlink_metadata(dir.join(&o.path))
-                .is_ok_and(|m| m.is_file() && m.len() == o.bytes.len() as u64)
+                .is_ok_and(|m| m.is_file() && m.len() == o.size())
         })
 }
 
@@ -612,6 +829,55 @@ mod tests {
             replace_dir(&dist, &bad, Mode::Write),
             Err(WriteError::UnsafePath(_))
         ));
+    }
+
+    #[test]
+    fn stored_outputs_are_copied_and_the_store_trusts_only_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("blobs"));
+        let mut output = Output::new("a/archive.tar.gz", "archive bytes");
+        let hash = output.content_hash();
+        let sha256 = output.sha256().unwrap();
+        output.move_to_store(&store).unwrap();
+        assert!(output.bytes().is_none(), "the bytes are let go");
+        assert_eq!(
+            (output.content_hash(), output.sha256()),
+            (hash.clone(), Some(sha256.clone()))
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("blobs").join(&hash)).unwrap(),
+            b"archive bytes"
+        );
+        let dist = dir.path().join("dist");
+        replace_dir(&dist, std::slice::from_ref(&output), Mode::Write).unwrap();
+        assert_eq!(
+            std::fs::read(dist.join("a/archive.tar.gz")).unwrap(),
+            b"archive bytes"
+        );
+        assert_eq!(
+            replace_dir(&dist, std::slice::from_ref(&output), Mode::Write).unwrap(),
+            WriteStatus::Unchanged
+        );
+
+        assert!(store.get(&hash, 13, &sha256).is_some());
+        assert!(store.get(&hash, 12, &sha256).is_none(), "another size");
+        assert!(
+            store.get("../../etc/passwd", 13, &sha256).is_none(),
+            "not a hash"
+        );
+        // A file that changed size since it was stored is not copied.
+        std::fs::write(dir.path().join("blobs").join(&hash), "other").unwrap();
+        assert!(replace_dir(&dir.path().join("dist2"), &[output], Mode::Write).is_err());
+        #[cfg(unix)]
+        {
+            let link = "0".repeat(64);
+            std::os::unix::fs::symlink(
+                dir.path().join("blobs").join(&hash),
+                dir.path().join("blobs").join(&link),
+            )
+            .unwrap();
+            assert!(store.get(&link, 5, &sha256).is_none(), "a link");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::graph;
 use crate::incremental::{self, Freshness, Inputs};
 use crate::input::Workspace;
 use crate::options::{Mode, SchemaEngine};
-use crate::output::{self, Output, WriteStatus};
+use crate::output::{self, Output, Store, WriteStatus};
 use crate::paths::{absolute, display_path};
 use crate::progress::Progress;
 use crate::report::{Repository, RepositoryKind, RepositoryReport};
@@ -65,8 +65,9 @@ impl EnvironmentError {
 #[derive(Debug)]
 pub struct Tracking {
     pub freshness: Freshness,
-    /// The repository tree as hashed at the start of its processing.
-    pub inputs: Inputs,
+    /// The repository tree as hashed at the start of its processing (None
+    /// for a fresh repository: it has nothing new to record).
+    pub inputs: Option<Inputs>,
 }
 
 /// An analysis and how it was made.
@@ -86,7 +87,7 @@ pub fn analyze(
     mode: Mode,
     progress: &Progress,
 ) -> Result<Run, EnvironmentError> {
-    analyze_workspace(load_config(options)?, options, mode, progress)
+    analyze_workspace(load_config(options)?, options, mode, None, progress)
 }
 
 /// The configuration of the workspace the options name.
@@ -122,10 +123,13 @@ fn load_config(options: &Options) -> Result<Config, EnvironmentError> {
     Ok(config)
 }
 
+/// `store`: where the artifacts of each repository go as soon as it is
+/// processed (build-all), so that the run holds their hashes, not their bytes.
 fn analyze_workspace(
     config: Config,
     options: &Options,
     mode: Mode,
+    store: Option<&Store>,
     progress: &Progress,
 ) -> Result<Run, EnvironmentError> {
     let mut workspace = Workspace::new(&config.workspace_root);
@@ -258,8 +262,18 @@ fn analyze_workspace(
                 for output in &mut report.outputs {
                     output.release_current_bytes();
                 }
+                // An artifact that cannot be stored stays in memory (and the
+                // failure, if it lasts, is reported when the dist is written).
+                if let Some(store) = store {
+                    for artifact in &mut report.artifacts {
+                        let _ = artifact.move_to_store(store);
+                    }
+                }
                 progress.step(&repository.name);
-                let tracking = inputs.map(|inputs| Tracking { freshness, inputs });
+                let tracking = inputs.map(|inputs| Tracking {
+                    inputs: (!matches!(freshness, Freshness::Fresh)).then_some(inputs),
+                    freshness,
+                });
                 (report, tracking)
             })
             .collect()
@@ -377,7 +391,10 @@ pub fn unknown_repository(name: &str, names: &[&str]) -> Diagnostic {
 pub fn report_outputs(analysis: &Analysis, dir: &Path) -> Vec<Output> {
     emit::reports::all(analysis)
         .into_iter()
-        .map(|output| Output::shared(dir.join(&output.path), output.bytes))
+        .map(|output| {
+            let path = dir.join(&output.path);
+            output.moved_to(path)
+        })
         .collect()
 }
 
@@ -446,7 +463,8 @@ pub fn build(
         ))
     })
     .map_err(|err| EnvironmentError::new(output::write_failure(&lock_path, &err)))?;
-    let run = analyze_workspace(config, options, Mode::Write, progress)?;
+    let store = incremental::blob_store(&config);
+    let run = analyze_workspace(config, options, Mode::Write, Some(&store), progress)?;
     let analysis = &run.analysis;
     let writes_dist = options.only.is_empty();
     let mut protected = run.roots.clone();
@@ -474,6 +492,7 @@ pub fn build(
         })
         .collect();
     folders.push(incremental::cache_dir(&analysis.config));
+    folders.push(store.dir().to_path_buf());
     folders.sort();
     folders.dedup();
     let removed = output::remove_leftovers(dist, &folders);
@@ -641,21 +660,18 @@ fn record_fingerprints(
             }
             Freshness::Untracked => rebuilt += 1,
         }
-        let record = incremental::record(
+        let Some(inputs) = &tracking.inputs else {
+            continue;
+        };
+        let written = incremental::record(
             &run.workspace,
             &analysis.config,
             report,
-            &tracking.inputs,
+            inputs,
             &external,
             groups,
-        );
-        let written = record
-            .blobs
-            .iter()
-            .try_for_each(|blob| output::ensure(&blob.path, &blob.bytes, Mode::Write).map(drop))
-            .and_then(|()| {
-                output::ensure(&record.entry_path, &record.entry, Mode::Write).map(drop)
-            });
+        )
+        .and_then(|record| output::ensure(&record.entry_path, &record.entry, Mode::Write));
         if let Err(err) = written {
             progress.log(format!(
                 "warning: cannot record the fingerprint of {}: {err}",
@@ -740,7 +756,8 @@ mod tests {
 
         // Nothing changed: files whose size, time stamp and inode are as
         // recorded are not read at all (only the TOML files discovery looks
-        // into and the generated files the cache restores, once each).
+        // into, once each; the generated files' stamps hold their hashes, the
+        // artifacts are copied from the store).
         let noop = build_in(dir.path());
         assert_eq!(noop.fresh, noop.run.analysis.reports.len());
         let counts = noop.run.workspace.read_counts();
@@ -748,7 +765,6 @@ mod tests {
         let read_inputs: Vec<&PathBuf> = inputs
             .iter()
             .filter(|p| counts.contains_key(*p))
-            .filter(|p| !p.components().any(|c| c.as_os_str() == ".domino"))
             .filter(|p| p.extension().is_none_or(|e| e != "toml"))
             .collect();
         assert!(read_inputs.is_empty(), "a no-op read {read_inputs:?}");
@@ -797,5 +813,56 @@ mod tests {
             "every repository is fresh"
         );
         assert_eq!(before, reports(dir.path()));
+    }
+
+    /// Every file of a folder (relative path, bytes), sorted.
+    fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e.path().strip_prefix(dir).unwrap().to_path_buf();
+                (relative, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn artifacts_come_from_the_store_and_a_damaged_store_file_is_rebuilt() {
+        let dir = workspace(|_| {});
+        let dist = dir.path().join("target/dist");
+        build_in(dir.path());
+        let cold = files(&dist);
+        let blobs = dir.path().join("target/xtask/blobs");
+        let stored = files(&blobs);
+        assert!(
+            cold.iter()
+                .filter(|(path, _)| path.to_string_lossy().ends_with(".tar.gz"))
+                .all(|(_, bytes)| stored.iter().any(|(_, blob)| blob == bytes)),
+            "every archive of the dist is in the store"
+        );
+
+        // A dist removed: the fresh repositories' artifacts are copied from
+        // the store, byte for byte.
+        std::fs::remove_dir_all(&dist).unwrap();
+        let noop = build_in(dir.path());
+        assert_eq!(noop.fresh, noop.run.analysis.reports.len());
+        assert_eq!(files(&dist), cold);
+
+        // A store file of another size (or gone) is not used: its repository
+        // is recompiled, and the dist is the same.
+        let (name, _) = &stored[0];
+        std::fs::write(blobs.join(name), "damaged").unwrap();
+        let rebuilt = build_in(dir.path());
+        assert_eq!(rebuilt.rebuilt, 1, "only the damaged artifact's repository");
+        assert!(rebuilt.run.tracking.iter().any(|t| matches!(
+            &t.freshness,
+            Freshness::Rebuilt { reasons, .. } if reasons == &[incremental::DirtyReason::CacheUnrestorable]
+        )));
+        assert_eq!(files(&dist), cold);
+        assert_eq!(std::fs::read(blobs.join(name)).unwrap(), stored[0].1);
     }
 }

@@ -100,8 +100,6 @@ pub struct RepositoryReport {
     /// (key: path relative to the repository root, `""` for the whole tree, as
     /// it is once the outputs are written); filled in `build-all` only.
     pub content_hashes: BTreeMap<String, String>,
-    /// SHA-256 of artifacts already known (restored from the cache), by path.
-    pub artifact_sha256: BTreeMap<PathBuf, String>,
 }
 
 impl RepositoryReport {
@@ -114,7 +112,6 @@ impl RepositoryReport {
             artifacts: Vec::new(),
             facts: Facts::None,
             content_hashes: BTreeMap::new(),
-            artifact_sha256: BTreeMap::new(),
         }
     }
 }

@@ -375,7 +375,7 @@ pub fn process(
         .iter()
         .filter_map(|output| {
             let relative = output.path.strip_prefix(root).ok()?;
-            Some((crate::paths::to_slash(relative), output.bytes.as_slice()))
+            Some((crate::paths::to_slash(relative), output.bytes()?))
         })
         .collect();
     for dockerfile in &mut facts.dockerfiles {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::facts::{Facts, TaskKind};
 use crate::graph::MonorepoGraph;
@@ -22,28 +22,154 @@ fn task_kind(kind: TaskKind) -> &'static str {
 
 /// The content hash the repository recorded for a path of its tree (`""` for
 /// the whole tree).
-fn content_hash(report: &RepositoryReport, path: &str) -> Option<String> {
-    report.content_hashes.get(path).cloned()
+fn content_hash<'a>(report: &'a RepositoryReport, path: &str) -> Option<&'a str> {
+    report.content_hashes.get(path).map(String::as_str)
+}
+
+// The catalog is written straight from these borrowed records (fields in the
+// order of the file): at 1,000 repositories a `serde_json::Value` of it took
+// several times the size of the file.
+
+/// `catalog.json`.
+#[derive(Serialize)]
+pub struct Catalog<'a> {
+    schema_version: u32,
+    tool: Tool,
+    repositories: Vec<RepositoryEntry<'a>>,
+    environments: Vec<EnvironmentEntry<'a>>,
+    images: Vec<ImageEntry<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<FailedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RepositoryEntry<'a> {
+    name: &'a str,
+    kind: &'static str,
+    path: &'a str,
+    content_hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domino: Option<DominoEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dioptra: Option<DioptraEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct DominoEntry<'a> {
+    repository_name: &'a str,
+    registry_name: &'a str,
+    version: &'a str,
+    source_url: Option<&'a str>,
+    pieces: Vec<PieceEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PieceEntry<'a> {
+    name: &'a str,
+    path: String,
+    content_hash: Option<&'a str>,
+    group: Option<&'a str>,
+    image: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ImageEntry<'a> {
+    reference: &'a str,
+    repository: &'a str,
+    group: &'a str,
+    pieces: &'a [String],
+    requirements_file: Option<&'a str>,
+    dockerfile: Option<&'a str>,
+    environment: Option<&'a str>,
+    dockerfile_hash: String,
+}
+
+#[derive(Serialize)]
+struct DioptraEntry<'a> {
+    configs: Vec<ConfigEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConfigEntry<'a> {
+    path: String,
+    content_hash: Option<&'a str>,
+    plugins: Vec<PluginEntry<'a>>,
+    parameter_types: Vec<TypeEntry<'a>>,
+    entrypoints: Vec<EntrypointEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PluginEntry<'a> {
+    name: &'a str,
+    path: String,
+    content_hash: Option<&'a str>,
+    tasks: Vec<TaskEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaskEntry<'a> {
+    name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TypeEntry<'a> {
+    name: &'a str,
+    references: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EntrypointEntry<'a> {
+    name: &'a str,
+    path: String,
+    content_hash: Option<&'a str>,
+    plugins: &'a [String],
+    artifact_plugins: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EnvironmentEntry<'a> {
+    hash: &'a str,
+    target: String,
+    kind: &'static str,
+    base_image: &'a str,
+    groups: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FailedEntry<'a> {
+    name: &'a str,
+    kind: &'static str,
+    path: &'a str,
+    reason: &'a str,
 }
 
 /// The catalog of the published repositories; `failed` are the repositories
 /// that were not published, with the reason.
-pub fn catalog(
-    reports: &[&RepositoryReport],
-    graph: &MonorepoGraph,
-    failed: &[(&RepositoryReport, String)],
-) -> Value {
+pub fn catalog<'a>(
+    reports: &[&'a RepositoryReport],
+    graph: &'a MonorepoGraph,
+    failed: &'a [(&'a RepositoryReport, String)],
+) -> Catalog<'a> {
     let mut repositories = Vec::new();
     let mut images = Vec::new();
     let mut environment_users: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for report in reports.iter().copied() {
         let repo = &report.repository;
-        let mut entry = json!({
-            "name": repo.name,
-            "kind": repo.kind.as_str(),
-            "path": repo.display,
-            "content_hash": content_hash(report, ""),
-        });
+        let mut entry = RepositoryEntry {
+            name: &repo.name,
+            kind: repo.kind.as_str(),
+            path: &repo.display,
+            content_hash: content_hash(report, ""),
+            domino: None,
+            dioptra: None,
+        };
         match &report.facts {
             Facts::Domino(facts) => {
                 let group_of = |piece: &str| {
@@ -52,34 +178,33 @@ pub fn catalog(
                         .iter()
                         .find(|g| g.pieces.iter().any(|p| p == piece))
                 };
-                let pieces: Vec<Value> = facts
+                let pieces = facts
                     .pieces
                     .iter()
                     .map(|piece| {
                         let group = group_of(piece);
-                        json!({
-                            "name": piece,
-                            "path": format!("{}/pieces/{piece}", repo.display),
-                            "content_hash": content_hash(report, &format!("pieces/{piece}")),
-                            "group": group.map(|g| g.name.clone()),
-                            "image": group.map(|g| g.source_image.clone()),
-                        })
+                        PieceEntry {
+                            name: piece,
+                            path: format!("{}/pieces/{piece}", repo.display),
+                            content_hash: content_hash(report, &format!("pieces/{piece}")),
+                            group: group.map(|g| g.name.as_str()),
+                            image: group.map(|g| g.source_image.as_str()),
+                        }
                     })
                     .collect();
-                entry["domino"] = json!({
-                    "repository_name": facts.repository_name,
-                    "registry_name": facts.registry_name,
-                    "version": facts.version,
-                    "source_url": facts.source_url,
-                    "pieces": pieces,
+                entry.domino = Some(DominoEntry {
+                    repository_name: &facts.repository_name,
+                    registry_name: &facts.registry_name,
+                    version: &facts.version,
+                    source_url: facts.source_url.as_deref(),
+                    pieces,
                 });
                 for group in &facts.groups {
                     let environment = graph
                         .group_environments
                         .get(&(repo.display.clone(), group.name.clone()))
-                        .cloned()
-                        .flatten();
-                    if let Some(hash) = &environment
+                        .and_then(Option::as_deref);
+                    if let Some(hash) = environment
                         && let Some((key, _)) = graph.environments.get_key_value(hash)
                     {
                         environment_users
@@ -87,92 +212,108 @@ pub fn catalog(
                             .or_default()
                             .push(format!("{}:{}", repo.name, group.name));
                     }
-                    images.push(json!({
-                        "reference": group.source_image,
-                        "repository": repo.name,
-                        "group": group.name,
-                        "pieces": group.pieces,
-                        "requirements_file": group.requirements_file,
-                        "dockerfile": group.dockerfile,
-                        "environment": environment,
-                        "dockerfile_hash": blake3::hash(group.dockerfile_text.as_bytes()).to_hex().to_string(),
-                    }));
+                    images.push(ImageEntry {
+                        reference: &group.source_image,
+                        repository: &repo.name,
+                        group: &group.name,
+                        pieces: &group.pieces,
+                        requirements_file: group.requirements_file.as_deref(),
+                        dockerfile: group.dockerfile.as_deref(),
+                        environment,
+                        dockerfile_hash: blake3::hash(group.dockerfile_text.as_bytes())
+                            .to_hex()
+                            .to_string(),
+                    });
                 }
             }
             Facts::Dioptra(facts) => {
-                let configs: Vec<Value> = facts
+                let configs = facts
                     .configs
                     .iter()
-                    .map(|config| {
-                        json!({
-                            "path": format!("{}/{}", repo.display, config.path),
-                            "content_hash": content_hash(report, &config.path),
-                            "plugins": config.plugins.iter().map(|plugin| json!({
-                                "name": plugin.name,
-                                "path": format!("{}/{}", repo.display, plugin.path),
-                                "content_hash": content_hash(report, &plugin.path),
-                                "tasks": plugin.tasks.iter().map(|(name, kind)| json!({"name": name, "kind": task_kind(*kind)})).collect::<Vec<_>>(),
-                            })).collect::<Vec<_>>(),
-                            "parameter_types": config.types.iter().map(|ty| json!({
-                                "name": ty.name,
-                                "references": ty.references,
-                            })).collect::<Vec<_>>(),
-                            "entrypoints": config.entrypoints.iter().map(|entrypoint| json!({
-                                "name": entrypoint.name,
-                                "path": format!("{}/{}", repo.display, entrypoint.path),
-                                "content_hash": content_hash(report, &entrypoint.path),
-                                "plugins": entrypoint.plugins,
-                                "artifact_plugins": entrypoint.artifact_plugins,
-                            })).collect::<Vec<_>>(),
-                        })
+                    .map(|config| ConfigEntry {
+                        path: format!("{}/{}", repo.display, config.path),
+                        content_hash: content_hash(report, &config.path),
+                        plugins: config
+                            .plugins
+                            .iter()
+                            .map(|plugin| PluginEntry {
+                                name: &plugin.name,
+                                path: format!("{}/{}", repo.display, plugin.path),
+                                content_hash: content_hash(report, &plugin.path),
+                                tasks: plugin
+                                    .tasks
+                                    .iter()
+                                    .map(|(name, kind)| TaskEntry {
+                                        name,
+                                        kind: task_kind(*kind),
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                        parameter_types: config
+                            .types
+                            .iter()
+                            .map(|ty| TypeEntry {
+                                name: &ty.name,
+                                references: &ty.references,
+                            })
+                            .collect(),
+                        entrypoints: config
+                            .entrypoints
+                            .iter()
+                            .map(|entrypoint| EntrypointEntry {
+                                name: &entrypoint.name,
+                                path: format!("{}/{}", repo.display, entrypoint.path),
+                                content_hash: content_hash(report, &entrypoint.path),
+                                plugins: &entrypoint.plugins,
+                                artifact_plugins: &entrypoint.artifact_plugins,
+                            })
+                            .collect(),
                     })
                     .collect();
-                entry["dioptra"] = json!({ "configs": configs });
+                entry.dioptra = Some(DioptraEntry { configs });
             }
             Facts::None => {}
         }
         repositories.push(entry);
     }
     // The environments of the groups cataloged.
-    let environments: Vec<Value> = graph
+    let environments = graph
         .environments
         .iter()
-        .filter(|(hash, _)| environment_users.contains_key(hash.as_str()))
-        .map(|(hash, environment)| {
-            let kind = match environment.source {
-                EnvironmentSource::Requirements { .. } => "requirements",
-                EnvironmentSource::Dockerfile { .. } => "dockerfile",
-            };
-            json!({
-                "hash": hash,
-                "target": environment.target_name(),
-                "kind": kind,
-                "base_image": environment.base_image,
-                "groups": environment_users.get(hash.as_str()).cloned().unwrap_or_default(),
+        .filter_map(|(hash, environment)| {
+            let groups = environment_users.remove(hash.as_str())?;
+            Some(EnvironmentEntry {
+                hash,
+                target: environment.target_name(),
+                kind: match environment.source {
+                    EnvironmentSource::Requirements { .. } => "requirements",
+                    EnvironmentSource::Dockerfile { .. } => "dockerfile",
+                },
+                base_image: &environment.base_image,
+                groups,
             })
         })
         .collect();
-    let mut catalog = json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": { "name": crate::emit::reports::TOOL_NAME, "version": crate::emit::reports::TOOL_VERSION },
-        "repositories": repositories,
-        "environments": environments,
-        "images": images,
-    });
-    if !failed.is_empty() {
-        catalog["failed"] = failed
+    Catalog {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: crate::emit::reports::TOOL_NAME,
+            version: crate::emit::reports::TOOL_VERSION,
+        },
+        repositories,
+        environments,
+        images,
+        failed: failed
             .iter()
-            .map(|(report, reason)| {
-                json!({
-                    "name": report.repository.name,
-                    "kind": report.repository.kind.as_str(),
-                    "path": report.repository.display,
-                    "reason": reason,
-                })
+            .map(|(report, reason)| FailedEntry {
+                name: &report.repository.name,
+                kind: report.repository.kind.as_str(),
+                path: &report.repository.display,
+                reason,
             })
-            .collect();
+            .collect(),
     }
-    catalog
 }
 
 #[cfg(test)]
@@ -260,11 +401,13 @@ mod tests {
         let reports = vec![domino, dioptra];
         let graph = crate::graph::build(&reports, &|_| "base".to_string());
         assert_eq!(graph.environments.len(), 1);
-        let value = catalog(
+        let failed = [(&reports[0], "2 errors".to_string())];
+        let value = serde_json::to_value(catalog(
             &reports.iter().collect::<Vec<_>>(),
             &graph,
-            &[(&reports[0], "2 errors".to_string())],
-        );
+            &failed,
+        ))
+        .unwrap();
         let validator = crate::schema_check::embedded(SCHEMA);
         let errors: Vec<String> = validator
             .iter_errors(&value)

@@ -7,8 +7,6 @@ pub mod reports;
 
 use std::path::Path;
 
-use crate::hashing::sha256_hex;
-
 use std::collections::BTreeMap;
 
 use crate::analysis::{Analysis, Failure};
@@ -45,23 +43,11 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication)
         .iter()
         .flat_map(|r| r.artifacts.iter().cloned())
         .collect();
-    // The archives' sums; those of restored artifacts are known already.
-    let sums: Vec<(String, String)> = published
+    // The archives' sums (those of stored artifacts are known already).
+    let sums: Vec<(String, String)> = outputs
         .iter()
-        .flat_map(|report| {
-            report
-                .artifacts
-                .iter()
-                .filter(|o| o.path.to_string_lossy().ends_with(".tar.gz"))
-                .map(|o| {
-                    let sum = report
-                        .artifact_sha256
-                        .get(&o.path)
-                        .cloned()
-                        .unwrap_or_else(|| sha256_hex(&o.bytes));
-                    (crate::paths::to_slash(&o.path), sum)
-                })
-        })
+        .filter(|o| o.path.to_string_lossy().ends_with(".tar.gz"))
+        .filter_map(|o| Some((crate::paths::to_slash(&o.path), o.sha256()?)))
         .collect();
     outputs.push(Output::new("SHA256SUMS", sha256sums(sums)));
 
@@ -72,8 +58,11 @@ pub fn dist_outputs(analysis: &Analysis, dist: &Path, publication: &Publication)
         dist,
         analysis.config.registry_host(),
     );
-    outputs.push(Output::new("docker-bake.json", json_bytes(&plan.bake)));
-    outputs.extend(plan.files);
+    // Each value is let go once it is bytes: only one is held at a time.
+    let images::ImagePlan { bake, files, .. } = plan;
+    outputs.push(Output::new("docker-bake.json", json_bytes(&bake)));
+    drop(bake);
+    outputs.extend(files);
     outputs.push(Output::new(
         "catalog.json",
         json_bytes(&catalog::catalog(&published, &analysis.graph, &failed)),
@@ -100,6 +89,7 @@ pub fn sha256sums(mut lines: Vec<(String, String)>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hashing::sha256_hex;
 
     #[test]
     fn sha256_matches_a_known_value() {
