@@ -8,6 +8,7 @@ mod helpers;
 
 mod aggregation;
 
+mod check_cache;
 mod cli;
 mod dioptra;
 mod dioptra_corpus;

@@ -32,12 +32,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate every repository and report all problems at once; writes nothing.
+    /// Validate every repository and report all problems at once; writes nothing
+    /// but its cache (`target/xtask/check/`) and the reports asked for.
     ///
     /// Discovers Domino Pieces repositories and Dioptra resource repositories under the
     /// roots, parses every file in parallel, validates them as one dependency graph, and
     /// checks that generated files committed in the repositories (e.g. `.domino/`) are up
-    /// to date.
+    /// to date. What a repository's check found is recorded: an unchanged repository's
+    /// result is replayed by the next check (`--force` checks everything again).
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
     /// Validate, then emit every artifact (per-repository files and the aggregated dist).
@@ -281,6 +283,14 @@ pub struct CheckArgs {
     /// into this folder.
     #[arg(long = "report-dir", value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
+
+    /// Check every repository again, ignoring what earlier checks recorded in
+    /// `target/xtask/check/`. Without it, a repository in which no file or
+    /// folder changed (size, modification time, inode), nor any shared file it
+    /// reads, nor the tool or its configuration, has its previous result
+    /// replayed instead of being read and parsed again.
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -21,6 +21,8 @@ use crate::output::{Output, Store, WriteError};
 use crate::paths::{absolute, display_path, safe_name, to_slash};
 use crate::report::{Repository, RepositoryReport, Stats};
 
+pub mod check;
+
 /// Bump when the cache format changes (an entry of another format is a miss).
 const FORMAT: u32 = 5;
 
@@ -145,7 +147,7 @@ pub fn tool_identity() -> &'static str {
 }
 
 /// The configuration as far as one repository is concerned.
-fn config_identity(config: &Config, repository: &Repository) -> String {
+pub(crate) fn config_identity(config: &Config, repository: &Repository) -> String {
     let mut hasher = ContentHasher::new("config-v1");
     hasher.add("registry_host", config.registry_host().as_bytes());
     hasher.add(
@@ -217,6 +219,12 @@ pub fn blob_store(config: &Config) -> Store {
 }
 
 fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
+    entry_file(&cache_dir(config), repository)
+}
+
+/// The cache entry of a repository in a cache folder: named after the
+/// repository, keyed by its kind and absolute root.
+fn entry_file(dir: &Path, repository: &Repository) -> PathBuf {
     let key = blake3::hash(
         format!(
             "{}\0{}",
@@ -227,7 +235,7 @@ fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
     )
     .to_hex()
     .to_string();
-    cache_dir(config).join(format!(
+    dir.join(format!(
         "{}-{}.json",
         safe_name(&repository.name),
         &key[..16]

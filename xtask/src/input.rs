@@ -362,6 +362,7 @@ impl Workspace {
             workspace: self,
             scope: absolute(scope),
             cache: FileCache::default(),
+            outside: Mutex::new(Vec::new()),
         }
     }
 
@@ -444,27 +445,49 @@ impl Workspace {
 
     /// The size, modification time (nanoseconds since the Unix epoch) and inode
     /// of a file, without reading it (None when it cannot be looked at).
-    pub fn metadata_stamp(&self, path: &Path) -> Option<(u64, i128, u64)> {
-        let metadata = std::fs::symlink_metadata(path).ok()?;
-        #[cfg(unix)]
-        let (modified, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            (
-                i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
-                metadata.ino(),
-            )
-        };
-        #[cfg(not(unix))]
-        let (modified, inode) = (
-            metadata
-                .modified()
-                .ok()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?
-                .as_nanos() as i128,
-            0,
-        );
-        Some((metadata.len(), modified, inode))
+    pub fn metadata_stamp(&self, path: &Path) -> Option<MetadataStamp> {
+        metadata_stamp_of(&std::fs::symlink_metadata(path).ok()?)
+    }
+
+    /// The metadata stamp of every entry of a repository tree, nothing read:
+    /// files, folders (a folder's time stamp changes when an entry is added to
+    /// it, removed or renamed), links and anything else, by path relative to the
+    /// root with `/` (`""` is the root), sorted. The ignored folders
+    /// ([`crate::hashing::is_ignored_dir`]) and names that cannot be paths are
+    /// left out (their folder's stamp still sees them come and go). None when
+    /// the root is not a trusted folder.
+    pub fn tree_metadata(&self, root: &Path) -> Option<Vec<(String, MetadataStamp)>> {
+        let real = std::fs::canonicalize(root).ok()?;
+        if !self.is_trusted(&real) {
+            return None;
+        }
+        let mut stamps = Vec::new();
+        let mut entries = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
+            let Ok(entry) = entry else { continue };
+            let skipped = entry.depth() > 0
+                && (!is_safe_name(entry.file_name())
+                    || entry.file_type().is_dir()
+                        && crate::hashing::is_ignored_dir(&entry.file_name().to_string_lossy()));
+            if skipped {
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            let (Ok(relative), Ok(metadata)) = (entry.path().strip_prefix(root), entry.metadata())
+            else {
+                continue;
+            };
+            if let Some(stamp) = metadata_stamp_of(&metadata) {
+                stamps.push((to_slash(relative), stamp));
+            }
+        }
+        stamps.sort();
+        Some(stamps)
     }
 
     /// Is something at `path` (not following a final symbolic link)?
@@ -515,6 +538,8 @@ pub struct Reader<'w> {
     workspace: &'w Workspace,
     scope: PathBuf,
     cache: FileCache,
+    /// The files outside the scope this reader read (or tried to), in order.
+    outside: Mutex<Vec<PathBuf>>,
 }
 
 impl Reader<'_> {
@@ -527,15 +552,34 @@ impl Reader<'_> {
         &self.scope
     }
 
+    /// The files outside the scope that were read (or asked for) so far:
+    /// what the repository's results depend on besides its own tree.
+    pub fn outside_reads(&self) -> Vec<PathBuf> {
+        let mut paths = self
+            .outside
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        paths.sort();
+        paths
+    }
+
     /// A file, read once.
     pub fn file(&self, path: &Path) -> Result<Arc<InputFile>, ReadError> {
         let path = absolute(path);
+        let inside = path.starts_with(&self.scope);
+        if !inside {
+            let mut outside = self.outside.lock().unwrap_or_else(|e| e.into_inner());
+            if !outside.contains(&path) {
+                outside.push(path.clone());
+            }
+        }
         // Files read before the repository was processed (by discovery) are
         // in the workspace's cache.
         if let Some(read) = self.workspace.shared.peek(&path) {
             return read;
         }
-        if path.starts_with(&self.scope) {
+        if inside {
             let workspace = self.workspace;
             self.cache.get(&path, || {
                 workspace.read_contained(&path, workspace.max_file_size)
@@ -601,6 +645,33 @@ impl std::ops::Deref for Reader<'_> {
     fn deref(&self) -> &Workspace {
         self.workspace
     }
+}
+
+/// What a file or folder looked like, without reading it: its size, its
+/// modification time (nanoseconds since the Unix epoch) and its inode (as git's
+/// index and cargo's fingerprints trust them).
+pub type MetadataStamp = (u64, i128, u64);
+
+fn metadata_stamp_of(metadata: &std::fs::Metadata) -> Option<MetadataStamp> {
+    #[cfg(unix)]
+    let (modified, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
+            metadata.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (modified, inode) = (
+        metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos() as i128,
+        0,
+    );
+    Some((metadata.len(), modified, inode))
 }
 
 fn kind_of(path: &Path) -> Option<EntryKind> {

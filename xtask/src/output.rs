@@ -442,6 +442,25 @@ pub fn ensure_in(
     Ok(WriteStatus::Written)
 }
 
+/// Replaces a file of the tool's own cache (under `target/xtask/`) with
+/// `bytes`: a temporary file in the same folder renamed over it, not flushed to
+/// the disk first. A crash may lose or truncate an entry; a cache entry is
+/// parsed and checked before it is trusted, so that is a miss, and the
+/// thousand flushes of a large run are not paid for.
+pub fn replace_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a cache file has a folder"))?;
+    std::fs::create_dir_all(folder)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
 /// Makes `path` hold `bytes` (a file the user named, e.g. under
 /// `--report-dir`).
 pub fn ensure(path: &Path, bytes: &[u8], mode: Mode) -> Result<WriteStatus, WriteError> {

@@ -16,7 +16,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::discover;
 use crate::emit::{self, Publication};
 use crate::graph;
-use crate::incremental::{self, Freshness, Inputs};
+use crate::incremental::{self, Freshness, Inputs, check as check_cache};
 use crate::input::Workspace;
 use crate::options::{Mode, SchemaEngine};
 use crate::output::{self, Output, Store, WriteStatus};
@@ -79,6 +79,8 @@ pub struct Run {
     pub roots: Vec<PathBuf>,
     /// Per report (same order), in `build-all` only.
     pub tracking: Vec<Tracking>,
+    /// Repositories whose previous check was replayed (`check` only).
+    pub replayed: usize,
 }
 
 /// Runs discover -> read -> parse -> graph -> validate for every repository.
@@ -235,12 +237,21 @@ fn analyze_workspace(
     };
     // Cached reports were made by the static reader.
     let use_cache = options.incremental && options.schema_engine == SchemaEngine::Static;
+    // `check` replays what it found in an unchanged repository (its own
+    // cache: stamps only, nothing hashed).
+    let use_check_cache = use_cache && mode == Mode::Check;
     progress.stage("checking", repositories.len());
-    let processed: Vec<(RepositoryReport, Option<Tracking>)> = pool.install(|| {
+    let processed: Vec<(RepositoryReport, Option<Tracking>, bool)> = pool.install(|| {
         repositories
             .par_iter()
             .map(|repository| {
                 let reader = workspace.reader(&repository.root);
+                let snapshot =
+                    use_check_cache.then(|| check_cache::Snapshot::take(&reader, repository));
+                let replayed = snapshot
+                    .as_ref()
+                    .and_then(|s| check_cache::replay(&reader, &config, repository, s));
+                let is_replayed = replayed.is_some();
                 // build-all hashes every input (for the fingerprint it records).
                 let previous = (mode == Mode::Write)
                     .then(|| incremental::previous_entry(&reader, &config, repository))
@@ -253,12 +264,25 @@ fn analyze_workspace(
                     }
                     _ => (None, Freshness::Untracked),
                 };
-                let mut report = cached.unwrap_or_else(|| match repository.kind {
-                    RepositoryKind::Domino => {
-                        domino::process(repository, &reader, &context, python_schemas.as_ref())
-                    }
-                    RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
-                });
+                let mut report = cached
+                    .or(replayed)
+                    .unwrap_or_else(|| match repository.kind {
+                        RepositoryKind::Domino => {
+                            domino::process(repository, &reader, &context, python_schemas.as_ref())
+                        }
+                        RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
+                    });
+                if let Some(snapshot) = snapshot.filter(|_| !is_replayed)
+                    && let Some((path, bytes)) =
+                        check_cache::record(&reader, &config, &report, snapshot)
+                    && let Err(err) = check_cache::write(&path, &bytes)
+                {
+                    progress.verbose(format!(
+                        "cannot record the check of {} in {}: {err}",
+                        repository.display,
+                        display_path(&path)
+                    ));
+                }
                 for output in &mut report.outputs {
                     output.release_current_bytes();
                 }
@@ -274,20 +298,22 @@ fn analyze_workspace(
                     inputs: (!matches!(freshness, Freshness::Fresh)).then_some(inputs),
                     freshness,
                 });
-                (report, tracking)
+                (report, tracking, is_replayed)
             })
             .collect()
     });
+    let replayed: Vec<bool> = processed.iter().map(|(_, _, r)| *r).collect();
     let (mut reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
-        processed.into_iter().unzip();
+        processed.into_iter().map(|(r, t, _)| (r, t)).unzip();
     // What was done, in repository order whatever the number of jobs.
-    for (report, tracking) in reports.iter().zip(&tracking) {
-        let how = match tracking.as_ref().map(|t| &t.freshness) {
-            Some(Freshness::Fresh) => "fresh",
-            _ => "checked",
+    for ((report, tracking), replayed) in reports.iter().zip(&tracking).zip(&replayed) {
+        let (how, why) = match tracking.as_ref().map(|t| &t.freshness) {
+            Some(Freshness::Fresh) => ("fresh", ""),
+            _ if *replayed => ("replayed", ": unchanged since its last check"),
+            _ => ("checked", ""),
         };
         progress.verbose(format!(
-            "{how} {} ({})",
+            "{how} {} ({}){why}",
             report.repository.display,
             report.repository.kind.as_str()
         ));
@@ -320,6 +346,7 @@ fn analyze_workspace(
         workspace,
         roots,
         tracking: tracking.into_iter().flatten().collect(),
+        replayed: replayed.iter().filter(|r| **r).count(),
     })
 }
 
@@ -492,6 +519,7 @@ pub fn build(
         })
         .collect();
     folders.push(incremental::cache_dir(&analysis.config));
+    folders.push(check_cache::cache_dir(&analysis.config));
     folders.push(store.dir().to_path_buf());
     folders.sort();
     folders.dedup();

@@ -1,5 +1,5 @@
-//! `cargo xtask check`: validate everything; writes nothing but the optional
-//! reports.
+//! `cargo xtask check`: validate everything; writes nothing but its cache and
+//! the optional reports.
 
 use super::ExitStatus;
 use crate::cli::CheckArgs;
@@ -12,7 +12,9 @@ use crate::progress::Progress;
 pub fn run(args: &CheckArgs) -> ExitStatus {
     let printer = args.common.printer();
     let progress = Progress::new(args.common.quiet, args.common.verbose);
-    let run = match pipeline::analyze(&args.common.options(), Mode::Check, &progress) {
+    let mut options = args.common.options();
+    options.incremental = !args.force;
+    let run = match pipeline::analyze(&options, Mode::Check, &progress) {
         Ok(run) => run,
         Err(error) => {
             progress.finish();
@@ -20,6 +22,14 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
             return ExitStatus::Environment;
         }
     };
+    if run.replayed > 0 {
+        progress.verbose(format!(
+            "{} of {} unchanged since their last check (replayed from {})",
+            run.replayed,
+            crate::diagnostics::plural(run.analysis.reports.len(), "repository"),
+            display_path(&crate::incremental::check::cache_dir(&run.analysis.config))
+        ));
+    }
     progress.finish();
     let analysis = &run.analysis;
     let diagnostics = analysis.all_diagnostics();
