@@ -94,9 +94,14 @@ fn an_unchanged_repository_is_replayed_as_it_was_checked() {
             replayed.stderr
         );
     }
+    // --force checks everything again, and records what it found.
+    std::fs::remove_dir_all(dir.path().join("target/xtask/check")).unwrap();
     let forced = check(dir.path(), &["-v", "--force"]);
     assert_eq!(how(&forced, "domino-mini"), "checked");
     assert_eq!(how(&forced, "dioptra-mini"), "checked");
+    let after = check(dir.path(), &["-v"]);
+    assert_eq!(how(&after, "domino-mini"), "replayed");
+    assert_eq!(how(&after, "dioptra-mini"), "replayed");
 }
 
 #[test]

@@ -285,7 +285,7 @@ pub struct CheckArgs {
     pub report_dir: Option<PathBuf>,
 
     /// Check every repository again, ignoring what earlier checks recorded in
-    /// `target/xtask/check/`. Without it, a repository in which no file or
+    /// `target/xtask/check/` (what it finds is recorded). Without it, a repository in which no file or
     /// folder changed (size, modification time, inode), nor any shared file it
     /// reads, nor the tool or its configuration, has its previous result
     /// replayed instead of being read and parsed again.

@@ -461,32 +461,39 @@ impl Workspace {
         if !self.is_trusted(&real) {
             return None;
         }
-        let mut stamps = Vec::new();
-        let mut entries = walkdir::WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = entries.next() {
-            let Ok(entry) = entry else { continue };
-            let skipped = entry.depth() > 0
-                && (!is_safe_name(entry.file_name())
-                    || entry.file_type().is_dir()
-                        && crate::hashing::is_ignored_dir(&entry.file_name().to_string_lossy()));
-            if skipped {
-                if entry.file_type().is_dir() {
-                    entries.skip_current_dir();
-                }
-                continue;
-            }
-            let (Ok(relative), Ok(metadata)) = (entry.path().strip_prefix(root), entry.metadata())
-            else {
+        let mut stamps = vec![(String::new(), self.metadata_stamp(root)?)];
+        // Each entry's `lstat` is asked of its folder (`fstatat` on the open
+        // folder: no path is resolved again), folder by folder.
+        let mut folders = vec![(root.to_path_buf(), String::new())];
+        while let Some((folder, prefix)) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
                 continue;
             };
-            if let Some(stamp) = metadata_stamp_of(&metadata) {
-                stamps.push((to_slash(relative), stamp));
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name();
+                if !is_safe_name(&name) {
+                    continue;
+                }
+                let (Ok(metadata), Some(name)) = (entry.metadata(), name.to_str()) else {
+                    continue;
+                };
+                if metadata.is_dir() && crate::hashing::is_ignored_dir(name) {
+                    continue;
+                }
+                let relative = if prefix.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                if let Some(stamp) = metadata_stamp_of(&metadata) {
+                    if metadata.is_dir() {
+                        folders.push((entry.path(), relative.clone()));
+                    }
+                    stamps.push((relative, stamp));
+                }
             }
         }
-        stamps.sort();
+        stamps.sort_unstable();
         Some(stamps)
     }
 

@@ -452,13 +452,22 @@ pub fn replace_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .ok_or_else(|| std::io::Error::other("a cache file has a folder"))?;
     std::fs::create_dir_all(folder)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
-    temp.write_all(bytes)?;
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    // A name no other writer uses (this process, this thread): no random name
+    // to make and retry.
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("a cache file has a name"))?;
+    let temp = folder.join(format!(
+        "{TEMPORARY_PREFIX}{}-{:?}-{}.tmp",
+        std::process::id(),
+        std::thread::current().id(),
+        name.to_string_lossy()
+    ));
+    let written = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// Makes `path` hold `bytes` (a file the user named, e.g. under

@@ -237,9 +237,10 @@ fn analyze_workspace(
     };
     // Cached reports were made by the static reader.
     let use_cache = options.incremental && options.schema_engine == SchemaEngine::Static;
-    // `check` replays what it found in an unchanged repository (its own
-    // cache: stamps only, nothing hashed).
-    let use_check_cache = use_cache && mode == Mode::Check;
+    // `check` records what it found in each repository, and replays it for an
+    // unchanged one (its own cache: stamps only, nothing hashed); `--force`
+    // records without replaying.
+    let records_checks = mode == Mode::Check && options.schema_engine == SchemaEngine::Static;
     progress.stage("checking", repositories.len());
     let processed: Vec<(RepositoryReport, Option<Tracking>, bool)> = pool.install(|| {
         repositories
@@ -247,9 +248,10 @@ fn analyze_workspace(
             .map(|repository| {
                 let reader = workspace.reader(&repository.root);
                 let snapshot =
-                    use_check_cache.then(|| check_cache::Snapshot::take(&reader, repository));
+                    records_checks.then(|| check_cache::Snapshot::take(&reader, repository));
                 let replayed = snapshot
                     .as_ref()
+                    .filter(|_| use_cache)
                     .and_then(|s| check_cache::replay(&reader, &config, repository, s));
                 let is_replayed = replayed.is_some();
                 // build-all hashes every input (for the fingerprint it records).
