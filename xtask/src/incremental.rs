@@ -174,6 +174,16 @@ pub(crate) fn config_identity(config: &Config, repository: &Repository) -> Strin
         config.dioptra_group(&repository.name).as_bytes(),
     );
     hasher.add("lints", config.lints_identity(&repository.name).as_bytes());
+    // A file over the limit is refused with an error.
+    hasher.add(
+        "max_file_size",
+        config
+            .settings
+            .max_file_size
+            .map(|limit| limit.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     hasher.finish()
 }
 

@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::facts::Facts;
 use crate::input::{MetadataStamp, Reader};
+use crate::paths::display_path;
 use crate::report::{Repository, RepositoryReport, Stats};
 
 /// Bump when the entry format changes (an entry of another format is a miss).
@@ -87,6 +88,9 @@ struct Entry {
     /// Files outside the repository that its check read (absolute paths),
     /// with their metadata (None: it could not be looked at).
     outside: BTreeMap<PathBuf, Option<MetadataStamp>>,
+    /// How the repository root and those files were shown (messages quote
+    /// paths as shown, which depends on the roots of the run).
+    shown: Vec<String>,
     stats: Stats,
     facts: Facts,
     diagnostics: Vec<Diagnostic>,
@@ -116,7 +120,8 @@ pub fn replay(
         && entry
             .outside
             .iter()
-            .all(|(path, stamp)| reader.workspace().metadata_stamp(path) == *stamp);
+            .all(|(path, stamp)| reader.workspace().metadata_stamp(path) == *stamp)
+        && entry.shown == shown(repository, entry.outside.keys());
     if !unchanged {
         return None;
     }
@@ -153,6 +158,7 @@ pub fn record(
         outside.insert(path, stamp);
     }
     let entry = Entry {
+        shown: shown(&report.repository, outside.keys()),
         format: FORMAT,
         tool: tool_identity().to_string(),
         config: config_identity(config, &report.repository),
@@ -164,6 +170,13 @@ pub fn record(
     };
     let bytes = serde_json::to_vec(&entry).ok()?;
     Some((entry_file(&cache_dir(config), &report.repository), bytes))
+}
+
+/// How the repository root and the files outside it are shown in this run.
+fn shown<'a>(repository: &Repository, outside: impl Iterator<Item = &'a PathBuf>) -> Vec<String> {
+    std::iter::once(repository.display.clone())
+        .chain(outside.map(|path| display_path(path)))
+        .collect()
 }
 
 /// Writes a recorded entry (see [`crate::output::replace_cache_file`]).
