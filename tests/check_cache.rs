@@ -79,10 +79,10 @@ fn an_unchanged_repository_is_replayed_as_it_was_checked() {
         second.stderr
     );
 
-    // Replayed and checked again with --force: the same bytes, in every format.
+    // Replayed, and checked again without the cache: the same bytes, in every format.
     for format in ["human", "json", "github"] {
         let replayed = check(dir.path(), &["--message-format", format]);
-        let forced = check(dir.path(), &["--message-format", format, "--force"]);
+        let forced = check(dir.path(), &["--message-format", format, "--no-cache"]);
         assert_eq!(replayed.code, 1);
         assert_eq!(forced.code, 1);
         assert_eq!(replayed.stdout, forced.stdout, "{format}");
@@ -94,14 +94,18 @@ fn an_unchanged_repository_is_replayed_as_it_was_checked() {
             replayed.stderr
         );
     }
-    // --force checks everything again, and records what it found.
-    std::fs::remove_dir_all(dir.path().join("target/xtask/check")).unwrap();
-    let forced = check(dir.path(), &["-v", "--force"]);
-    assert_eq!(how(&forced, "domino-mini"), "checked");
-    assert_eq!(how(&forced, "dioptra-mini"), "checked");
+    // --no-cache checks everything again, and records nothing.
+    let cache = dir.path().join("target/xtask/check");
+    std::fs::remove_dir_all(&cache).unwrap();
+    let uncached = check(dir.path(), &["-v", "--no-cache"]);
+    assert_eq!(how(&uncached, "domino-mini"), "checked");
+    assert_eq!(how(&uncached, "dioptra-mini"), "checked");
+    assert!(!cache.exists());
     let after = check(dir.path(), &["-v"]);
-    assert_eq!(how(&after, "domino-mini"), "replayed");
-    assert_eq!(how(&after, "dioptra-mini"), "replayed");
+    assert_eq!(how(&after, "domino-mini"), "checked");
+    let replayed = check(dir.path(), &["-v"]);
+    assert_eq!(how(&replayed, "domino-mini"), "replayed");
+    assert_eq!(how(&replayed, "dioptra-mini"), "replayed");
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub enum Command {
     /// roots, parses every file in parallel, validates them as one dependency graph, and
     /// checks that generated files committed in the repositories (e.g. `.domino/`) are up
     /// to date. What a repository's check found is recorded: an unchanged repository's
-    /// result is replayed by the next check (`--force` checks everything again).
+    /// result is replayed by the next check (`--no-cache` neither replays nor records).
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
     /// Validate, then emit every artifact (per-repository files and the aggregated dist).
@@ -284,13 +284,14 @@ pub struct CheckArgs {
     #[arg(long = "report-dir", value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
 
-    /// Check every repository again, ignoring what earlier checks recorded in
-    /// `target/xtask/check/` (what it finds is recorded). Without it, a repository in which no file or
+    /// Neither replay nor record results in `target/xtask/check/`: check every
+    /// repository, write nothing. Without it, a repository in which no file or
     /// folder changed (size, modification time, inode), nor any shared file it
     /// reads, nor the tool or its configuration, has its previous result
-    /// replayed instead of being read and parsed again.
-    #[arg(long = "force")]
-    pub force: bool,
+    /// replayed instead of being read and parsed again. A fresh clone's stamps
+    /// never match: in CI, pass it (recording costs about a tenth of a check).
+    #[arg(long = "no-cache")]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Args)]

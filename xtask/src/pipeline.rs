@@ -238,9 +238,9 @@ fn analyze_workspace(
     // Cached reports were made by the static reader.
     let use_cache = options.incremental && options.schema_engine == SchemaEngine::Static;
     // `check` records what it found in each repository, and replays it for an
-    // unchanged one (its own cache: stamps only, nothing hashed); `--force`
-    // records without replaying.
-    let records_checks = mode == Mode::Check && options.schema_engine == SchemaEngine::Static;
+    // unchanged one (its own cache: stamps only, nothing hashed); `--no-cache`
+    // does neither.
+    let records_checks = use_cache && mode == Mode::Check;
     progress.stage("checking", repositories.len());
     let processed: Vec<(RepositoryReport, Option<Tracking>, bool)> = pool.install(|| {
         repositories
@@ -251,7 +251,6 @@ fn analyze_workspace(
                     records_checks.then(|| check_cache::Snapshot::take(&reader, repository));
                 let replayed = snapshot
                     .as_ref()
-                    .filter(|_| use_cache)
                     .and_then(|s| check_cache::replay(&reader, &config, repository, s));
                 let is_replayed = replayed.is_some();
                 // build-all hashes every input (for the fingerprint it records).

@@ -3,10 +3,12 @@
 //! same repositories. Timings are wall-clock, on this machine, in one run.
 //!
 //! With `--synthetic N`: a generated monorepo of N repositories ([`synthetic`]),
-//! built once, then `check`, a cold and a no-op `build-all` timed as separate
-//! processes of this binary, interleaved round by round with the floor (reading
-//! every file of the repositories once), so that the load of the machine
-//! affects all of them alike.
+//! built once, then a cold and a no-op `build-all`, `check --no-cache` (every
+//! repository read and parsed), `check` recording its cache and `check`
+//! replaying it (nothing changed) timed as separate processes of this binary,
+//! interleaved round by round with the floor (reading every file of the
+//! repositories once), so that the load of the machine affects all of them
+//! alike.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -751,10 +753,11 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
         all.extend(common.iter().cloned());
         all
     };
-    // In each round: the cold build, the no-op build right after it, check
-    // without its cache (every repository read and parsed) and with it (after
-    // the first, nothing changed), the floor.
-    let kinds: [(&str, Vec<String>, bool); 4] = [
+    // In each round: the cold build (which removes `target/xtask/`), the no-op
+    // build right after it, check without its cache (every repository read and
+    // parsed, nothing recorded), check recording every result (the cache is
+    // empty), check replaying them (nothing changed), the floor.
+    let kinds: [(&str, Vec<String>, bool); 5] = [
         (
             "build-all --quiet (cold)",
             command(&["build-all", "--quiet"]),
@@ -766,12 +769,17 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
             false,
         ),
         (
-            "check --quiet --force (no cache)",
-            command(&["check", "--quiet", "--force"]),
+            "check --quiet --no-cache",
+            command(&["check", "--quiet", "--no-cache"]),
             false,
         ),
         (
-            "check --quiet (unchanged: replayed)",
+            "check --quiet (recording)",
+            command(&["check", "--quiet"]),
+            false,
+        ),
+        (
+            "check --quiet (replayed)",
             command(&["check", "--quiet"]),
             false,
         ),
@@ -846,7 +854,7 @@ fn run_synthetic(args: &BenchArgs, n: usize) -> ExitStatus {
         "-".to_string(),
     );
     let ((noop, noop_cpu), (check, check_cpu), (replayed, replayed_cpu)) =
-        (medians[1], medians[2], medians[3]);
+        (medians[1], medians[2], medians[4]);
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!(
         "check / floor: {:.1}x (no cache), {:.2}x (replayed)   no-op / check: {:.2}x   (wall medians)",

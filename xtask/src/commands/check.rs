@@ -13,7 +13,7 @@ pub fn run(args: &CheckArgs) -> ExitStatus {
     let printer = args.common.printer();
     let progress = Progress::new(args.common.quiet, args.common.verbose);
     let mut options = args.common.options();
-    options.incremental = !args.force;
+    options.incremental = !args.no_cache;
     let run = match pipeline::analyze(&options, Mode::Check, &progress) {
         Ok(run) => run,
         Err(error) => {
