@@ -120,8 +120,20 @@ fn newline(out: &mut String, depth: usize) {
 
 /// A JSON string with Python's `ensure_ascii=True` escaping.
 fn write_string(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Printable ASCII other than `"` and `\` is written as it is, a run at a time.
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -130,7 +142,6 @@ fn write_string(out: &mut String, text: &str) {
             '\t' => out.push_str("\\t"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
             _ => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
@@ -138,6 +149,7 @@ fn write_string(out: &mut String, text: &str) {
                 }
             }
         }
+        rest = &rest[c.len_utf8()..];
     }
     out.push('"');
 }
@@ -318,6 +330,18 @@ pub fn python_float(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `python3 -c 'import json; print(json.dumps("plain a\"b\\c\nd\te\u00e9\U0001F600\x7f\x01\x08\x0c\r~ end"))'`
+    #[test]
+    fn strings_are_escaped_like_python_json() {
+        let text = "plain a\"b\\c\nd\te\u{e9}\u{1F600}\u{7f}\u{1}\u{8}\u{c}\r~ end";
+        assert_eq!(
+            dumps(&json!(text)),
+            r#""plain a\"b\\c\nd\te\u00e9\ud83d\ude00\u007f\u0001\b\f\r~ end""#
+        );
+        assert_eq!(dumps(&json!("")), r#""""#);
+        assert_eq!(dumps(&json!("\u{e9}")), r#""\u00e9""#);
+    }
 
     #[test]
     fn floats_are_written_like_python_repr() {
