@@ -532,32 +532,31 @@ pub(super) fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
 /// pydantic 2.4.2 `_sort_json_schema`: keys sorted at every level except the members of
 /// `properties`. pydantic 2.11.7 `GenerateJsonSchema.sort`: nor those of `default`, and
 /// list items keep the key of their list (the objects in a `default` list stay unsorted).
-fn sort_schema(value: Value, parent_key: Option<&str>, flavor: DominoGenerator) -> Value {
-    let v2_11 = flavor == DominoGenerator::DominoPyIisas;
+fn sort_schema(mut value: Value, parent_key: Option<&str>, flavor: DominoGenerator) -> Value {
+    sort_schema_in_place(&mut value, parent_key, flavor == DominoGenerator::DominoPyIisas);
+    value
+}
+
+/// [`sort_schema`] without rebuilding a map: the entries are sorted where they
+/// are (the map keeps the hashes of its keys).
+fn sort_schema_in_place(value: &mut Value, parent_key: Option<&str>, v2_11: bool) {
     match value {
         Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
             let keep = parent_key == Some("properties") || v2_11 && parent_key == Some("default");
             if !keep {
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                map.sort_keys();
             }
-            let mut out = Map::new();
-            for (key, value) in entries {
-                let value = sort_schema(value, Some(&key), flavor);
-                out.insert(key, value);
+            for (key, value) in map.iter_mut() {
+                sort_schema_in_place(value, Some(key), v2_11);
             }
-            Value::Object(out)
         }
         Value::Array(items) => {
             let parent_key = if v2_11 { parent_key } else { None };
-            Value::Array(
-                items
-                    .into_iter()
-                    .map(|v| sort_schema(v, parent_key, flavor))
-                    .collect(),
-            )
+            for item in items {
+                sort_schema_in_place(item, parent_key, v2_11);
+            }
         }
-        other => other,
+        _ => {}
     }
 }
 
