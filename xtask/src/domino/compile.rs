@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::models::ModelSchemas;
 use super::piece::Piece;
 
 /// The reference's `metadata_default` (domino/utils/metadata_default.py).
@@ -197,8 +198,14 @@ pub fn implied_source_url(committed: &Outline) -> Option<String> {
     }
 }
 
-/// One entry of `compiled_metadata.json`.
-pub fn compiled_entry(piece: &Piece, source_url: Option<&str>) -> Value {
+/// One entry of `compiled_metadata.json`, holding the piece's model schemas
+/// (given by value: they are the largest part of the entry, and are not
+/// copied).
+pub fn compiled_entry(
+    piece: &Piece,
+    schemas: Option<ModelSchemas>,
+    source_url: Option<&str>,
+) -> Value {
     let mut entry = metadata_default(&piece.name);
     if let Some(Value::Object(metadata)) = piece.metadata.as_ref().map(|d| &d.value) {
         let mut metadata = metadata.clone();
@@ -207,20 +214,14 @@ pub fn compiled_entry(piece: &Piece, source_url: Option<&str>) -> Value {
         }
         deep_update(&mut entry, &metadata);
     }
-    let schemas = piece.schemas.as_ref();
-    let schema = |s: Option<&Value>| s.cloned().unwrap_or(Value::Null);
-    entry.insert(
-        "input_schema".into(),
-        schema(schemas.and_then(|s| s.input.as_ref())),
-    );
-    entry.insert(
-        "output_schema".into(),
-        schema(schemas.and_then(|s| s.output.as_ref())),
-    );
-    entry.insert(
-        "secrets_schema".into(),
-        schema(schemas.and_then(|s| s.secrets.as_ref())),
-    );
+    let ModelSchemas {
+        input,
+        output,
+        secrets,
+    } = schemas.unwrap_or_default();
+    entry.insert("input_schema".into(), input.unwrap_or(Value::Null));
+    entry.insert("output_schema".into(), output.unwrap_or(Value::Null));
+    entry.insert("secrets_schema".into(), secrets.unwrap_or(Value::Null));
     entry.insert(
         "source_url".into(),
         match source_url.filter(|u| !u.is_empty()) {

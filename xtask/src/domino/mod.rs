@@ -160,9 +160,22 @@ pub fn process(
             implied.as_deref()
         }
     };
+    // The schemas move into the entries, unless `matches_generator` may need
+    // the python engine's (the static reader's are computed again there).
+    let keeps_schemas = python_schemas.is_some();
     let compiled: Map<String, Value> = pieces
-        .iter()
-        .map(|p| (p.name.clone(), compile::compiled_entry(p, source_url)))
+        .iter_mut()
+        .map(|p| {
+            let schemas = if keeps_schemas {
+                p.schemas.clone()
+            } else {
+                p.schemas.take()
+            };
+            (
+                p.name.clone(),
+                compile::compiled_entry(p, schemas, source_url),
+            )
+        })
         .collect();
     let mut groups = match compile::dependency_groups(&compiled) {
         Ok(groups) => groups,
@@ -597,16 +610,9 @@ fn matches_generator(
                         Some(models::model_schemas_in(&module, &name, Some(&repo), generator).0);
                 }
             }
-            let other = Piece {
-                name: piece.name.clone(),
-                metadata: piece.metadata.clone(),
-                schemas,
-                dependency_files: Vec::new(),
-                diagnostics: Vec::new(),
-            };
             (
                 piece.name.clone(),
-                compile::compiled_entry(&other, source_url),
+                compile::compiled_entry(piece, schemas, source_url),
             )
         })
         .collect();

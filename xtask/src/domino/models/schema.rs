@@ -533,7 +533,11 @@ pub(super) fn json_type_of_all(values: &[Value]) -> Option<&'static str> {
 /// `properties`. pydantic 2.11.7 `GenerateJsonSchema.sort`: nor those of `default`, and
 /// list items keep the key of their list (the objects in a `default` list stay unsorted).
 fn sort_schema(mut value: Value, parent_key: Option<&str>, flavor: DominoGenerator) -> Value {
-    sort_schema_in_place(&mut value, parent_key, flavor == DominoGenerator::DominoPyIisas);
+    sort_schema_in_place(
+        &mut value,
+        parent_key,
+        flavor == DominoGenerator::DominoPyIisas,
+    );
     value
 }
 
