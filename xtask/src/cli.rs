@@ -344,8 +344,8 @@ const NO_CACHE: Opt = Opt::flag(
          write nothing. Without it, a repository in which no file or folder changed (size, \
          modification time, inode), nor any shared file it reads, nor the tool or its \
          configuration, has its previous result replayed instead of being read and parsed \
-         again. A fresh clone's stamps never match: in CI, pass it (recording costs about a \
-         tenth of a check)",
+         again. A fresh clone's stamps never match: in CI, pass it (recording made a cold \
+         check 7-20% slower at 1,000 repositories)",
     ],
 );
 

@@ -16,7 +16,7 @@
 //! [`ReadError`] that the caller turns into a diagnostic ([`ReadError::code`]
 //! picks the code of the refusals that guard safety).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -362,7 +362,7 @@ impl Workspace {
             workspace: self,
             scope: absolute(scope),
             cache: FileCache::default(),
-            outside: Mutex::new(Vec::new()),
+            outside: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -545,8 +545,8 @@ pub struct Reader<'w> {
     workspace: &'w Workspace,
     scope: PathBuf,
     cache: FileCache,
-    /// The files outside the scope this reader read (or tried to), in order.
-    outside: Mutex<Vec<PathBuf>>,
+    /// The files outside the scope this reader read (or tried to).
+    outside: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl Reader<'_> {
@@ -561,14 +561,11 @@ impl Reader<'_> {
 
     /// The files outside the scope that were read (or asked for) so far:
     /// what the repository's results depend on besides its own tree.
-    pub fn outside_reads(&self) -> Vec<PathBuf> {
-        let mut paths = self
-            .outside
+    pub fn outside_reads(&self) -> BTreeSet<PathBuf> {
+        self.outside
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        paths.sort();
-        paths
+            .clone()
     }
 
     /// A file, read once.
@@ -577,9 +574,7 @@ impl Reader<'_> {
         let inside = path.starts_with(&self.scope);
         if !inside {
             let mut outside = self.outside.lock().unwrap_or_else(|e| e.into_inner());
-            if !outside.contains(&path) {
-                outside.push(path.clone());
-            }
+            outside.insert(path.clone());
         }
         // Files read before the repository was processed (by discovery) are
         // in the workspace's cache.

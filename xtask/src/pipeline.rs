@@ -276,7 +276,7 @@ fn analyze_workspace(
                 if let Some(snapshot) = snapshot.filter(|_| !is_replayed)
                     && let Some((path, bytes)) =
                         check_cache::record(&reader, &config, &report, snapshot)
-                    && let Err(err) = check_cache::write(&path, &bytes)
+                    && let Err(err) = output::replace_cache_file(&path, &bytes)
                 {
                     progress.verbose(format!(
                         "cannot record the check of {} in {}: {err}",

@@ -15,7 +15,7 @@
 //! every repository's (replayed or fresh) results.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +139,8 @@ pub fn replay(
 
 /// Records what the check of a repository found (its diagnostics before the
 /// lint levels apply), unless a stamp it depends on cannot be trusted yet.
-/// A failure to write is not an error: the next check checks it again.
+/// The caller writes it ([`crate::output::replace_cache_file`]); a failure to
+/// write is not an error: the next check checks it again.
 pub fn record(
     reader: &Reader<'_>,
     config: &Config,
@@ -177,9 +178,4 @@ fn shown<'a>(repository: &Repository, outside: impl Iterator<Item = &'a PathBuf>
     std::iter::once(repository.display.clone())
         .chain(outside.map(|path| display_path(path)))
         .collect()
-}
-
-/// Writes a recorded entry (see [`crate::output::replace_cache_file`]).
-pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::output::replace_cache_file(path, bytes)
 }
