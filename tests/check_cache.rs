@@ -147,6 +147,18 @@ fn a_change_makes_its_repository_checked_again() {
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert_eq!(how(&removed, "domino-mini"), "checked");
     assert!(!removed.stderr.contains("unused.txt"), "{}", removed.stderr);
+
+    // A check of one repository keeps what was recorded of the others (all
+    // are in one file, rewritten whole).
+    backdate(&repos);
+    assert_eq!(check(dir.path(), &[]).code, 0);
+    std::fs::write(repos.join("domino-mini/README.md"), "# mini\n").unwrap();
+    backdate(&repos.join("domino-mini"));
+    let only = check(dir.path(), &["-v", "--only", "domino-mini"]);
+    assert_eq!(how(&only, "domino-mini"), "checked", "{}", only.stderr);
+    let both = check(dir.path(), &["-v"]);
+    assert_eq!(how(&both, "domino-mini"), "replayed", "{}", both.stderr);
+    assert_eq!(how(&both, "dioptra-mini"), "replayed");
 }
 
 #[test]

@@ -235,6 +235,12 @@ fn entry_path(config: &Config, repository: &Repository) -> PathBuf {
 /// The cache entry of a repository in a cache folder: named after the
 /// repository, keyed by its kind and absolute root.
 fn entry_file(dir: &Path, repository: &Repository) -> PathBuf {
+    dir.join(format!("{}.json", entry_key(repository)))
+}
+
+/// A repository's key in a cache: its name made safe, and a hash of its kind
+/// and absolute root (only `[A-Za-z0-9_-]`).
+fn entry_key(repository: &Repository) -> String {
     let key = blake3::hash(
         format!(
             "{}\0{}",
@@ -243,13 +249,8 @@ fn entry_file(dir: &Path, repository: &Repository) -> PathBuf {
         )
         .as_bytes(),
     )
-    .to_hex()
-    .to_string();
-    dir.join(format!(
-        "{}-{}.json",
-        safe_name(&repository.name),
-        &key[..16]
-    ))
+    .to_hex();
+    format!("{}-{}", safe_name(&repository.name), &key[..16])
 }
 
 fn read_entry(workspace: &Workspace, config: &Config, repository: &Repository) -> Option<Entry> {

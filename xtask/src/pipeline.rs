@@ -61,6 +61,10 @@ impl EnvironmentError {
     }
 }
 
+/// A repository `check` checked (not replayed): its key in the recorded checks
+/// and its new entry (None when one of its stamps was too recent to trust).
+type CheckRecord = Option<(String, Option<Vec<u8>>)>;
+
 /// What the incremental machinery knows of one repository (build-all).
 #[derive(Debug)]
 pub struct Tracking {
@@ -241,71 +245,99 @@ fn analyze_workspace(
     // unchanged one (its own cache: stamps only, nothing hashed); `--no-cache`
     // does neither.
     let records_checks = use_cache && mode == Mode::Check;
+    let recorded = if records_checks {
+        check_cache::Recorded::load(&workspace, &config)
+    } else {
+        check_cache::Recorded::default()
+    };
     progress.stage("checking", repositories.len());
-    let processed: Vec<(RepositoryReport, Option<Tracking>, bool)> = pool.install(|| {
-        repositories
-            .par_iter()
-            .map(|repository| {
-                let reader = workspace.reader(&repository.root);
-                let snapshot =
-                    records_checks.then(|| check_cache::Snapshot::take(&reader, repository));
-                let replayed = snapshot
-                    .as_ref()
-                    .and_then(|s| check_cache::replay(&reader, &config, repository, s));
-                let is_replayed = replayed.is_some();
-                // build-all hashes every input (for the fingerprint it records).
-                let previous = (mode == Mode::Write)
-                    .then(|| incremental::previous_entry(&reader, &config, repository))
-                    .flatten();
-                let inputs = (mode == Mode::Write)
-                    .then(|| Inputs::read(&reader, repository, previous.as_ref()));
-                let (cached, freshness) = match &inputs {
-                    Some(inputs) if use_cache => {
-                        incremental::freshness(&reader, &config, repository, previous, inputs)
-                    }
-                    _ => (None, Freshness::Untracked),
-                };
-                let mut report = cached
-                    .or(replayed)
-                    .unwrap_or_else(|| match repository.kind {
-                        RepositoryKind::Domino => {
-                            domino::process(repository, &reader, &context, python_schemas.as_ref())
-                        }
-                        RepositoryKind::Dioptra => dioptra::process(repository, &reader, &context),
+    let processed: Vec<(RepositoryReport, Option<Tracking>, bool, CheckRecord)> =
+        pool.install(|| {
+            repositories
+                .par_iter()
+                .map(|repository| {
+                    let reader = workspace.reader(&repository.root);
+                    let snapshot =
+                        records_checks.then(|| check_cache::Snapshot::take(&reader, repository));
+                    let replayed = snapshot.as_ref().and_then(|s| {
+                        check_cache::replay(&reader, &config, repository, s, &recorded)
                     });
-                if let Some(snapshot) = snapshot.filter(|_| !is_replayed)
-                    && let Some((path, bytes)) =
-                        check_cache::record(&reader, &config, &report, snapshot)
-                    && let Err(err) = output::replace_cache_file(&path, &bytes)
-                {
-                    progress.verbose(format!(
-                        "cannot record the check of {} in {}: {err}",
-                        repository.display,
-                        display_path(&path)
-                    ));
-                }
-                for output in &mut report.outputs {
-                    output.release_current_bytes();
-                }
-                // An artifact that cannot be stored stays in memory (and the
-                // failure, if it lasts, is reported when the dist is written).
-                if let Some(store) = store {
-                    for artifact in &mut report.artifacts {
-                        let _ = artifact.move_to_store(store);
+                    let is_replayed = replayed.is_some();
+                    // build-all hashes every input (for the fingerprint it records).
+                    let previous = (mode == Mode::Write)
+                        .then(|| incremental::previous_entry(&reader, &config, repository))
+                        .flatten();
+                    let inputs = (mode == Mode::Write)
+                        .then(|| Inputs::read(&reader, repository, previous.as_ref()));
+                    let (cached, freshness) = match &inputs {
+                        Some(inputs) if use_cache => {
+                            incremental::freshness(&reader, &config, repository, previous, inputs)
+                        }
+                        _ => (None, Freshness::Untracked),
+                    };
+                    let mut report = cached
+                        .or(replayed)
+                        .unwrap_or_else(|| match repository.kind {
+                            RepositoryKind::Domino => domino::process(
+                                repository,
+                                &reader,
+                                &context,
+                                python_schemas.as_ref(),
+                            ),
+                            RepositoryKind::Dioptra => {
+                                dioptra::process(repository, &reader, &context)
+                            }
+                        });
+                    let check_record = snapshot.filter(|_| !is_replayed).map(|snapshot| {
+                        (
+                            check_cache::key(repository),
+                            check_cache::record(&reader, &config, &report, snapshot),
+                        )
+                    });
+                    for output in &mut report.outputs {
+                        output.release_current_bytes();
                     }
+                    // An artifact that cannot be stored stays in memory (and the
+                    // failure, if it lasts, is reported when the dist is written).
+                    if let Some(store) = store {
+                        for artifact in &mut report.artifacts {
+                            let _ = artifact.move_to_store(store);
+                        }
+                    }
+                    progress.step(&repository.name);
+                    let tracking = inputs.map(|inputs| Tracking {
+                        inputs: (!matches!(freshness, Freshness::Fresh)).then_some(inputs),
+                        freshness,
+                    });
+                    (report, tracking, is_replayed, check_record)
+                })
+                .collect()
+        });
+    let replayed: Vec<bool> = processed.iter().map(|(_, _, r, _)| *r).collect();
+    let mut checked = Vec::new();
+    let mut newly_recorded = Vec::new();
+    let (mut reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) = processed
+        .into_iter()
+        .map(|(report, tracking, _, check_record)| {
+            if let Some((key, entry)) = check_record {
+                if let Some(entry) = entry {
+                    newly_recorded.push((key.clone(), entry));
                 }
-                progress.step(&repository.name);
-                let tracking = inputs.map(|inputs| Tracking {
-                    inputs: (!matches!(freshness, Freshness::Fresh)).then_some(inputs),
-                    freshness,
-                });
-                (report, tracking, is_replayed)
-            })
-            .collect()
-    });
-    let replayed: Vec<bool> = processed.iter().map(|(_, _, r)| *r).collect();
-    let (mut reports, tracking): (Vec<RepositoryReport>, Vec<Option<Tracking>>) =
-        processed.into_iter().map(|(r, t, _)| (r, t)).unzip();
+                checked.push(key);
+            }
+            (report, tracking)
+        })
+        .unzip();
+    if let Some(bytes) = recorded.updated(&checked, newly_recorded) {
+        let path = check_cache::recorded_file(&config);
+        if let Err(err) = output::replace_cache_file(&path, &bytes) {
+            progress.verbose(format!(
+                "cannot record the checks in {}: {err}",
+                display_path(&path)
+            ));
+        }
+    }
+    drop(recorded);
     // What was done, in repository order whatever the number of jobs.
     for ((report, tracking), replayed) in reports.iter().zip(&tracking).zip(&replayed) {
         let (how, why) = match tracking.as_ref().map(|t| &t.freshness) {
