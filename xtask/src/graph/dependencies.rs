@@ -3,7 +3,7 @@
 //! builds that a Dockerfile starts `FROM`. `build-all --keep-going` publishes
 //! nothing for a repository that depends on a failed one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::visit::EdgeRef;
 
@@ -26,22 +26,20 @@ pub fn repository_dependencies(
     reports: &[RepositoryReport],
 ) -> BTreeMap<usize, BTreeSet<Dependency>> {
     // The repository a node belongs to: its id names the repository folder
-    // (`<kind>:<repository>/...`); an image belongs to the repository whose
-    // group produces it.
+    // (`<kind>:<repository>/...`), the longest one when folders nest; an
+    // image belongs to the repository whose group produces it. Looked up by
+    // each `/`-prefix of the id (a scan of every repository for every node
+    // was 22% of a no-op build-all at 1,000 repositories).
+    let by_display: HashMap<&str, usize> = reports
+        .iter()
+        .enumerate()
+        .map(|(index, r)| (r.repository.display.as_str(), index))
+        .collect();
     let owner_of_id = |id: &str| -> Option<usize> {
         let rest = id.split_once(':')?.1;
-        reports
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                let display = r.repository.display.as_str();
-                rest == display
-                    || rest
-                        .strip_prefix(display)
-                        .is_some_and(|s| s.starts_with('/'))
-            })
-            .max_by_key(|(_, r)| r.repository.display.len())
-            .map(|(index, _)| index)
+        std::iter::once(rest.len())
+            .chain(rest.rmatch_indices('/').map(|(at, _)| at))
+            .find_map(|end| by_display.get(&rest[..end]).copied())
     };
     let mut owners = BTreeMap::new();
     for index in graph.graph.node_indices() {
