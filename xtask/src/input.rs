@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::paths::{absolute, display_path, to_slash};
+use crate::paths::{absolute, display_path};
 use crate::source::SourceFile;
 
 /// The default limit on the size of one input file.
@@ -256,6 +256,20 @@ pub struct Workspace {
     log: ReadLog,
     /// Real paths of folders, resolved once.
     real_dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Folder listings by real path, each folder listed once per run
+    /// (discovery, the tree walks and the piece checks ask for the same
+    /// folders: listing them again was 2 to 4 opens of every folder).
+    listings: Mutex<HashMap<PathBuf, Option<Arc<[Listed]>>>>,
+}
+
+/// One entry of a folder as listed: its name as the system gives it.
+#[derive(Debug)]
+struct Listed {
+    name: std::ffi::OsString,
+    /// What the entry itself is (a link is `Symlink`).
+    kind: EntryKind,
+    /// What it names: a link to a folder or file counts as that.
+    names: EntryKind,
 }
 
 impl Workspace {
@@ -269,6 +283,7 @@ impl Workspace {
             shared: FileCache::default(),
             log: ReadLog::default(),
             real_dirs: Mutex::new(HashMap::new()),
+            listings: Mutex::new(HashMap::new()),
             root: root.clone(),
         };
         workspace.trust(&root);
@@ -412,7 +427,40 @@ impl Workspace {
     /// left out). None when the folder cannot be listed.
     pub fn list_dir(&self, dir: &Path) -> Option<Vec<DirEntry>> {
         let real = self.real_dir(&absolute(dir))?;
-        self.is_trusted(&real).then(|| list_dir(&real)).flatten()
+        if !self.is_trusted(&real) {
+            return None;
+        }
+        let listing = self.listing(&real)?;
+        Some(
+            listing
+                .iter()
+                .filter_map(|entry| {
+                    Some(DirEntry {
+                        name: entry.name.to_str()?.to_string(),
+                        kind: entry.names,
+                        link: entry.kind == EntryKind::Symlink,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The listing of a folder (by its real path), sorted by name; listed
+    /// once per run.
+    fn listing(&self, real: &Path) -> Option<Arc<[Listed]>> {
+        let known = {
+            let listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+            listings.get(real).cloned()
+        };
+        if let Some(listing) = known {
+            return listing;
+        }
+        let listing = list_folder(real);
+        let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        listings
+            .entry(real.to_path_buf())
+            .or_insert(listing)
+            .clone()
     }
 
     /// Every regular file under `root` (relative paths with `/`, sorted), not
@@ -424,23 +472,68 @@ impl Workspace {
         skip_dir: &dyn Fn(&str) -> bool,
         keep_file: &dyn Fn(&str) -> bool,
     ) -> Vec<(String, PathBuf)> {
-        // A root that is a link to a folder outside is not walked (the walk
-        // itself never follows links).
         self.walk(root, skip_dir, keep_file).files
     }
 
     /// [`Workspace::walk_files`], with the names that were left out because
-    /// they cannot be paths.
+    /// they cannot be paths (sorted). A root that is a link is resolved (and
+    /// not walked when it leads outside the trusted folders); no other link
+    /// is followed. A root that is a file is the one file, named `""`.
     pub fn walk(
         &self,
         root: &Path,
         skip_dir: &dyn Fn(&str) -> bool,
         keep_file: &dyn Fn(&str) -> bool,
     ) -> Walk {
-        match std::fs::canonicalize(root) {
-            Ok(real) if self.is_trusted(&real) => walk(root, skip_dir, keep_file),
-            _ => Walk::default(),
+        let mut walk = Walk::default();
+        let Some(real) = self.real_dir(&absolute(root)) else {
+            return walk;
+        };
+        if !self.is_trusted(&real) {
+            return walk;
         }
+        match std::fs::metadata(&real) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.is_file() => {
+                if keep_file("") {
+                    walk.files.push((String::new(), root.to_path_buf()));
+                }
+                return walk;
+            }
+            _ => return walk,
+        }
+        let mut folders = vec![(root.to_path_buf(), real, String::new())];
+        while let Some((folder, real, prefix)) = folders.pop() {
+            let Some(listing) = self.listing(&real) else {
+                continue;
+            };
+            for entry in listing.iter() {
+                let name = match entry.name.to_str() {
+                    Some(name) if is_safe_name(&entry.name) => name,
+                    _ => {
+                        walk.unsafe_names.push(folder.join(&entry.name));
+                        continue;
+                    }
+                };
+                let relative = if prefix.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{prefix}/{name}")
+                };
+                match entry.kind {
+                    EntryKind::Dir if !skip_dir(name) => {
+                        folders.push((folder.join(name), real.join(name), relative));
+                    }
+                    EntryKind::File if keep_file(&relative) => {
+                        walk.files.push((relative, folder.join(name)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        walk.files.sort();
+        walk.unsafe_names.sort();
+        walk
     }
 
     /// The size, modification time (nanoseconds since the Unix epoch) and inode
@@ -681,16 +774,14 @@ fn kind_of(path: &Path) -> Option<EntryKind> {
     Some(EntryKind::of(metadata.file_type()))
 }
 
-/// Lists a folder (sorted by name).
-fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
-    let mut entries: Vec<DirEntry> = std::fs::read_dir(dir)
+/// Lists a folder (sorted by name; every name, paths or not).
+fn list_folder(dir: &Path) -> Option<Arc<[Listed]>> {
+    let mut entries: Vec<Listed> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let file_type = entry.file_type().ok()?;
-            let link = file_type.is_symlink();
-            let kind = match EntryKind::of(file_type) {
+            let kind = EntryKind::of(entry.file_type().ok()?);
+            let names = match kind {
                 // A link to a folder or file counts as what it names.
                 EntryKind::Symlink => match std::fs::metadata(entry.path()) {
                     Ok(m) => match EntryKind::of(m.file_type()) {
@@ -701,11 +792,15 @@ fn list_dir(dir: &Path) -> Option<Vec<DirEntry>> {
                 },
                 kind => kind,
             };
-            Some(DirEntry { name, kind, link })
+            Some(Listed {
+                name: entry.file_name(),
+                kind,
+                names,
+            })
         })
         .collect();
     entries.sort_by(|a, b| a.name.cmp(&b.name));
-    Some(entries)
+    Some(entries.into())
 }
 
 /// The regular files under a root (relative paths, sorted) and the names
@@ -741,42 +836,6 @@ impl Walk {
 fn is_safe_name(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|name| !name.chars().any(char::is_control))
-}
-
-fn walk(root: &Path, skip_dir: &dyn Fn(&str) -> bool, keep_file: &dyn Fn(&str) -> bool) -> Walk {
-    let mut walk = Walk::default();
-    let mut entries = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = entries.next() {
-        let Ok(entry) = entry else { continue };
-        if entry.depth() > 0 && !is_safe_name(entry.file_name()) {
-            if entry.file_type().is_dir() {
-                entries.skip_current_dir();
-            }
-            walk.unsafe_names.push(entry.into_path());
-            continue;
-        }
-        if entry.file_type().is_dir() {
-            if entry.depth() > 0 && skip_dir(&entry.file_name().to_string_lossy()) {
-                entries.skip_current_dir();
-            }
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let relative = to_slash(relative);
-        if keep_file(&relative) {
-            walk.files.push((relative, entry.into_path()));
-        }
-    }
-    walk.files.sort();
-    walk
 }
 
 /// Reads a regular file of at most `limit` bytes (`path` is a real path: a
@@ -890,6 +949,103 @@ fn io_error(err: &std::io::Error) -> ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk over the run's listings finds what walkdir finds (the walk it
+    /// replaced): regular files below the root, not through links, not in
+    /// skipped folders, and every name that cannot be a path.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_finds_what_walkdir_finds() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        for folder in ["a/b/c", "a/skip/inner", "d", "bad\u{1}dir/x"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "top.txt",
+            "a/one.py",
+            "a/b/c/two.json",
+            "a/skip/inner/no.txt",
+            "d/.hidden",
+            "bad\u{1}dir/x/y.txt",
+            "a/b/tab\tname",
+        ] {
+            std::fs::write(root.join(file), file).unwrap();
+        }
+        std::fs::write(
+            root.join(std::ffi::OsStr::from_bytes(b"d/not-utf8-\xff")),
+            "x",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(root.join("a"), root.join("link-to-a")).unwrap();
+        std::os::unix::fs::symlink(root.join("top.txt"), root.join("d/link-to-top")).unwrap();
+        std::os::unix::fs::symlink("/nowhere", root.join("d/dangling")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("d/fifo"))
+            .status()
+            .unwrap();
+        assert!(fifo.success());
+
+        let skip = |name: &str| name == "skip";
+        let keep = |relative: &str| !relative.ends_with(".json");
+        let workspace = Workspace::new(dir.path());
+        // Listed first, as discovery does: the walk uses the same listings.
+        assert!(workspace.list_dir(&root.join("a")).is_some());
+        let walk = workspace.walk(&root, &skip, &keep);
+
+        let mut files = Vec::new();
+        let mut unsafe_names = Vec::new();
+        let mut entries = walkdir::WalkDir::new(&root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(Ok(entry)) = entries.next() {
+            if entry.depth() > 0 && !is_safe_name(entry.file_name()) {
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+                unsafe_names.push(entry.into_path());
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                if entry.depth() > 0 && skip(&entry.file_name().to_string_lossy()) {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(&root)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            if entry.file_type().is_file() && keep(&relative) {
+                files.push((relative, entry.into_path()));
+            }
+        }
+        files.sort();
+        unsafe_names.sort();
+        assert_eq!(walk.files, files);
+        assert_eq!(walk.unsafe_names, unsafe_names);
+        assert_eq!(
+            walk.files
+                .iter()
+                .map(|(r, _)| r.as_str())
+                .collect::<Vec<_>>(),
+            ["a/one.py", "d/.hidden", "top.txt"]
+        );
+        assert_eq!(walk.unsafe_names.len(), 3);
+        // A root that is a file is that one file; a link root is resolved.
+        let file = workspace.walk(&root.join("top.txt"), &skip, &keep);
+        assert_eq!(file.files, [(String::new(), root.join("top.txt"))]);
+        let linked = workspace.walk(&root.join("link-to-a"), &skip, &keep);
+        assert_eq!(
+            linked.files,
+            [("one.py".to_string(), root.join("link-to-a/one.py"))]
+        );
+    }
 
     #[test]
     fn files_are_read_once_and_hashed() {
