@@ -179,6 +179,20 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                 i += 2;
                 continue;
             }
+            if byte != quote && byte != b'\n' && !(formatted && byte == b'{') {
+                // Nothing else ends or opens anything in a string: skip to
+                // the next byte that may.
+                let rest = &bytes[i + 1..];
+                let skip = if formatted {
+                    rest.iter().position(|&b| {
+                        b == quote || b == b'\\' || b == b'\n' || b == b'{'
+                    })
+                } else {
+                    memchr::memchr3(quote, b'\\', b'\n', rest)
+                };
+                i += 1 + skip.unwrap_or(rest.len());
+                continue;
+            }
             let closes = if triple {
                 bytes[i..].starts_with(&[quote, quote, quote])
             } else {
@@ -229,9 +243,7 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
         let mut link = false;
         match byte {
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
                 continue;
             }
             b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
