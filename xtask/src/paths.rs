@@ -23,7 +23,7 @@ fn bases() -> std::borrow::Cow<'static, [PathBuf]> {
     match BASES.get() {
         Some(bases) => std::borrow::Cow::Borrowed(bases),
         // Not set yet (the workspace is being looked for): the working folder.
-        None => std::borrow::Cow::Owned(vec![std::env::current_dir().unwrap_or_default()]),
+        None => std::borrow::Cow::Owned(vec![working_dir().to_path_buf()]),
     }
 }
 
@@ -57,6 +57,12 @@ pub fn display_path(path: &Path) -> String {
 
 /// A path with `/` separators and no `.` components.
 pub fn to_slash(path: &Path) -> String {
+    // Most paths already are (one copy, no component rebuilt).
+    if let Some(text) = path.to_str()
+        && is_plain_path(text, false)
+    {
+        return text.to_string();
+    }
     let mut parts: Vec<String> = Vec::new();
     let mut absolute = false;
     for component in path.components() {
@@ -84,8 +90,12 @@ pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().unwrap_or_default().join(path)
+        working_dir().join(path)
     };
+    // Most paths have nothing to remove.
+    if joined.to_str().is_some_and(|text| is_plain_path(text, true)) {
+        return joined;
+    }
     let mut out = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -97,6 +107,26 @@ pub fn absolute(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The working directory, asked once per process (nothing here changes it;
+/// asking the system for it was a syscall per path made absolute).
+fn working_dir() -> &'static Path {
+    static WORKING_DIR: OnceLock<PathBuf> = OnceLock::new();
+    WORKING_DIR.get_or_init(|| std::env::current_dir().unwrap_or_default())
+}
+
+/// `/`-separated names, none empty (no `//`, no trailing `/`) and none `.`
+/// (nor `..` when `no_parent`): a path that `to_slash` and `absolute` give
+/// back as it is. A leading `/` is allowed.
+fn is_plain_path(text: &str, no_parent: bool) -> bool {
+    let names = text.strip_prefix('/').unwrap_or(text);
+    (names.is_empty() && text == "/")
+        || (!names.is_empty()
+            && !cfg!(windows)
+            && names
+                .split('/')
+                .all(|name| !name.is_empty() && name != "." && !(no_parent && name == "..")))
 }
 
 /// A name that becomes a file name, an archive entry, a Dockerfile word or a
@@ -145,6 +175,40 @@ pub fn safe_name(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain paths given back as they are, and every other path, come out
+    /// as the component-by-component rebuild makes them.
+    #[test]
+    fn plain_paths_are_given_back_as_they_are() {
+        let cases = [
+            ("a/b/c", "a/b/c", "/w/a/b/c"),
+            ("/a/b", "/a/b", "/a/b"),
+            ("/", "/", "/"),
+            ("", "", "/w"),
+            (".", "", "/w"),
+            ("./a", "a", "/w/a"),
+            ("a/./b", "a/b", "/w/a/b"),
+            ("a//b/", "a/b", "/w/a/b"),
+            ("a/../b", "a/../b", "/w/b"),
+            ("../a", "../a", "/a"),
+            ("/..", "/..", "/"),
+            ("/a/b/..", "/a/b/..", "/a"),
+            ("a/.hidden/..x", "a/.hidden/..x", "/w/a/.hidden/..x"),
+        ];
+        for (path, slashed, absolute_in_w) in cases {
+            assert_eq!(to_slash(Path::new(path)), slashed, "{path}");
+            let joined = if path.starts_with('/') {
+                PathBuf::from(path)
+            } else {
+                Path::new("/w").join(path)
+            };
+            assert_eq!(absolute(&joined), PathBuf::from(absolute_in_w), "{path}");
+        }
+        assert_eq!(
+            absolute(Path::new("rel")),
+            std::env::current_dir().unwrap().join("rel")
+        );
+    }
 
     #[test]
     fn slashes_and_dots() {
