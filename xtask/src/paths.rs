@@ -93,7 +93,10 @@ pub fn absolute(path: &Path) -> PathBuf {
         working_dir().join(path)
     };
     // Most paths have nothing to remove.
-    if joined.to_str().is_some_and(|text| is_plain_path(text, true)) {
+    if joined
+        .to_str()
+        .is_some_and(|text| is_plain_path(text, true))
+    {
         return joined;
     }
     let mut out = PathBuf::new();

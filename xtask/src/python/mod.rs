@@ -184,9 +184,8 @@ pub fn nesting_problem(text: &str) -> Option<(usize, String)> {
                 // the next byte that may.
                 let rest = &bytes[i + 1..];
                 let skip = if formatted {
-                    rest.iter().position(|&b| {
-                        b == quote || b == b'\\' || b == b'\n' || b == b'{'
-                    })
+                    rest.iter()
+                        .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'{')
                 } else {
                     memchr::memchr3(quote, b'\\', b'\n', rest)
                 };
