@@ -32,6 +32,58 @@ fn bases() -> std::borrow::Cow<'static, [PathBuf]> {
 pub fn display_path(path: &Path) -> String {
     let absolute_path = absolute(path);
     let bases = bases();
+    shown_as_text(&absolute_path, &bases)
+        .unwrap_or_else(|| shown_by_components(&absolute_path, &bases))
+}
+
+/// [`display_path`] on text, for a UTF-8 path and roots (paths from
+/// [`absolute`] are normalised, so "under" is a prefix ending at a `/`): no
+/// component is compared or rebuilt.
+fn shown_as_text(absolute_path: &Path, bases: &[PathBuf]) -> Option<String> {
+    /// The rest of `path` under `base` (`""` for `base` itself).
+    fn under<'a>(path: &'a str, base: &str) -> Option<&'a str> {
+        let rest = path.strip_prefix(base)?;
+        if rest.is_empty() || base.ends_with('/') {
+            Some(rest)
+        } else {
+            rest.strip_prefix('/')
+        }
+    }
+    if cfg!(windows) {
+        return None;
+    }
+    let path = absolute_path.to_str()?;
+    let workspace = bases[0].to_str()?;
+    let relative = match under(path, workspace) {
+        Some(rest) => Some(rest),
+        None => {
+            let mut deepest: Option<&str> = None;
+            for root in &bases[1..] {
+                let root = root.to_str()?;
+                if under(path, root).is_some() && deepest.is_none_or(|d| root.len() >= d.len()) {
+                    deepest = Some(root);
+                }
+            }
+            deepest.map(|root| {
+                let parent = match root.rfind('/') {
+                    Some(0) if root.len() > 1 => "/",
+                    Some(0) | None => root,
+                    Some(at) => &root[..at],
+                };
+                under(path, parent).unwrap_or(path)
+            })
+        }
+    };
+    let text = to_slash(Path::new(relative.unwrap_or(path)));
+    Some(if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    })
+}
+
+/// [`display_path`] by path components (any path).
+fn shown_by_components(absolute_path: &Path, bases: &[PathBuf]) -> String {
     // Outside the workspace, relative to the folder holding the root, so the
     // root's own name is shown (`repos/weather-pieces/config.toml`).
     let relative = if absolute_path.starts_with(&bases[0]) {
@@ -47,7 +99,7 @@ pub fn display_path(path: &Path) -> String {
                     .ok()
             })
     };
-    let text = to_slash(relative.unwrap_or(&absolute_path));
+    let text = to_slash(relative.unwrap_or(absolute_path));
     if text.is_empty() {
         ".".to_string()
     } else {
@@ -178,6 +230,49 @@ pub fn safe_name(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Paths shown on text are shown as by their components, for every
+    /// combination of a path and roots (nested, equal, prefixes of a name).
+    #[test]
+    fn paths_are_shown_on_text_as_by_components() {
+        let paths = [
+            "/",
+            "/w",
+            "/w/a",
+            "/w/a/b.txt",
+            "/wx/a",
+            "/r",
+            "/r/x/y",
+            "/r/xy",
+            "/r/x",
+            "/s/t/u/v",
+            "/s/t",
+            "/other/file",
+        ];
+        let roots = ["/w", "/", "/r", "/r/x", "/s/t/u", "/s", "/wx", "/r/x"];
+        for workspace in ["/w", "/", "/s/t"] {
+            for first in 0..roots.len() {
+                for count in 0..=3 {
+                    let mut bases = vec![PathBuf::from(workspace)];
+                    bases.extend(
+                        roots
+                            .iter()
+                            .cycle()
+                            .skip(first)
+                            .take(count)
+                            .map(PathBuf::from),
+                    );
+                    for path in paths {
+                        assert_eq!(
+                            shown_as_text(Path::new(path), &bases),
+                            Some(shown_by_components(Path::new(path), &bases)),
+                            "{path} under {bases:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// The plain paths given back as they are, and every other path, come out
     /// as the component-by-component rebuild makes them.

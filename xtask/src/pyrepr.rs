@@ -112,9 +112,17 @@ fn write_with(out: &mut String, value: &Value, indent: Option<usize>, sort: bool
 }
 
 fn newline(out: &mut String, depth: usize) {
-    out.push('\n');
-    for _ in 0..depth {
-        out.push_str("    ");
+    /// A newline and the indentation of the first levels, sliced (deeper
+    /// levels add four spaces at a time).
+    const LINE: &str = "\n                                                                ";
+    let width = 4 * depth;
+    if width < LINE.len() {
+        out.push_str(&LINE[..1 + width]);
+    } else {
+        out.push_str(LINE);
+        for _ in 0..(width + 1 - LINE.len()).div_ceil(4) {
+            out.push_str("    ");
+        }
     }
 }
 
@@ -341,6 +349,30 @@ mod tests {
         );
         assert_eq!(dumps(&json!("")), r#""""#);
         assert_eq!(dumps(&json!("\u{e9}")), r#""\u00e9""#);
+    }
+
+    /// `json.dumps(v, indent=4)` of a list nested 20 deep (deeper than the
+    /// sliced indentation): each level 4 more spaces.
+    #[test]
+    fn deep_nesting_is_indented_four_spaces_a_level() {
+        let mut value = json!({"a": 1});
+        for _ in 0..20 {
+            value = json!([value]);
+        }
+        let mut expected = String::new();
+        for depth in 0..20 {
+            expected.push_str(&format!("{}[\n", " ".repeat(4 * depth)));
+        }
+        expected.push_str(&format!(
+            "{}{{\n{}\"a\": 1\n{}}}",
+            " ".repeat(80),
+            " ".repeat(84),
+            " ".repeat(80)
+        ));
+        for depth in (0..20).rev() {
+            expected.push_str(&format!("\n{}]", " ".repeat(4 * depth)));
+        }
+        assert_eq!(dumps(&value), expected);
     }
 
     #[test]
