@@ -126,6 +126,17 @@ fn newline(out: &mut String, depth: usize) {
     }
 }
 
+/// The bytes `json.dumps` writes as they are: printable ASCII but `"` and `\`.
+static PLAIN: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut byte = b' ';
+    while byte <= b'~' {
+        plain[byte as usize] = byte != b'"' && byte != b'\\';
+        byte += 1;
+    }
+    plain
+};
+
 /// A JSON string with Python's `ensure_ascii=True` escaping.
 fn write_string(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
@@ -133,10 +144,11 @@ fn write_string(out: &mut String, text: &str) {
     let mut rest = text;
     while !rest.is_empty() {
         // Printable ASCII other than `"` and `\` is written as it is, a run at a time.
-        let plain = rest
-            .bytes()
-            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
-            .unwrap_or(rest.len());
+        let bytes = rest.as_bytes();
+        let mut plain = 0;
+        while plain < bytes.len() && PLAIN[usize::from(bytes[plain])] {
+            plain += 1;
+        }
         out.push_str(&rest[..plain]);
         rest = &rest[plain..];
         let Some(c) = rest.chars().next() else {
