@@ -426,7 +426,8 @@ const SYNTHETIC: Opt = Opt::value(
          generator's inputs are unchanged) and built with `build-all`. Times, interleaved over \
          `--runs` rounds, separate processes of this binary in it: a cold and a no-op \
          `build-all`, `check --no-cache`, `check` recording its cache and `check` replaying it, \
-         and the floor (reading every file once); prints medians, ratios and peak RSS. \
+         and two floors (every file read once in process, and `find repos -type f -exec \
+         cat {} +` run by sh); prints medians, ratios and peak RSS. \
          Conflicts with `--reference`",
     ],
 );
