@@ -270,7 +270,8 @@ pub struct Inputs {
 }
 
 /// Nanoseconds since the Unix epoch.
-fn now_ns() -> i128 {
+/// Now, in nanoseconds since the Unix epoch.
+pub fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i128)

@@ -267,6 +267,10 @@ pub struct Workspace {
     /// (discovery, the tree walks and the piece checks ask for the same
     /// folders: listing them again was 2 to 4 opens of every folder).
     listings: Mutex<HashMap<OsString, Option<Arc<[Listed]>>>>,
+    /// Listings also stamp each entry (`check` recording its cache: the tree's
+    /// stamps then come from the listings, not from listing every folder
+    /// again).
+    stamps_listings: bool,
 }
 
 /// One entry of a folder as listed: its name as the system gives it.
@@ -277,6 +281,8 @@ struct Listed {
     kind: EntryKind,
     /// What it names: a link to a folder or file counts as that.
     names: EntryKind,
+    /// Its metadata stamp as listed, when listings stamp.
+    stamp: Option<MetadataStamp>,
 }
 
 impl Workspace {
@@ -291,6 +297,7 @@ impl Workspace {
             log: ReadLog::default(),
             real_dirs: Mutex::new(HashMap::new()),
             listings: Mutex::new(HashMap::new()),
+            stamps_listings: false,
             root: root.clone(),
         };
         workspace.trust(&root);
@@ -303,6 +310,11 @@ impl Workspace {
         if !self.trusted.contains(&real) {
             self.trusted.push(real);
         }
+    }
+
+    /// Makes every listing stamp its entries (before anything is listed).
+    pub fn stamp_listings(&mut self) {
+        self.stamps_listings = true;
     }
 
     /// Sets the size limit of one input file.
@@ -464,7 +476,7 @@ impl Workspace {
         if let Some(listing) = known {
             return listing;
         }
-        let listing = list_folder(real);
+        let listing = list_folder(real, self.stamps_listings);
         let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
         listings
             .entry(real.as_os_str().to_os_string())
@@ -559,40 +571,41 @@ impl Workspace {
     /// left out (their folder's stamp still sees them come and go). None when
     /// the root is not a trusted folder.
     pub fn tree_metadata(&self, root: &Path) -> Option<Vec<(String, MetadataStamp)>> {
-        let real = std::fs::canonicalize(root).ok()?;
+        let real = self.real_dir(&absolute(root))?;
         if !self.is_trusted(&real) {
             return None;
         }
         let mut stamps = vec![(String::new(), self.metadata_stamp(root)?)];
-        // Each entry's `lstat` is asked of its folder (`fstatat` on the open
-        // folder: no path is resolved again), folder by folder.
-        let mut folders = vec![(root.to_path_buf(), String::new())];
-        while let Some((folder, prefix)) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
+        // Folder by folder, from the run's listings; an entry a listing did
+        // not stamp has its `lstat` asked by path.
+        let mut folders = vec![(root.to_path_buf(), real, String::new())];
+        while let Some((folder, real, prefix)) = folders.pop() {
+            let Some(listing) = self.listing(&real) else {
                 continue;
             };
-            for entry in entries.filter_map(Result::ok) {
-                let name = entry.file_name();
-                if !is_safe_name(&name) {
-                    continue;
-                }
-                let (Ok(metadata), Some(name)) = (entry.metadata(), name.to_str()) else {
+            for entry in listing.iter() {
+                let Some(name) = entry.name.to_str().filter(|_| is_safe_name(&entry.name)) else {
                     continue;
                 };
-                if metadata.is_dir() && crate::hashing::is_ignored_dir(name) {
+                let is_dir = entry.kind == EntryKind::Dir;
+                if is_dir && crate::hashing::is_ignored_dir(name) {
                     continue;
                 }
+                let stamp = entry.stamp.or_else(|| {
+                    metadata_stamp_of(&std::fs::symlink_metadata(folder.join(name)).ok()?)
+                });
+                let Some(stamp) = stamp else {
+                    continue;
+                };
                 let relative = if prefix.is_empty() {
                     name.to_string()
                 } else {
                     format!("{prefix}/{name}")
                 };
-                if let Some(stamp) = metadata_stamp_of(&metadata) {
-                    if metadata.is_dir() {
-                        folders.push((entry.path(), relative.clone()));
-                    }
-                    stamps.push((relative, stamp));
+                if is_dir {
+                    folders.push((folder.join(name), real.join(name), relative.clone()));
                 }
+                stamps.push((relative, stamp));
             }
         }
         stamps.sort_unstable();
@@ -783,8 +796,9 @@ fn kind_of(path: &Path) -> Option<EntryKind> {
     Some(EntryKind::of(metadata.file_type()))
 }
 
-/// Lists a folder (sorted by name; every name, paths or not).
-fn list_folder(dir: &Path) -> Option<Arc<[Listed]>> {
+/// Lists a folder (sorted by name; every name, paths or not), with each
+/// entry's `lstat` (asked of the open folder) when `stamped`.
+fn list_folder(dir: &Path, stamped: bool) -> Option<Arc<[Listed]>> {
     let mut entries: Vec<Listed> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
@@ -801,10 +815,16 @@ fn list_folder(dir: &Path) -> Option<Arc<[Listed]>> {
                 },
                 kind => kind,
             };
+            let stamp = if stamped {
+                entry.metadata().ok().as_ref().and_then(metadata_stamp_of)
+            } else {
+                None
+            };
             Some(Listed {
                 name: entry.file_name(),
                 kind,
                 names,
+                stamp,
             })
         })
         .collect();
@@ -1053,6 +1073,50 @@ mod tests {
         assert_eq!(
             linked.files,
             [("one.py".to_string(), root.join("link-to-a/one.py"))]
+        );
+    }
+
+    /// The tree's stamps are the same whether the listings stamped the
+    /// entries (check recording) or each entry is looked at by path; ignored
+    /// folders and names that cannot be paths are left out, links stamped.
+    #[cfg(unix)]
+    #[test]
+    fn tree_stamps_from_stamped_listings_are_those_looked_up_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        for folder in ["a/b", "target/x", "__pycache__", "bad\u{1}dir"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "top.txt",
+            "a/one.py",
+            "a/b/two.json",
+            "target/x/no.txt",
+            "bad\u{1}dir/y",
+        ] {
+            std::fs::write(root.join(file), file).unwrap();
+        }
+        std::os::unix::fs::symlink(root.join("a"), root.join("link")).unwrap();
+        let by_path = Workspace::new(dir.path()).tree_metadata(&root).unwrap();
+        let mut stamping = Workspace::new(dir.path());
+        stamping.stamp_listings();
+        // Discovery lists first; the snapshot then asks nothing of the disk
+        // for what was listed.
+        assert!(stamping.list_dir(&root.join("a")).is_some());
+        let listed = stamping.tree_metadata(&root).unwrap();
+        assert_eq!(listed, by_path);
+        let names: Vec<&str> = listed.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "",
+                "a",
+                "a/b",
+                "a/b/two.json",
+                "a/one.py",
+                "link",
+                "top.txt"
+            ]
         );
     }
 

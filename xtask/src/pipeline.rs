@@ -142,6 +142,14 @@ fn analyze_workspace(
     if let Some(limit) = config.settings.max_file_size {
         workspace.set_max_file_size(limit);
     }
+    // `check` recording its cache stamps the trees as it lists them (from
+    // discovery on): every stamp is taken after this time.
+    let records_checks =
+        options.incremental && options.schema_engine == SchemaEngine::Static && mode == Mode::Check;
+    let listed_from_ns = check_cache::now_ns();
+    if records_checks {
+        workspace.stamp_listings();
+    }
 
     let roots: Vec<PathBuf> = if options.repos.is_empty() {
         config.roots()
@@ -244,7 +252,6 @@ fn analyze_workspace(
     // `check` records what it found in each repository, and replays it for an
     // unchanged one (its own cache: stamps only, nothing hashed); `--no-cache`
     // does neither.
-    let records_checks = use_cache && mode == Mode::Check;
     let recorded = if records_checks {
         check_cache::Recorded::load(&workspace, &config)
     } else {
@@ -257,8 +264,8 @@ fn analyze_workspace(
                 .par_iter()
                 .map(|repository| {
                     let reader = workspace.reader(&repository.root);
-                    let snapshot =
-                        records_checks.then(|| check_cache::Snapshot::take(&reader, repository));
+                    let snapshot = records_checks
+                        .then(|| check_cache::Snapshot::take(&reader, repository, listed_from_ns));
                     let replayed = snapshot.as_ref().and_then(|s| {
                         check_cache::replay(&reader, &config, repository, s, &recorded)
                     });

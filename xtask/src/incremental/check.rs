@@ -23,7 +23,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{config_identity, entry_key, now_ns, tool_identity};
+pub use super::now_ns;
+use super::{config_identity, entry_key, tool_identity};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::facts::Facts;
@@ -133,9 +134,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The metadata of the repository tree (nothing is read).
-    pub fn take(reader: &Reader<'_>, repository: &Repository) -> Self {
-        let taken_at_ns = now_ns();
+    /// The metadata of the repository tree (nothing is read), as the run's
+    /// listings stamped it (no stamp is older than `listed_from_ns`, the time
+    /// the run started to list).
+    pub fn take(reader: &Reader<'_>, repository: &Repository, listed_from_ns: i128) -> Self {
+        let taken_at_ns = listed_from_ns;
         match reader.tree_metadata(&repository.root) {
             Some(tree) => Snapshot {
                 tree: tree
