@@ -64,7 +64,25 @@ impl Document {
     }
 
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.value.pointer(pointer)
+        // serde_json's `pointer` unescapes each segment into a new string
+        // (two `replace`s): segments without `~` are looked up as they are.
+        if pointer.contains('~') || !pointer.starts_with('/') {
+            return self.value.pointer(pointer);
+        }
+        pointer[1..]
+            .split('/')
+            .try_fold(&self.value, |value, segment| match value {
+                Value::Object(map) => map.get(segment),
+                Value::Array(items) => {
+                    // serde_json's index rule: digits only, no leading zero.
+                    if segment.starts_with('+') || (segment.starts_with('0') && segment.len() != 1)
+                    {
+                        return None;
+                    }
+                    items.get(segment.parse::<usize>().ok()?)
+                }
+                _ => None,
+            })
     }
 }
 
@@ -75,7 +93,15 @@ pub fn escape_pointer_segment(segment: &str) -> String {
 
 /// `base` + `/` + escaped `segment`.
 pub fn pointer_child(base: &str, segment: &str) -> String {
-    format!("{base}/{}", escape_pointer_segment(segment))
+    let mut pointer = String::with_capacity(base.len() + 1 + segment.len());
+    pointer.push_str(base);
+    pointer.push('/');
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_segment(segment));
+    } else {
+        pointer.push_str(segment);
+    }
+    pointer
 }
 
 /// A syntax error: a message and where it is.
@@ -601,6 +627,47 @@ pub fn pointer_to_dotted(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Document::get` finds what serde_json's `pointer` finds.
+    #[test]
+    fn pointers_are_looked_up_as_serde_json_does() {
+        let file = SourceFile::new(
+            "a.json".into(),
+            "a.json".into(),
+            r#"{"a": {"b/c": 1, "d~e": [10, 20, {"": 3}], "": {"x": 4}}, "0": [5], "n": null}"#
+                .into(),
+        );
+        let document = parse_json(&file).unwrap();
+        for pointer in [
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/d~0e",
+            "/a/d~0e/1",
+            "/a/d~0e/01",
+            "/a/d~0e/+1",
+            "/a/d~0e/2/",
+            "/a/d~0e/3",
+            "/a/d~0e/x",
+            "/a//x",
+            "/a/",
+            "/0/0",
+            "/0/-",
+            "/n",
+            "/n/x",
+            "/missing",
+            "a",
+            "/a/b/c",
+            "/a/d~0e/-1",
+            "/a/d~0e/18446744073709551616",
+        ] {
+            assert_eq!(
+                document.get(pointer),
+                document.value.pointer(pointer),
+                "{pointer:?}"
+            );
+        }
+    }
 
     fn file(text: &str) -> Arc<SourceFile> {
         SourceFile::new("t".into(), "t".into(), text.into())
