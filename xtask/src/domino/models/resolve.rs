@@ -98,7 +98,7 @@ impl<'a> ModuleInfo<'a> {
                     };
                     for alias in &import.names {
                         let bound = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                        let path = canonical(&format!("{module}.{}", alias.name));
+                        let path = canonical(&dotted(&module, &alias.name));
                         // `from datetime import datetime` binds a class, `from x import y`
                         // with y a module is not distinguishable: treat known modules.
                         let binding = if matches!(path.as_str(), "domino.models") {
@@ -247,6 +247,16 @@ memoryview min next object oct open ord pow print property quit range repr rever
 setattr slice sorted staticmethod str sum super tuple type vars zip";
 
 /// Canonical dotted path of an imported symbol.
+/// `path.name`, built in one string (a `format!` here was a measurable
+/// share of resolving names).
+fn dotted(path: &str, name: &str) -> String {
+    let mut full = String::with_capacity(path.len() + 1 + name.len());
+    full.push_str(path);
+    full.push('.');
+    full.push_str(name);
+    full
+}
+
 fn canonical(path: &str) -> String {
     let path = path
         .strip_prefix("typing_extensions.")
@@ -529,7 +539,11 @@ impl<'a> Ctx<'a> {
         for part in parts {
             current = match current {
                 Sym::Module(path) => self.attribute(&path, part, hops),
-                Sym::External(path) => Sym::External(format!("{path}.{part}")),
+                Sym::External(mut path) => {
+                    path.push('.');
+                    path.push_str(part);
+                    Sym::External(path)
+                }
                 Sym::Class(_) | Sym::Constant(..) | Sym::Unknown => return Sym::Unknown,
                 other @ (Sym::Undefined(_) | Sym::Missing(_)) => return other,
             };
@@ -544,7 +558,7 @@ impl<'a> Ctx<'a> {
     /// constant, an import followed further), or a submodule; in a module that is not of
     /// the repository, an external symbol.
     fn attribute(&self, path: &str, name: &str, hops: usize) -> Sym<'a> {
-        let full = format!("{path}.{name}");
+        let full = dotted(path, name);
         if let Some(why) = self.not_followed.get(&full) {
             return Sym::Missing(format!("the module `{full}` is not followed: {why}"));
         }
