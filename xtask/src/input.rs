@@ -536,11 +536,7 @@ impl Workspace {
                         continue;
                     }
                 };
-                let relative = if prefix.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{prefix}/{name}")
-                };
+                let relative = relative_child(&prefix, name);
                 match entry.kind {
                     EntryKind::Dir if !skip_dir(name) => {
                         folders.push((folder.join(name), real.join(name), relative));
@@ -597,11 +593,7 @@ impl Workspace {
                 let Some(stamp) = stamp else {
                     continue;
                 };
-                let relative = if prefix.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{prefix}/{name}")
-                };
+                let relative = relative_child(&prefix, name);
                 if is_dir {
                     folders.push((folder.join(name), real.join(name), relative.clone()));
                 }
@@ -794,6 +786,17 @@ fn metadata_stamp_of(metadata: &std::fs::Metadata) -> Option<MetadataStamp> {
 fn kind_of(path: &Path) -> Option<EntryKind> {
     let metadata = std::fs::symlink_metadata(path).ok()?;
     Some(EntryKind::of(metadata.file_type()))
+}
+
+/// `prefix/name` (`name` under the root), in one string.
+fn relative_child(prefix: &str, name: &str) -> String {
+    let mut relative = String::with_capacity(prefix.len() + 1 + name.len());
+    if !prefix.is_empty() {
+        relative.push_str(prefix);
+        relative.push('/');
+    }
+    relative.push_str(name);
+    relative
 }
 
 /// Lists a folder (sorted by name; every name, paths or not), with each

@@ -29,19 +29,20 @@ fn metadata_default(name: &str) -> Map<String, Value> {
 
 /// `dict_deep_update`: objects merge recursively (existing keys keep their
 /// position), everything else replaces.
-fn deep_update(target: &mut Map<String, Value>, update: &Map<String, Value>) {
+fn deep_update(target: &mut Map<String, Value>, update: Map<String, Value>) {
     for (key, value) in update {
         match value {
-            Value::Object(inner) => {
-                let mut merged = match target.get(key) {
-                    Some(Value::Object(existing)) => existing.clone(),
-                    _ => Map::new(),
-                };
-                deep_update(&mut merged, inner);
-                target.insert(key.clone(), Value::Object(merged));
-            }
+            Value::Object(inner) => match target.get_mut(&key) {
+                // Merged in place (the key keeps its position).
+                Some(Value::Object(existing)) => deep_update(existing, inner),
+                _ => {
+                    let mut merged = Map::new();
+                    deep_update(&mut merged, inner);
+                    target.insert(key, Value::Object(merged));
+                }
+            },
             other => {
-                target.insert(key.clone(), other.clone());
+                target.insert(key, other);
             }
         }
     }
@@ -212,7 +213,7 @@ pub fn compiled_entry(
         if !metadata.contains_key("name") {
             metadata.insert("name".into(), Value::String(piece.name.clone()));
         }
-        deep_update(&mut entry, &metadata);
+        deep_update(&mut entry, metadata);
     }
     let ModelSchemas {
         input,
@@ -576,7 +577,7 @@ mod tests {
     fn merge_keeps_positions_and_appends_new_keys() {
         let mut target = metadata_default("P");
         let update = json!({"name": "P", "description": "d", "style": {"icon_class_name": "i", "extra": 1}, "tags": ["t"]});
-        deep_update(&mut target, update.as_object().unwrap());
+        deep_update(&mut target, update.as_object().unwrap().clone());
         let keys: Vec<&String> = target.keys().collect();
         assert_eq!(keys, ["name", "dependency", "tags", "style", "description"]);
         let style: Vec<&String> = target["style"].as_object().unwrap().keys().collect();
