@@ -8,23 +8,36 @@ use super::piece::Piece;
 
 /// The reference's `metadata_default` (domino/utils/metadata_default.py).
 fn metadata_default(name: &str) -> Map<String, Value> {
-    let value = json!({
-        "name": name,
-        "dependency": {"dockerfile": null, "requirements_file": null},
-        "tags": [],
-        "style": {
-            "node_label": "Piece",
-            "node_type": "default",
-            "node_style": {"backgroundColor": "#ebebeb"},
-            "useIcon": true,
-            "icon_class_name": "fa-solid fa-circle",
-            "iconStyle": {"cursor": "pointer"}
-        }
-    });
-    match value {
-        Value::Object(map) => map,
-        _ => unreachable!("a literal object"),
-    }
+    // Built once and copied (a copy keeps the prototype's hash table, sized
+    // for the keys every entry gets: nothing is rehashed as they come).
+    static DEFAULT: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    let mut entry = DEFAULT
+        .get_or_init(|| {
+            let value = json!({
+                "name": "",
+                "dependency": {"dockerfile": null, "requirements_file": null},
+                "tags": [],
+                "style": {
+                    "node_label": "Piece",
+                    "node_type": "default",
+                    "node_style": {"backgroundColor": "#ebebeb"},
+                    "useIcon": true,
+                    "icon_class_name": "fa-solid fa-circle",
+                    "iconStyle": {"cursor": "pointer"}
+                }
+            });
+            match value {
+                Value::Object(literal) => {
+                    let mut map = Map::with_capacity(16);
+                    map.extend(literal);
+                    map
+                }
+                _ => unreachable!("a literal object"),
+            }
+        })
+        .clone();
+    entry.insert("name".into(), Value::String(name.to_string()));
+    entry
 }
 
 /// `dict_deep_update`: objects merge recursively (existing keys keep their

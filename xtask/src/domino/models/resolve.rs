@@ -45,11 +45,12 @@ impl<'a> ModuleInfo<'a> {
         let mut info = ModuleInfo {
             file,
             name: name.to_string(),
-            bound: HashSet::new(),
+            // Sized for the module's statements (no growing and rehashing).
+            bound: HashSet::with_capacity(body.len()),
             binds_unknown: file.text.contains(":="),
-            classes: HashMap::new(),
-            constants: HashMap::new(),
-            imports: HashMap::new(),
+            classes: HashMap::with_capacity(body.len()),
+            constants: HashMap::with_capacity(body.len()),
+            imports: HashMap::with_capacity(body.len()),
         };
         let package = imports::package_of(name, is_package).to_string();
         info.collect_bound(body);
