@@ -120,7 +120,11 @@ pub struct SyntaxError {
 pub fn parse_json(file: &Arc<SourceFile>) -> Result<Document, SyntaxError> {
     // About one node per `:` or `,`: the map of spans is made that large at
     // once instead of growing (and rehashing its keys) as it fills.
-    let nodes = 1 + file.text.bytes().filter(|b| matches!(b, b':' | b',')).count();
+    let nodes = 1 + file
+        .text
+        .bytes()
+        .filter(|b| matches!(b, b':' | b','))
+        .count();
     let mut parser = JsonParser {
         source: &file.text,
         text: file.text.as_bytes(),
