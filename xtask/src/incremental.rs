@@ -240,7 +240,7 @@ fn entry_file(dir: &Path, repository: &Repository) -> PathBuf {
 
 /// A repository's key in a cache: its name made safe, and a hash of its kind
 /// and absolute root (only `[A-Za-z0-9_-]`).
-fn entry_key(repository: &Repository) -> String {
+pub fn entry_key(repository: &Repository) -> String {
     let key = blake3::hash(
         format!(
             "{}\0{}",

@@ -146,7 +146,7 @@ fn analyze_workspace(
     // discovery on): every stamp is taken after this time.
     let records_checks =
         options.incremental && options.schema_engine == SchemaEngine::Static && mode == Mode::Check;
-    let listed_from_ns = check_cache::now_ns();
+    let listed_from_ns = incremental::now_ns();
     if records_checks {
         workspace.stamp_listings();
     }
@@ -297,7 +297,7 @@ fn analyze_workspace(
                         });
                     let check_record = snapshot.filter(|_| !is_replayed).map(|snapshot| {
                         (
-                            check_cache::key(repository),
+                            incremental::entry_key(repository),
                             check_cache::record(&reader, &config, &report, snapshot),
                         )
                     });

@@ -23,7 +23,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::now_ns;
 use super::{config_identity, entry_key, tool_identity};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -47,11 +46,6 @@ pub fn cache_dir(config: &Config) -> PathBuf {
 /// The file of recorded checks.
 pub fn recorded_file(config: &Config) -> PathBuf {
     cache_dir(config).join("recorded")
-}
-
-/// A repository's key in the recorded checks.
-pub fn key(repository: &Repository) -> String {
-    entry_key(repository)
 }
 
 /// The recorded checks, as read at the start of a run: lines
